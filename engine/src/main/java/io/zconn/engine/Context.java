@@ -1,0 +1,112 @@
+package io.zconn.engine;
+
+import io.zconn.engine.core.Ctx;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The root of zconn: owns the I/O threads and the sockets made from it. Create one per
+ * application (or per app-server deployment) and close it when done; closing closes every socket,
+ * waits for their LINGER, stops the I/O threads and leaves no thread behind.
+ *
+ * <p>I/O threads come from the host when it supplies an {@link Executor} (e.g. a Jakarta
+ * Connectors WorkManager) or a {@link ThreadFactory}; otherwise zconn makes daemon threads named
+ * {@code zconn-io-N}. An {@code Executor} must run each task on its own long-lived thread.
+ */
+public final class Context implements AutoCloseable {
+    private final Ctx ctx;
+
+    /** Creates a context with one I/O thread of its own. */
+    public Context() {
+        this(builder());
+    }
+
+    private Context(Builder b) {
+        this.ctx = new Ctx(b.ioThreads, b.threadFactory, b.executor);
+    }
+
+    /** @return a builder for a context with host-supplied threads or more I/O threads */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Creates a socket.
+     *
+     * @param type the socket type
+     * @return a new socket, open until closed or until this context closes
+     * @throws ZmqException ETERM when the context is closed
+     */
+    public Socket socket(SocketType type) {
+        return new Socket(ctx.createSocket(Objects.requireNonNull(type, "type")));
+    }
+
+    /** @return the number of I/O threads */
+    public int ioThreads() {
+        return ctx.ioThreads();
+    }
+
+    /** @return whether {@link #close()} has been called */
+    public boolean isClosed() {
+        return ctx.isClosed();
+    }
+
+    /**
+     * Closes every socket (honouring each one's LINGER), stops the I/O threads and waits for them.
+     * Blocking calls in other threads on this context's sockets fail with {@link Errno#ETERM}.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        ctx.close();
+    }
+
+    /** Builds a {@link Context}. */
+    public static final class Builder {
+        private int ioThreads = 1;
+        private ThreadFactory threadFactory;
+        private Executor executor;
+
+        private Builder() {
+        }
+
+        /**
+         * @param n number of I/O threads (1 to 64); each serves many connections
+         * @return this builder
+         */
+        public Builder ioThreads(int n) {
+            if (n < 1 || n > 64) {
+                throw new ZmqException(Errno.EINVAL, "ioThreads must be between 1 and 64, was " + n);
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /**
+         * @param factory makes the I/O threads
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            this.executor = null;
+            return this;
+        }
+
+        /**
+         * @param executor runs each I/O loop as one long task (e.g. a WorkManager adapter)
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            this.threadFactory = null;
+            return this;
+        }
+
+        /** @return the context */
+        public Context build() {
+            return new Context(this);
+        }
+    }
+}

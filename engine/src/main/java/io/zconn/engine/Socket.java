@@ -1,0 +1,316 @@
+package io.zconn.engine;
+
+import io.zconn.engine.core.SocketBase;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A ZeroMQ socket, created by {@link Context#socket(SocketType)}.
+ *
+ * <p>Endpoints are {@code tcp://host:port} (host may be {@code *}, an IP, an interface name or a
+ * host name; port may be {@code *} when binding), {@code ipc:///path} (a Unix domain socket) and
+ * {@code inproc://name}. Connecting before the peer binds is fine: zconn keeps retrying with
+ * {@link ZmqOption#RECONNECT_IVL} back-off.
+ *
+ * <p>Blocking calls honour {@link ZmqOption#SNDTIMEO} / {@link ZmqOption#RCVTIMEO} and throw
+ * {@link ZmqException} with {@link Errno#EAGAIN} when they expire; the {@code Duration} variants
+ * return {@code false}/{@code null} instead, and {@code Duration.ZERO} never blocks.
+ *
+ * <p>A socket may be shared between threads: each call is atomic, and a multipart message sent
+ * with {@link #send(Message)} is never interleaved with another thread's. Frame-by-frame sends and
+ * receives from several threads interleave, as one would expect.
+ */
+public final class Socket implements AutoCloseable {
+    final SocketBase base;
+
+    Socket(SocketBase base) {
+        this.base = base;
+    }
+
+    /** @return the socket's type */
+    public SocketType type() {
+        return base.type();
+    }
+
+    /**
+     * Accepts connections on an endpoint.
+     *
+     * @param endpoint e.g. {@code tcp://*:5555}, {@code tcp://eth0:*}, {@code ipc:///tmp/x.sock}, {@code inproc://name}
+     * @throws ZmqException EINVAL for a malformed endpoint, EPROTONOSUPPORT for an unknown transport,
+     *                      EADDRINUSE when taken, EADDRNOTAVAIL for an unknown interface
+     */
+    public void bind(String endpoint) {
+        base.bind(endpoint);
+    }
+
+    /**
+     * Stops accepting on an endpoint previously bound (as given, or as reported by LAST_ENDPOINT),
+     * and closes the connections accepted on it.
+     *
+     * @param endpoint the endpoint
+     * @throws ZmqException ENOENT when not bound
+     */
+    public void unbind(String endpoint) {
+        base.unbind(endpoint);
+    }
+
+    /**
+     * Connects to an endpoint; returns at once, the connection is made (and remade) in the background.
+     *
+     * @param endpoint e.g. {@code tcp://localhost:5555}
+     * @throws ZmqException EINVAL for a malformed endpoint, EPROTONOSUPPORT for an unknown transport
+     */
+    public void connect(String endpoint) {
+        base.connect(endpoint);
+    }
+
+    /**
+     * Drops a connection made with {@link #connect(String)}.
+     *
+     * @param endpoint the endpoint as connected
+     * @throws ZmqException ENOENT when not connected
+     */
+    public void disconnect(String endpoint) {
+        base.disconnect(endpoint);
+    }
+
+    /**
+     * Sets an option.
+     *
+     * @param option the option
+     * @param value  its new value
+     * @param <T>    the value type
+     * @throws ZmqException EINVAL naming the option for bad values or read-only options
+     */
+    public <T> void setOption(ZmqOption<T> option, T value) {
+        base.setOption(option, value);
+    }
+
+    /**
+     * Reads an option.
+     *
+     * @param option the option
+     * @param <T>    the value type
+     * @return its value
+     * @throws ZmqException EINVAL for write-only options
+     */
+    public <T> T getOption(ZmqOption<T> option) {
+        return base.getOption(option);
+    }
+
+    /** @param prefix a subscription prefix to add (SUB/XSUB); empty matches everything */
+    public void subscribe(byte[] prefix) {
+        setOption(ZmqOption.SUBSCRIBE, prefix);
+    }
+
+    /** @param prefix a subscription prefix to add, as UTF-8 */
+    public void subscribe(String prefix) {
+        subscribe(prefix.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @param prefix a subscription prefix to remove (SUB/XSUB) */
+    public void unsubscribe(byte[] prefix) {
+        setOption(ZmqOption.UNSUBSCRIBE, prefix);
+    }
+
+    /** @param prefix a subscription prefix to remove, as UTF-8 */
+    public void unsubscribe(String prefix) {
+        unsubscribe(prefix.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- sending -------------------------------------------------------------------------------
+
+    /**
+     * Sends a frame; its {@link Frame#hasMore()} flag says whether more frames of the message follow.
+     * Blocks while the socket cannot send (HWM reached, no peer for PUSH/DEALER/REQ) up to SNDTIMEO.
+     *
+     * @param frame the frame
+     * @throws ZmqException EAGAIN on timeout, EFSM when not allowed in this state, ETERM when closed
+     */
+    public void send(Frame frame) {
+        if (!base.send(frame, base.sendTimeoutNanos())) {
+            throw new ZmqException(Errno.EAGAIN, "send timed out on " + this);
+        }
+    }
+
+    /**
+     * Sends a frame, waiting at most {@code timeout}.
+     *
+     * @param frame   the frame
+     * @param timeout how long to wait; {@code Duration.ZERO} never blocks
+     * @return false when it could not be queued in time
+     */
+    public boolean send(Frame frame, Duration timeout) {
+        return base.send(frame, nanos(timeout));
+    }
+
+    /**
+     * Sends a frame without blocking.
+     *
+     * @param frame the frame
+     * @return false when it would block
+     */
+    public boolean trySend(Frame frame) {
+        return base.send(frame, 0);
+    }
+
+    /** @param data the last (or only) frame of a message */
+    public void send(byte[] data) {
+        send(Frame.wrap(data));
+    }
+
+    /** @param data a frame with more to follow */
+    public void sendMore(byte[] data) {
+        send(Frame.wrap(data).withMore(true));
+    }
+
+    /** @param text the last (or only) frame of a message, as UTF-8 */
+    public void send(String text) {
+        send(Frame.of(text));
+    }
+
+    /** @param text a frame with more to follow, as UTF-8 */
+    public void sendMore(String text) {
+        send(Frame.of(text).withMore(true));
+    }
+
+    /**
+     * Sends all frames of a message as one, blocking up to SNDTIMEO.
+     *
+     * @param message the message (at least one frame)
+     * @throws ZmqException EAGAIN on timeout, EFSM, ETERM
+     */
+    public void send(Message message) {
+        if (!base.sendMessage(message, base.sendTimeoutNanos())) {
+            throw new ZmqException(Errno.EAGAIN, "send timed out on " + this);
+        }
+    }
+
+    /**
+     * Sends all frames of a message, waiting at most {@code timeout}.
+     *
+     * @param message the message
+     * @param timeout how long to wait
+     * @return false when it could not be queued in time (nothing was sent)
+     */
+    public boolean send(Message message, Duration timeout) {
+        return base.sendMessage(message, nanos(timeout));
+    }
+
+    /**
+     * @param message the message
+     * @return false when it would block (nothing was sent)
+     */
+    public boolean trySend(Message message) {
+        return base.sendMessage(message, 0);
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------
+
+    /**
+     * Receives one frame, blocking up to RCVTIMEO.
+     *
+     * @return the frame; {@link Frame#hasMore()} tells whether more of the message follows
+     * @throws ZmqException EAGAIN on timeout, EFSM, ETERM
+     */
+    public Frame recvFrame() {
+        Frame f = base.recv(base.recvTimeoutNanos());
+        if (f == null) {
+            throw new ZmqException(Errno.EAGAIN, "receive timed out on " + this);
+        }
+        return f;
+    }
+
+    /**
+     * @param timeout how long to wait; {@code Duration.ZERO} never blocks
+     * @return a frame, or null when none arrived in time
+     */
+    public Frame recvFrame(Duration timeout) {
+        return base.recv(nanos(timeout));
+    }
+
+    /** @return a frame, or null when none is ready */
+    public Frame tryRecvFrame() {
+        return base.recv(0);
+    }
+
+    /** @return the bytes of the next frame (blocking up to RCVTIMEO) */
+    public byte[] recv() {
+        return recvFrame().data();
+    }
+
+    /** @return the next frame as UTF-8 (blocking up to RCVTIMEO) */
+    public String recvString() {
+        return recvFrame().text();
+    }
+
+    /**
+     * Receives all frames of the next message, blocking up to RCVTIMEO.
+     *
+     * @return the message
+     * @throws ZmqException EAGAIN on timeout, EFSM, ETERM
+     */
+    public Message recvMessage() {
+        Message m = base.recvMessage(base.recvTimeoutNanos());
+        if (m == null) {
+            throw new ZmqException(Errno.EAGAIN, "receive timed out on " + this);
+        }
+        return m;
+    }
+
+    /**
+     * @param timeout how long to wait for the first frame
+     * @return the message, or null when none arrived in time
+     */
+    public Message recvMessage(Duration timeout) {
+        return base.recvMessage(nanos(timeout));
+    }
+
+    /** @return the next message, or null when none is ready */
+    public Message tryRecvMessage() {
+        return base.recvMessage(0);
+    }
+
+    /** @return whether the last frame received has more following (RCVMORE) */
+    public boolean hasReceiveMore() {
+        return base.hasReceiveMore();
+    }
+
+    /** @return {@link Poller#POLLIN} and/or {@link Poller#POLLOUT} as ready now */
+    public int events() {
+        return base.events();
+    }
+
+    /** @return whether {@link #close()} was called (or the context closed) */
+    public boolean isClosed() {
+        return base.isClosed();
+    }
+
+    /**
+     * Closes the socket. Queued outbound messages are still sent for up to LINGER ms in the
+     * background; {@link Context#close()} waits for that.
+     */
+    @Override
+    public void close() {
+        base.close();
+    }
+
+    @Override
+    public String toString() {
+        return base.toString();
+    }
+
+    private static long nanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            return -1;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.zconn.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * A typed socket option, in the manner of {@link java.net.StandardSocketOptions}:
+ * {@code socket.setOption(ZmqOption.SNDHWM, 1000)}. Names and meanings follow libzmq's
+ * {@code zmq_setsockopt}; durations are in milliseconds as in libzmq.
+ *
+ * @param <T> the option's value type
+ */
+public final class ZmqOption<T> {
+    private static final List<ZmqOption<?>> ALL = new ArrayList<>();
+
+    /** Send high-water mark in messages per pipe; 0 means no limit. Default 1000. */
+    public static final ZmqOption<Integer> SNDHWM = intOption("SNDHWM", 1000, v -> v >= 0, ">= 0");
+    /** Receive high-water mark in messages per pipe; 0 means no limit. Default 1000. */
+    public static final ZmqOption<Integer> RCVHWM = intOption("RCVHWM", 1000, v -> v >= 0, ">= 0");
+    /** How long (ms) pending outbound messages are kept after close; -1 forever, 0 discard. Default 0. */
+    public static final ZmqOption<Integer> LINGER = intOption("LINGER", 0, v -> v >= -1, ">= -1");
+    /** Initial reconnect interval in ms; -1 disables reconnection. Default 100. */
+    public static final ZmqOption<Integer> RECONNECT_IVL = intOption("RECONNECT_IVL", 100, v -> v >= -1, ">= -1");
+    /** Upper bound (ms) of exponential reconnect back-off; 0 means no back-off. Default 0. */
+    public static final ZmqOption<Integer> RECONNECT_IVL_MAX = intOption("RECONNECT_IVL_MAX", 0, v -> v >= 0, ">= 0");
+    /** The routing id (identity) this socket announces to peers: 1 to 255 bytes, not starting with 0. */
+    public static final ZmqOption<byte[]> ROUTING_ID = new ZmqOption<>("ROUTING_ID", byte[].class, new byte[0],
+            v -> v.length <= 255 && (v.length == 0 || v[0] != 0), "at most 255 bytes, not starting with a zero byte",
+            Access.READ_WRITE);
+    /** Adds a subscription prefix (SUB, XSUB). Write-only. */
+    public static final ZmqOption<byte[]> SUBSCRIBE = new ZmqOption<>("SUBSCRIBE", byte[].class, null,
+            v -> true, "", Access.WRITE_ONLY);
+    /** Removes a subscription prefix (SUB, XSUB). Write-only. */
+    public static final ZmqOption<byte[]> UNSUBSCRIBE = new ZmqOption<>("UNSUBSCRIBE", byte[].class, null,
+            v -> true, "", Access.WRITE_ONLY);
+    /** Receive timeout in ms for blocking receives; -1 waits forever. Default -1. */
+    public static final ZmqOption<Integer> RCVTIMEO = intOption("RCVTIMEO", -1, v -> v >= -1, ">= -1");
+    /** Send timeout in ms for blocking sends; -1 waits forever. Default -1. */
+    public static final ZmqOption<Integer> SNDTIMEO = intOption("SNDTIMEO", -1, v -> v >= -1, ">= -1");
+    /** Largest inbound message frame in bytes; -1 means no limit. A larger frame drops the connection. */
+    public static final ZmqOption<Long> MAXMSGSIZE = new ZmqOption<>("MAXMSGSIZE", Long.class, -1L,
+            v -> v >= -1, ">= -1", Access.READ_WRITE);
+    /** Kernel send buffer size in bytes; 0 or -1 leaves the OS default. */
+    public static final ZmqOption<Integer> SNDBUF = intOption("SNDBUF", -1, v -> v >= -1, ">= -1");
+    /** Kernel receive buffer size in bytes; 0 or -1 leaves the OS default. */
+    public static final ZmqOption<Integer> RCVBUF = intOption("RCVBUF", -1, v -> v >= -1, ">= -1");
+    /** Listen backlog for bound tcp and ipc endpoints. Default 100. */
+    public static final ZmqOption<Integer> BACKLOG = intOption("BACKLOG", 100, v -> v >= 0, ">= 0");
+    /** TCP keepalive: -1 OS default, 0 off, 1 on. */
+    public static final ZmqOption<Integer> TCP_KEEPALIVE = intOption("TCP_KEEPALIVE", -1, v -> v >= -1 && v <= 1, "-1, 0 or 1");
+    /** TCP keepalive idle time in seconds; -1 OS default. */
+    public static final ZmqOption<Integer> TCP_KEEPALIVE_IDLE = intOption("TCP_KEEPALIVE_IDLE", -1, v -> v == -1 || v > 0, "-1 or > 0");
+    /** TCP keepalive probe interval in seconds; -1 OS default. */
+    public static final ZmqOption<Integer> TCP_KEEPALIVE_INTVL = intOption("TCP_KEEPALIVE_INTVL", -1, v -> v == -1 || v > 0, "-1 or > 0");
+    /** TCP keepalive probe count; -1 OS default. */
+    public static final ZmqOption<Integer> TCP_KEEPALIVE_CNT = intOption("TCP_KEEPALIVE_CNT", -1, v -> v == -1 || v > 0, "-1 or > 0");
+    /** Queue messages only to completed connections. Default false. */
+    public static final ZmqOption<Boolean> IMMEDIATE = boolOption("IMMEDIATE", false);
+    /** ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages. */
+    public static final ZmqOption<Boolean> ROUTER_MANDATORY = boolOption("ROUTER_MANDATORY", false);
+    /** XPUB: pass every subscription message up, not only new ones. */
+    public static final ZmqOption<Boolean> XPUB_VERBOSE = boolOption("XPUB_VERBOSE", false);
+    /** Keep only the last message in the queue (PUB, SUB, PUSH, PULL, PAIR, DEALER). */
+    public static final ZmqOption<Boolean> CONFLATE = boolOption("CONFLATE", false);
+    /** Interval (ms) between ZMTP PINGs on idle connections; 0 disables heartbeats. */
+    public static final ZmqOption<Integer> HEARTBEAT_IVL = intOption("HEARTBEAT_IVL", 0, v -> v >= 0, ">= 0");
+    /** Time-to-live (ms) advertised in PINGs, rounded to deciseconds, at most 6553500. */
+    public static final ZmqOption<Integer> HEARTBEAT_TTL = intOption("HEARTBEAT_TTL", 0, v -> v >= 0 && v <= 6553500, "0 to 6553500");
+    /** How long (ms) to wait for traffic after a PING before dropping the connection; 0 means HEARTBEAT_IVL. */
+    public static final ZmqOption<Integer> HEARTBEAT_TIMEOUT = intOption("HEARTBEAT_TIMEOUT", 0, v -> v >= 0, ">= 0");
+    /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
+    public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
+
+    /** The socket's type. Read-only. */
+    public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);
+    /** Whether the last frame received has more frames following. Read-only. */
+    public static final ZmqOption<Boolean> RCVMORE = new ZmqOption<>("RCVMORE", Boolean.class, false, v -> true, "", Access.READ_ONLY);
+    /** {@link Poller#POLLIN} and/or {@link Poller#POLLOUT}, as now ready. Read-only. */
+    public static final ZmqOption<Integer> EVENTS = new ZmqOption<>("EVENTS", Integer.class, 0, v -> true, "", Access.READ_ONLY);
+    /** The last endpoint bound, with the real port for {@code tcp://*:*}. Read-only. */
+    public static final ZmqOption<String> LAST_ENDPOINT = new ZmqOption<>("LAST_ENDPOINT", String.class, "", v -> true, "", Access.READ_ONLY);
+
+    /** Who may read or write an option. */
+    public enum Access {
+        /** Settable and readable. */
+        READ_WRITE,
+        /** Only settable (e.g. SUBSCRIBE). */
+        WRITE_ONLY,
+        /** Only readable (e.g. RCVMORE). */
+        READ_ONLY
+    }
+
+    private final String name;
+    private final Class<T> type;
+    private final T defaultValue;
+    private final Predicate<T> valid;
+    private final String constraint;
+    private final Access access;
+    private final int index;
+
+    private ZmqOption(String name, Class<T> type, T defaultValue, Predicate<T> valid, String constraint, Access access) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.valid = valid;
+        this.constraint = constraint;
+        this.access = access;
+        synchronized (ALL) {
+            this.index = ALL.size();
+            ALL.add(this);
+        }
+    }
+
+    private static ZmqOption<Integer> intOption(String name, int def, Predicate<Integer> valid, String constraint) {
+        return new ZmqOption<>(name, Integer.class, def, valid, constraint, Access.READ_WRITE);
+    }
+
+    private static ZmqOption<Boolean> boolOption(String name, boolean def) {
+        return new ZmqOption<>(name, Boolean.class, def, v -> true, "", Access.READ_WRITE);
+    }
+
+    /** @return the libzmq name without the {@code ZMQ_} prefix, e.g. {@code SNDHWM} */
+    public String name() {
+        return name;
+    }
+
+    /** @return the value type */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** @return the value a new socket has */
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    /** @return who may read or write the option */
+    public Access access() {
+        return access;
+    }
+
+    /** @return a dense index, stable within one JVM, for option tables */
+    public int index() {
+        return index;
+    }
+
+    /**
+     * Checks a value for this option.
+     *
+     * @param value the value
+     * @return the value
+     * @throws ZmqException (EINVAL) naming the option and what it accepts
+     */
+    public T validate(T value) {
+        if (access == Access.READ_ONLY) {
+            throw new ZmqException(Errno.EINVAL, "option " + name + " is read-only");
+        }
+        if (value == null) {
+            throw new ZmqException(Errno.EINVAL, "option " + name + " must not be null");
+        }
+        if (!type.isInstance(value)) {
+            throw new ZmqException(Errno.EINVAL, "option " + name + " takes a " + type.getSimpleName()
+                    + ", not " + value.getClass().getSimpleName());
+        }
+        if (!valid.test(value)) {
+            throw new ZmqException(Errno.EINVAL, "invalid value " + show(value) + " for option " + name
+                    + " (expected " + constraint + ")");
+        }
+        return value;
+    }
+
+    private static String show(Object value) {
+        if (value instanceof byte[] bytes) {
+            return bytes.length + " bytes";
+        }
+        return String.valueOf(value);
+    }
+
+    /** @return every option, in declaration order */
+    public static List<ZmqOption<?>> values() {
+        synchronized (ALL) {
+            return Collections.unmodifiableList(new ArrayList<>(ALL));
+        }
+    }
+
+    /**
+     * Looks an option up by its libzmq name, with or without {@code ZMQ_}, case-insensitively.
+     *
+     * @param name e.g. {@code "sndhwm"} or {@code "ZMQ_SNDHWM"}; {@code IDENTITY} means ROUTING_ID
+     * @return the option
+     * @throws ZmqException (EINVAL) when there is no such option
+     */
+    public static ZmqOption<?> forName(String name) {
+        Objects.requireNonNull(name, "name");
+        String n = name.trim().toUpperCase(java.util.Locale.ROOT);
+        if (n.startsWith("ZMQ_")) {
+            n = n.substring(4);
+        }
+        if (n.equals("IDENTITY")) {
+            n = "ROUTING_ID";
+        }
+        for (ZmqOption<?> o : values()) {
+            if (o.name.equals(n)) {
+                return o;
+            }
+        }
+        throw new ZmqException(Errno.EINVAL, "unknown socket option '" + name + "'");
+    }
+
+    /**
+     * Converts a textual value (as found in configuration files) to this option's type.
+     *
+     * @param text the value, e.g. {@code "1000"}, {@code "true"}, {@code "PUSH"} or a UTF-8 string for byte options
+     * @return the typed, validated value
+     * @throws ZmqException (EINVAL) naming the option when the text does not parse
+     */
+    public T parse(String text) {
+        Object v;
+        try {
+            if (type == Integer.class) {
+                v = Integer.valueOf(text.trim());
+            } else if (type == Long.class) {
+                v = Long.valueOf(text.trim());
+            } else if (type == Boolean.class) {
+                String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!t.equals("true") && !t.equals("false") && !t.equals("1") && !t.equals("0")) {
+                    throw new NumberFormatException(text);
+                }
+                v = t.equals("true") || t.equals("1");
+            } else if (type == byte[].class) {
+                v = text.getBytes(StandardCharsets.UTF_8);
+            } else if (type == String.class) {
+                v = text;
+            } else if (type == SocketType.class) {
+                v = SocketType.parse(text);
+            } else {
+                throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be parsed from text");
+            }
+        } catch (NumberFormatException e) {
+            throw new ZmqException(Errno.EINVAL, "invalid value '" + text + "' for option " + name
+                    + " (expected a " + type.getSimpleName() + ")");
+        }
+        return validate(type.cast(v));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,643 @@
+package io.zconn.engine.core;
+
+import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
+import io.zconn.engine.Message;
+import io.zconn.engine.Poller;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
+import io.zconn.engine.pipe.Pipe;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The common part of every socket type: options, endpoints, attached pipes, blocking and waking,
+ * and a mailbox through which I/O threads tell the socket about its pipes. Socket types implement
+ * the {@code x*} hooks, as in libzmq's socket_base.
+ *
+ * <p>Threading: every public operation runs under the socket's lock, so a socket may be shared;
+ * I/O threads never take the lock — they post to the mailbox, which the next operation drains.
+ */
+public abstract class SocketBase implements Pipe.Events {
+    private static final int ATTACH = 0, READ = 1, WRITE = 2, TERM = 3;
+
+    private record Cmd(int kind, Pipe pipe) {
+    }
+
+    protected final Ctx ctx;
+    protected final SocketType type;
+    protected final Options options = new Options();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final MpscUnboundedArrayQueue<Cmd> mailbox = new MpscUnboundedArrayQueue<>(64);
+    private final CopyOnWriteArrayList<Waiter> waiters = new CopyOnWriteArrayList<>();
+    private final Set<Pipe> pipes = new LinkedHashSet<>();
+    private final Map<String, List<EndpointHandle>> endpoints = new LinkedHashMap<>();
+    private volatile boolean closed;
+    private boolean rcvMore;
+    private String lastEndpoint = "";
+
+    protected SocketBase(Ctx ctx, SocketType type) {
+        this.ctx = ctx;
+        this.type = type;
+    }
+
+    /** @return the socket type */
+    public final SocketType type() {
+        return type;
+    }
+
+    /** @return the context */
+    public final Ctx ctx() {
+        return ctx;
+    }
+
+    // ---- hooks for socket types --------------------------------------------------------------
+
+    /** A new pipe to route over. */
+    protected abstract void xattachPipe(Pipe pipe);
+
+    /** A pipe is gone: remove it from send-side structures (fair queues drop it by themselves). */
+    protected abstract void xpipeTerminated(Pipe pipe);
+
+    /** A pipe has frames to read again. */
+    protected void xreadActivated(Pipe pipe) {
+    }
+
+    /** A pipe is below its HWM again. */
+    protected void xwriteActivated(Pipe pipe) {
+    }
+
+    /**
+     * @param frame the frame to send
+     * @return false if it would block
+     */
+    protected boolean xsend(Frame frame) {
+        throw new ZmqException(Errno.ENOTSUP, type + " sockets cannot send");
+    }
+
+    /** @return the next frame, or null if none is ready */
+    protected Frame xrecv() {
+        throw new ZmqException(Errno.ENOTSUP, type + " sockets cannot receive");
+    }
+
+    /** @return whether xrecv would return a frame */
+    protected boolean xhasIn() {
+        return false;
+    }
+
+    /** @return whether xsend would accept a frame */
+    protected boolean xhasOut() {
+        return false;
+    }
+
+    /**
+     * Handles a socket-type-specific option (SUBSCRIBE...).
+     *
+     * @return true when handled here
+     */
+    protected <T> boolean xsetOption(ZmqOption<T> option, T value) {
+        return false;
+    }
+
+    /** @return whether this type needs the peer's routing id before its pipe is attached (ROUTER) */
+    public boolean needsPeerRoutingId() {
+        return false;
+    }
+
+    // ---- pipe events (any thread) ------------------------------------------------------------
+
+    @Override
+    public final void readActivated(Pipe pipe) {
+        post(READ, pipe);
+    }
+
+    @Override
+    public final void writeActivated(Pipe pipe) {
+        post(WRITE, pipe);
+    }
+
+    @Override
+    public final void terminated(Pipe pipe) {
+        post(TERM, pipe);
+    }
+
+    /**
+     * Attaches a pipe from another thread (a session whose handshake completed, an inproc peer).
+     *
+     * @param pipe the socket's end
+     */
+    public final void attachLater(Pipe pipe) {
+        post(ATTACH, pipe);
+    }
+
+    private void post(int kind, Pipe pipe) {
+        mailbox.offer(new Cmd(kind, pipe));
+        wake();
+    }
+
+    private void wake() {
+        for (Waiter w : waiters) {
+            w.signal();
+        }
+    }
+
+    /**
+     * Attaches a pipe now; the caller holds the socket's lock (bind/connect paths).
+     *
+     * @param pipe the socket's end
+     */
+    public final void attachNow(Pipe pipe) {
+        if (closed) {
+            pipe.terminate();
+            return;
+        }
+        pipe.setEvents(this);
+        pipes.add(pipe);
+        xattachPipe(pipe);
+        if (pipe.isPeerTerminated()) {
+            onPeerTerminated(pipe);
+        }
+    }
+
+    private void processCommands() {
+        Cmd c;
+        while ((c = mailbox.relaxedPoll()) != null) {
+            Pipe p = c.pipe;
+            switch (c.kind) {
+                case ATTACH -> attachNow(p);
+                case READ -> {
+                    if (pipes.contains(p)) {
+                        xreadActivated(p);
+                    }
+                }
+                case WRITE -> {
+                    if (pipes.contains(p)) {
+                        xwriteActivated(p);
+                    }
+                }
+                default -> onPeerTerminated(p);
+            }
+        }
+    }
+
+    private void onPeerTerminated(Pipe p) {
+        if (pipes.remove(p)) {
+            p.terminate();
+            xpipeTerminated(p);
+        }
+    }
+
+    /**
+     * Ends a pipe from the socket's side (disconnect, unbind, PAIR refusing a second peer).
+     * Caller holds the lock.
+     *
+     * @param p the socket's end
+     */
+    protected final void terminatePipe(Pipe p) {
+        if (pipes.remove(p)) {
+            p.terminate();
+            xpipeTerminated(p);
+        }
+    }
+
+    // ---- locking helpers -----------------------------------------------------------------------
+
+    /** Runs an action under the socket's lock (used by transports attaching pipes). */
+    public final void locked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ZmqException(Errno.ETERM, "socket " + this + " is closed");
+        }
+    }
+
+    /** @param w a waiter to signal on any pipe event (the Poller) */
+    public final void addWaiter(Waiter w) {
+        waiters.add(w);
+    }
+
+    /** @param w a waiter added before */
+    public final void removeWaiter(Waiter w) {
+        waiters.remove(w);
+    }
+
+    // ---- send / receive -----------------------------------------------------------------------
+
+    /** @return SNDTIMEO in nanoseconds, -1 for none */
+    public final long sendTimeoutNanos() {
+        int ms = options.get(ZmqOption.SNDTIMEO);
+        return ms < 0 ? -1 : ms * 1_000_000L;
+    }
+
+    /** @return RCVTIMEO in nanoseconds, -1 for none */
+    public final long recvTimeoutNanos() {
+        int ms = options.get(ZmqOption.RCVTIMEO);
+        return ms < 0 ? -1 : ms * 1_000_000L;
+    }
+
+    /**
+     * @param frame        the frame
+     * @param timeoutNanos 0 never blocks, -1 forever
+     * @return whether it was queued
+     */
+    public final boolean send(Frame frame, long timeoutNanos) {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        Waiter w = null;
+        long key = 0;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkOpen();
+                    processCommands();
+                    if (xsend(frame)) {
+                        return true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (timeoutNanos == 0) {
+                    return false;
+                }
+                if (w == null) {
+                    w = new Waiter();
+                    key = w.prepare();
+                    waiters.add(w);
+                    continue;
+                }
+                if (!park(w, key, timeoutNanos, deadline)) {
+                    return false;
+                }
+                key = w.prepare();
+            }
+        } finally {
+            if (w != null) {
+                waiters.remove(w);
+            }
+        }
+    }
+
+    /**
+     * Sends all frames of a message atomically with respect to other threads.
+     *
+     * @param message      the message
+     * @param timeoutNanos 0 never blocks, -1 forever
+     * @return whether it was queued
+     */
+    public final boolean sendMessage(Message message, long timeoutNanos) {
+        int n = message.size();
+        if (n == 0) {
+            throw new ZmqException(Errno.EINVAL, "cannot send a message with no frames");
+        }
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        Waiter w = null;
+        long key = 0;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkOpen();
+                    processCommands();
+                    if (xsend(message.get(0).withMore(n > 1))) {
+                        for (int i = 1; i < n; i++) {
+                            if (!xsend(message.get(i).withMore(i < n - 1))) {
+                                throw new IllegalStateException("frame " + i + " of a message was refused");
+                            }
+                        }
+                        return true;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (timeoutNanos == 0) {
+                    return false;
+                }
+                if (w == null) {
+                    w = new Waiter();
+                    key = w.prepare();
+                    waiters.add(w);
+                    continue;
+                }
+                if (!park(w, key, timeoutNanos, deadline)) {
+                    return false;
+                }
+                key = w.prepare();
+            }
+        } finally {
+            if (w != null) {
+                waiters.remove(w);
+            }
+        }
+    }
+
+    /**
+     * @param timeoutNanos 0 never blocks, -1 forever
+     * @return the next frame, or null on timeout
+     */
+    public final Frame recv(long timeoutNanos) {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        Waiter w = null;
+        long key = 0;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkOpen();
+                    processCommands();
+                    Frame f = xrecv();
+                    if (f != null) {
+                        rcvMore = f.hasMore();
+                        return f;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (timeoutNanos == 0) {
+                    return null;
+                }
+                if (w == null) {
+                    w = new Waiter();
+                    key = w.prepare();
+                    waiters.add(w);
+                    continue;
+                }
+                if (!park(w, key, timeoutNanos, deadline)) {
+                    return null;
+                }
+                key = w.prepare();
+            }
+        } finally {
+            if (w != null) {
+                waiters.remove(w);
+            }
+        }
+    }
+
+    /**
+     * @param timeoutNanos how long to wait for the first frame
+     * @return all frames of the next message, or null on timeout
+     */
+    public final Message recvMessage(long timeoutNanos) {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        Waiter w = null;
+        long key = 0;
+        Message m = null;
+        try {
+            while (true) {
+                lock.lock();
+                try {
+                    checkOpen();
+                    processCommands();
+                    Frame f;
+                    while ((f = xrecv()) != null) {
+                        if (m == null) {
+                            m = new Message();
+                        }
+                        m.add(f);
+                        rcvMore = f.hasMore();
+                        if (!rcvMore) {
+                            return m;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (timeoutNanos == 0 && m == null) {
+                    return null;
+                }
+                if (w == null) {
+                    w = new Waiter();
+                    key = w.prepare();
+                    waiters.add(w);
+                    continue;
+                }
+                // once a message has started, wait for the rest without a deadline
+                if (!park(w, key, m == null ? timeoutNanos : -1, deadline)) {
+                    return null;
+                }
+                key = w.prepare();
+            }
+        } finally {
+            if (w != null) {
+                waiters.remove(w);
+            }
+        }
+    }
+
+    private boolean park(Waiter w, long key, long timeoutNanos, long deadline) {
+        if (timeoutNanos < 0) {
+            w.await(key, -1);
+        } else {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            w.await(key, left);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ZmqException(Errno.ETERM, "interrupted while waiting on " + this);
+        }
+        checkOpen();
+        return true;
+    }
+
+    /** @return RCVMORE */
+    public final boolean hasReceiveMore() {
+        lock.lock();
+        try {
+            return rcvMore;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return POLLIN / POLLOUT readiness */
+    public final int events() {
+        lock.lock();
+        try {
+            checkOpen();
+            processCommands();
+            return (xhasIn() ? Poller.POLLIN : 0) | (xhasOut() ? Poller.POLLOUT : 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- options ------------------------------------------------------------------------------
+
+    /** Sets an option after validating it. */
+    public final <T> void setOption(ZmqOption<T> option, T value) {
+        lock.lock();
+        try {
+            checkOpen();
+            option.validate(value);
+            if (xsetOption(option, value)) {
+                return;
+            }
+            if (option.access() == ZmqOption.Access.WRITE_ONLY) {
+                throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
+            }
+            options.put(option, value instanceof byte[] b ? (T) b.clone() : value);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads an option. */
+    public final <T> T getOption(ZmqOption<T> option) {
+        if (option == ZmqOption.EVENTS) {
+            return option.type().cast(events());
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            if (option == ZmqOption.TYPE) {
+                return option.type().cast(type);
+            }
+            if (option == ZmqOption.RCVMORE) {
+                return option.type().cast(rcvMore);
+            }
+            if (option == ZmqOption.LAST_ENDPOINT) {
+                return option.type().cast(lastEndpoint);
+            }
+            if (option.access() == ZmqOption.Access.WRITE_ONLY) {
+                throw new ZmqException(Errno.EINVAL, "option " + option + " is write-only");
+            }
+            T v = options.get(option);
+            return v instanceof byte[] b ? option.type().cast(b.clone()) : v;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the options (read by transports under the lock, as a snapshot) */
+    public final Options optionsSnapshot() {
+        return options.snapshot();
+    }
+
+    // ---- endpoints ----------------------------------------------------------------------------
+
+    /** Binds an endpoint. */
+    public final void bind(String endpoint) {
+        lock.lock();
+        try {
+            checkOpen();
+            Endpoint ep = Endpoint.parse(endpoint);
+            EndpointHandle h = ctx.bind(this, ep);
+            lastEndpoint = h.endpoint();
+            endpoints.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(h);
+            if (!h.endpoint().equals(endpoint)) {
+                endpoints.computeIfAbsent(h.endpoint(), k -> new ArrayList<>()).add(h);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connects an endpoint. */
+    public final void connect(String endpoint) {
+        lock.lock();
+        try {
+            checkOpen();
+            Endpoint ep = Endpoint.parse(endpoint);
+            EndpointHandle h = ctx.connect(this, ep);
+            lastEndpoint = h.endpoint();
+            endpoints.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(h);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unbinds an endpoint. */
+    public final void unbind(String endpoint) {
+        removeEndpoint(endpoint, "bound");
+    }
+
+    /** Disconnects an endpoint. */
+    public final void disconnect(String endpoint) {
+        removeEndpoint(endpoint, "connected");
+    }
+
+    private void removeEndpoint(String endpoint, String what) {
+        lock.lock();
+        try {
+            checkOpen();
+            Endpoint.parse(endpoint);
+            List<EndpointHandle> hs = endpoints.remove(endpoint);
+            if (hs == null || hs.isEmpty()) {
+                throw new ZmqException(Errno.ENOENT, "endpoint '" + endpoint + "' is not " + what + " on " + this);
+            }
+            endpoints.values().forEach(l -> l.removeAll(hs));
+            endpoints.values().removeIf(List::isEmpty);
+            for (EndpointHandle h : hs) {
+                h.close();
+                for (Pipe p : new ArrayList<>(pipes)) {
+                    if (p.attachment() == h) {
+                        terminatePipe(p);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- close --------------------------------------------------------------------------------
+
+    /** @return whether closed */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the socket; pending outbound messages linger in their sessions. Idempotent. */
+    public final void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (List<EndpointHandle> hs : endpoints.values()) {
+                for (EndpointHandle h : hs) {
+                    h.close();
+                }
+            }
+            endpoints.clear();
+            processCommands();
+            for (Pipe p : new ArrayList<>(pipes)) {
+                terminatePipe(p);
+            }
+            Cmd c;
+            while ((c = mailbox.relaxedPoll()) != null) {
+                if (c.kind == ATTACH) {
+                    c.pipe.terminate();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        wake();
+        ctx.socketClosed(this);
+    }
+
+    @Override
+    public String toString() {
+        return type + "@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}

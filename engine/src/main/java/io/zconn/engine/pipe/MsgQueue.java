@@ -1,0 +1,168 @@
+package io.zconn.engine.pipe;
+
+import io.zconn.engine.Frame;
+import org.jctools.queues.SpscUnboundedArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+
+/**
+ * One direction of a pipe: a lock-free single-producer/single-consumer queue of frames with a
+ * high-water mark counted in whole messages, and wake-ups only on transitions (empty to
+ * non-empty for the reader, full to non-full for the writer) — the role of libzmq's ypipe.
+ *
+ * <p>Frames of a multipart message are held back by the writer until the last one is written, so
+ * the reader always sees whole messages. Successive producers (or consumers) on different threads
+ * must hand over with a happens-before edge (the socket's lock does that).
+ */
+final class MsgQueue {
+    private static final VarHandle READER_SLEEPING;
+    private static final VarHandle WRITER_WAITING;
+    private static final VarHandle READ_PUBLISHED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            READER_SLEEPING = l.findVarHandle(MsgQueue.class, "readerSleeping", boolean.class);
+            WRITER_WAITING = l.findVarHandle(MsgQueue.class, "writerWaiting", boolean.class);
+            READ_PUBLISHED = l.findVarHandle(MsgQueue.class, "readPublished", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SpscUnboundedArrayQueue<Frame> queue = new SpscUnboundedArrayQueue<>(256);
+    private final long hwm;
+
+    // writer-owned
+    private long written;
+    private ArrayList<Frame> parts;
+
+    // reader-owned
+    private long read;
+
+    // shared
+    @SuppressWarnings("unused")
+    private volatile boolean readerSleeping;
+    @SuppressWarnings("unused")
+    private volatile boolean writerWaiting;
+    @SuppressWarnings("unused")
+    private volatile long readPublished;
+
+    private Runnable onReadable = () -> { };
+    private Runnable onWritable = () -> { };
+
+    MsgQueue(int hwm) {
+        this.hwm = hwm <= 0 ? Long.MAX_VALUE : hwm;
+    }
+
+    void listeners(Runnable onReadable, Runnable onWritable) {
+        this.onReadable = onReadable;
+        this.onWritable = onWritable;
+    }
+
+    /** Writer: may a new message be started? If not, the writer is woken when it may. */
+    boolean canWrite() {
+        if (written - (long) READ_PUBLISHED.getAcquire(this) < hwm) {
+            return true;
+        }
+        writerWaiting = true;
+        if (written - readPublished < hwm) {
+            WRITER_WAITING.compareAndSet(this, true, false);
+            return true;
+        }
+        return false;
+    }
+
+    /** Writer: appends a frame; the message becomes visible when its last frame is written. */
+    void write(Frame frame) {
+        if (frame.hasMore()) {
+            if (parts == null) {
+                parts = new ArrayList<>(4);
+            }
+            parts.add(frame);
+            return;
+        }
+        if (parts != null && !parts.isEmpty()) {
+            for (Frame p : parts) {
+                queue.offer(p);
+            }
+            parts.clear();
+        }
+        queue.offer(frame);
+        written++;
+    }
+
+    /** Writer: drops frames of an unfinished message. */
+    void rollback() {
+        if (parts != null) {
+            parts.clear();
+        }
+    }
+
+    /** Writer: wakes the reader if it went to sleep on an empty queue. */
+    void flush() {
+        VarHandle.fullFence();
+        if (readerSleeping && READER_SLEEPING.compareAndSet(this, true, false)) {
+            onReadable.run();
+        }
+    }
+
+    /** Reader: the next frame, or null when empty (the reader is then woken by the next flush). */
+    Frame read() {
+        Frame f = queue.relaxedPoll();
+        if (f == null) {
+            readerSleeping = true;
+            VarHandle.fullFence();
+            f = queue.relaxedPoll();
+            if (f == null) {
+                checkWriterWaiting();
+                return null;
+            }
+            readerSleeping = false;
+        }
+        if (!f.hasMore()) {
+            read++;
+            READ_PUBLISHED.setRelease(this, read);
+            if (writerWaiting) {
+                checkWriterWaiting();
+            }
+        }
+        return f;
+    }
+
+    /** Reader: whether a frame is ready; when not, the reader is woken by the next flush. */
+    boolean hasFrame() {
+        if (queue.relaxedPeek() != null) {
+            return true;
+        }
+        readerSleeping = true;
+        VarHandle.fullFence();
+        if (queue.relaxedPeek() != null) {
+            readerSleeping = false;
+            return true;
+        }
+        return false;
+    }
+
+    private void checkWriterWaiting() {
+        if ((boolean) WRITER_WAITING.getVolatile(this) && WRITER_WAITING.compareAndSet(this, true, false)) {
+            onWritable.run();
+        }
+    }
+
+    /** Reader: discards everything queued. */
+    int drain() {
+        int n = 0;
+        while (queue.relaxedPoll() != null) {
+            n++;
+        }
+        return n;
+    }
+
+    /** @return messages written but not yet read (approximate from other threads) */
+    long backlog() {
+        return written - readPublished;
+    }
+}

@@ -1,0 +1,209 @@
+package io.zconn.engine.pipe;
+
+import io.zconn.engine.Frame;
+
+/**
+ * One end of a bidirectional pipe between a socket and a session (or two sockets over inproc).
+ * Each end reads one {@link MsgQueue} and writes the other; {@link Events} tells the end's owner
+ * when reading or writing becomes possible again and when the other end has terminated.
+ *
+ * <p>Termination: an end that is done calls {@link #terminate()}, which queues a delimiter after
+ * any pending messages and tells the other end. The other end still reads what was queued before
+ * the delimiter ({@link #read()} returns {@link #DELIMITER} once at the end).
+ */
+public final class Pipe {
+    /** Marks the end of a terminated pipe's messages; compared by identity. */
+    public static final Frame DELIMITER = Frame.wrap(new byte[0]);
+
+    /** Slot numbers for {@link #slot(int)}: each routing structure keeps its index in the pipe. */
+    public static final int SLOT_LB = 0, SLOT_FQ = 1, SLOT_DIST = 2, SLOTS = 3;
+
+    /** What the owner of an end hears. Implementations must be thread-safe and never block. */
+    public interface Events {
+        /** @param pipe this end, which has frames to read again */
+        void readActivated(Pipe pipe);
+
+        /** @param pipe this end, which is below its HWM again */
+        void writeActivated(Pipe pipe);
+
+        /** @param pipe this end, whose peer terminated (a delimiter follows its last message) */
+        void terminated(Pipe pipe);
+    }
+
+    private final MsgQueue in;
+    private final MsgQueue out;
+    private Pipe peer;
+    private volatile Events events;
+    private final int[] slots = {-1, -1, -1};
+    private volatile boolean terminated;
+    private volatile boolean peerTerminated;
+    private byte[] routingId;
+    private String peerSocketType;
+    private Object attachment;
+
+    private Pipe(MsgQueue in, MsgQueue out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    /**
+     * Creates a connected pair of ends.
+     *
+     * @param hwmAtoB HWM of messages written by end A (0 = unlimited)
+     * @param hwmBtoA HWM of messages written by end B
+     * @return {A, B}
+     */
+    public static Pipe[] pair(int hwmAtoB, int hwmBtoA) {
+        MsgQueue ab = new MsgQueue(hwmAtoB);
+        MsgQueue ba = new MsgQueue(hwmBtoA);
+        Pipe a = new Pipe(ba, ab);
+        Pipe b = new Pipe(ab, ba);
+        a.peer = b;
+        b.peer = a;
+        ab.listeners(() -> b.fire(0), () -> a.fire(1));
+        ba.listeners(() -> a.fire(0), () -> b.fire(1));
+        return new Pipe[] {a, b};
+    }
+
+    private void fire(int what) {
+        Events e = events;
+        if (e == null) {
+            return;
+        }
+        if (what == 0) {
+            e.readActivated(this);
+        } else {
+            e.writeActivated(this);
+        }
+    }
+
+    /** @param events the owner of this end */
+    public void setEvents(Events events) {
+        this.events = events;
+    }
+
+    /** @return the other end */
+    public Pipe peer() {
+        return peer;
+    }
+
+    /** @return whether a new message may be written now (below HWM) */
+    public boolean checkWrite() {
+        return !terminated && out.canWrite();
+    }
+
+    /** @param frame a frame to write (call {@link #flush()} after the last frame) */
+    public void write(Frame frame) {
+        out.write(frame);
+    }
+
+    /** Drops frames of an unfinished message written so far. */
+    public void rollback() {
+        out.rollback();
+    }
+
+    /** Makes written messages visible and wakes the reader if needed. */
+    public void flush() {
+        out.flush();
+    }
+
+    /** @return the next frame, {@link #DELIMITER} at the end of a terminated pipe, or null */
+    public Frame read() {
+        return in.read();
+    }
+
+    /** @return whether a frame (or the delimiter) is ready to read */
+    public boolean checkRead() {
+        return in.hasFrame();
+    }
+
+    /** Discards all queued inbound frames. */
+    public void drainInbound() {
+        in.drain();
+    }
+
+    /** @return outbound messages not yet taken by the peer */
+    public long outboundBacklog() {
+        return out.backlog();
+    }
+
+    /**
+     * Ends this end: queues the delimiter after pending messages and tells the peer. Idempotent.
+     */
+    public void terminate() {
+        if (terminated) {
+            return;
+        }
+        terminated = true;
+        out.rollback();
+        out.write(DELIMITER);
+        out.flush();
+        peer.peerTerminated = true;
+        Events e = peer.events;
+        if (e != null) {
+            e.terminated(peer);
+        }
+    }
+
+    /** @return whether {@link #terminate()} was called on this end */
+    public boolean isTerminated() {
+        return terminated;
+    }
+
+    /** @return whether the other end terminated */
+    public boolean isPeerTerminated() {
+        return peerTerminated;
+    }
+
+    /**
+     * @param slot one of the SLOT_ constants
+     * @return the index stored there, -1 when none
+     */
+    public int slot(int slot) {
+        return slots[slot];
+    }
+
+    /**
+     * @param slot  one of the SLOT_ constants
+     * @param index the index to store
+     */
+    public void slot(int slot, int index) {
+        slots[slot] = index;
+    }
+
+    /** @return the routing id the owner knows this peer by (ROUTER), or null */
+    public byte[] routingId() {
+        return routingId;
+    }
+
+    /** @param id the routing id for this peer */
+    public void routingId(byte[] id) {
+        this.routingId = id;
+    }
+
+    /** @return the peer's socket type name, when known */
+    public String peerSocketType() {
+        return peerSocketType;
+    }
+
+    /** @param type the peer's socket type name */
+    public void peerSocketType(String type) {
+        this.peerSocketType = type;
+    }
+
+    /** @return what the owner attached (e.g. the endpoint the pipe belongs to) */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** @param attachment anything the owner wants to find again */
+    public void attachment(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipe@" + Integer.toHexString(System.identityHashCode(this))
+                + (attachment != null ? "(" + attachment + ")" : "");
+    }
+}

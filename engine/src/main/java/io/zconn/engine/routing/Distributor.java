@@ -1,0 +1,117 @@
+package io.zconn.engine.routing;
+
+import io.zconn.engine.Frame;
+import io.zconn.engine.pipe.Pipe;
+
+/**
+ * Sends each message to every matching pipe (PUB, XPUB; SUB/XSUB for subscriptions). A pipe at its
+ * HWM when a message starts misses that message (the PUB drop policy) until it is writable again.
+ * Matching pipes are kept at the front of the array, active ones after them, as in libzmq's dist.
+ */
+public final class Distributor {
+    private final PipeArray pipes = new PipeArray(Pipe.SLOT_DIST);
+    private int matching;
+    private int active;
+    private boolean more;
+
+    /** @param p a new pipe */
+    public void attach(Pipe p) {
+        pipes.add(p);
+        // placed after the matching prefix: it joins with the next message
+        pipes.swap(pipes.indexOf(p), active);
+        active++;
+    }
+
+    /** @param p a pipe to receive the current message */
+    public void match(Pipe p) {
+        int i = pipes.indexOf(p);
+        if (i < 0 || i < matching || i >= active) {
+            return;
+        }
+        pipes.swap(i, matching);
+        matching++;
+    }
+
+    /** Marks every active pipe as matching. */
+    public void matchAll() {
+        matching = active;
+    }
+
+    /** Clears the matching set. */
+    public void unmatch() {
+        matching = 0;
+    }
+
+    /** @param p a pipe below its HWM again */
+    public void activate(Pipe p) {
+        int i = pipes.indexOf(p);
+        if (i < 0 || i < active) {
+            return;
+        }
+        pipes.swap(i, active);
+        active++;
+    }
+
+    /** @param p a pipe that is gone */
+    public void remove(Pipe p) {
+        int i = pipes.indexOf(p);
+        if (i < 0) {
+            return;
+        }
+        if (i < matching) {
+            pipes.swap(i, matching - 1);
+            matching--;
+            i = matching;
+        }
+        if (i < active) {
+            pipes.swap(i, active - 1);
+            active--;
+            i = active;
+        }
+        pipes.removeAt(i);
+    }
+
+    /**
+     * Sends a frame to the matching pipes (all pipes: call {@link #matchAll()} first).
+     *
+     * @param frame the frame; the matching set is cleared after the last frame of a message
+     */
+    public void sendToMatching(Frame frame) {
+        if (!more) {
+            for (int i = 0; i < matching; ) {
+                Pipe p = pipes.get(i);
+                if (p.checkWrite()) {
+                    i++;
+                } else {
+                    // full: skip this message for p and deactivate it until it drains
+                    pipes.swap(i, matching - 1);
+                    matching--;
+                    pipes.swap(matching, active - 1);
+                    active--;
+                }
+            }
+        }
+        boolean last = !frame.hasMore();
+        for (int i = 0; i < matching; i++) {
+            Pipe p = pipes.get(i);
+            p.write(frame);
+            if (last) {
+                p.flush();
+            }
+        }
+        more = !last;
+        if (last) {
+            matching = 0;
+        }
+    }
+
+    /** @return whether any pipe is attached */
+    public boolean hasPipes() {
+        return pipes.size() > 0;
+    }
+
+    /** @return number of attached pipes */
+    public int size() {
+        return pipes.size();
+    }
+}

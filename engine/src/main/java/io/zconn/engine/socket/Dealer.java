@@ -1,0 +1,64 @@
+package io.zconn.engine.socket;
+
+import io.zconn.engine.Frame;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.core.Ctx;
+import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.pipe.Pipe;
+import io.zconn.engine.routing.FairQueue;
+import io.zconn.engine.routing.LoadBalancer;
+
+/** DEALER: load-balances sends and fair-queues receives; REQ builds on it. */
+public class Dealer extends SocketBase {
+    protected final LoadBalancer lb = new LoadBalancer();
+    protected final FairQueue fq = new FairQueue();
+
+    public Dealer(Ctx ctx) {
+        this(ctx, SocketType.DEALER);
+    }
+
+    protected Dealer(Ctx ctx, SocketType type) {
+        super(ctx, type);
+    }
+
+    @Override
+    protected void xattachPipe(Pipe pipe) {
+        lb.attach(pipe);
+        fq.attach(pipe);
+    }
+
+    @Override
+    protected void xpipeTerminated(Pipe pipe) {
+        lb.remove(pipe);
+    }
+
+    @Override
+    protected void xreadActivated(Pipe pipe) {
+        fq.activate(pipe);
+    }
+
+    @Override
+    protected void xwriteActivated(Pipe pipe) {
+        lb.activate(pipe);
+    }
+
+    @Override
+    protected boolean xsend(Frame frame) {
+        return lb.send(frame);
+    }
+
+    @Override
+    protected Frame xrecv() {
+        return fq.recv();
+    }
+
+    @Override
+    protected boolean xhasIn() {
+        return fq.hasIn();
+    }
+
+    @Override
+    protected boolean xhasOut() {
+        return lb.hasOut();
+    }
+}

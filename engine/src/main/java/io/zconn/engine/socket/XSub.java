@@ -1,0 +1,145 @@
+package io.zconn.engine.socket;
+
+import io.zconn.engine.Frame;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.core.Ctx;
+import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.pipe.Pipe;
+import io.zconn.engine.routing.Distributor;
+import io.zconn.engine.routing.FairQueue;
+import io.zconn.engine.routing.PrefixTrie;
+
+/**
+ * XSUB: receives from all publishers, keeping messages that match its subscriptions; sending a
+ * message whose first byte is 1 (subscribe) or 0 (unsubscribe) changes them and tells every
+ * publisher, and new publishers hear all current subscriptions. SUB sets them through options.
+ */
+public class XSub extends SocketBase {
+    protected final FairQueue fq = new FairQueue();
+    private final Distributor dist = new Distributor();
+    private final PrefixTrie subscriptions = new PrefixTrie();
+    private boolean moreIn;
+    private boolean moreOut;
+    private Frame prefetched;
+
+    public XSub(Ctx ctx) {
+        this(ctx, SocketType.XSUB);
+    }
+
+    protected XSub(Ctx ctx, SocketType type) {
+        super(ctx, type);
+    }
+
+    @Override
+    protected void xattachPipe(Pipe pipe) {
+        fq.attach(pipe);
+        dist.attach(pipe);
+        subscriptions.forEach(topic -> pipe.write(XPub.subscriptionFrame((byte) 1, topic)));
+        pipe.flush();
+    }
+
+    @Override
+    protected void xpipeTerminated(Pipe pipe) {
+        dist.remove(pipe);
+    }
+
+    @Override
+    protected void xreadActivated(Pipe pipe) {
+        fq.activate(pipe);
+    }
+
+    @Override
+    protected void xwriteActivated(Pipe pipe) {
+        dist.activate(pipe);
+    }
+
+    @Override
+    protected boolean xsend(Frame frame) {
+        if (!moreOut && !frame.hasMore() && frame.size() > 0) {
+            byte kind = frame.byteAt(0);
+            if (kind == 1 || kind == 0) {
+                byte[] d = frame.data();
+                byte[] topic = java.util.Arrays.copyOfRange(d, 1, d.length);
+                boolean forward = true;
+                if (kind == 1) {
+                    subscriptions.add(topic); // always forwarded: publishers count per subscriber
+                } else {
+                    forward = subscriptions.remove(topic);
+                }
+                if (forward) {
+                    dist.matchAll();
+                    dist.sendToMatching(frame);
+                }
+                return true;
+            }
+        }
+        if (!moreOut) {
+            dist.matchAll();
+        }
+        dist.sendToMatching(frame);
+        moreOut = frame.hasMore();
+        return true;
+    }
+
+    @Override
+    protected boolean xhasOut() {
+        return true;
+    }
+
+    @Override
+    protected Frame xrecv() {
+        if (prefetched != null) {
+            Frame f = prefetched;
+            prefetched = null;
+            moreIn = f.hasMore();
+            return f;
+        }
+        while (true) {
+            Frame f = fq.recv();
+            if (f == null) {
+                return null;
+            }
+            if (moreIn || matches(f)) {
+                moreIn = f.hasMore();
+                return f;
+            }
+            while (f != null && f.hasMore()) {
+                f = fq.recv();
+            }
+        }
+    }
+
+    private boolean matches(Frame f) {
+        if (f.hasArray()) {
+            return subscriptions.matches(f.array(), f.arrayOffset(), f.size());
+        }
+        byte[] d = f.data();
+        return subscriptions.matches(d, 0, d.length);
+    }
+
+    @Override
+    protected boolean xhasIn() {
+        if (moreIn || prefetched != null) {
+            return true;
+        }
+        while (fq.hasIn()) {
+            Frame f = fq.recv();
+            if (f == null) {
+                return false;
+            }
+            if (matches(f)) {
+                prefetched = f;
+                return true;
+            }
+            while (f != null && f.hasMore()) {
+                f = fq.recv();
+            }
+        }
+        return false;
+    }
+
+    /** Changes a subscription as if the user had sent the subscription message (used by SUB). */
+    protected void changeSubscription(byte kind, byte[] topic) {
+        xsend(XPub.subscriptionFrame(kind, topic));
+    }
+}

@@ -1,0 +1,131 @@
+package io.zconn.engine.transport.inproc;
+
+import io.zconn.engine.Errno;
+import io.zconn.engine.ZmqException;
+import io.zconn.engine.core.EndpointHandle;
+import io.zconn.engine.core.Options;
+import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.pipe.Pipe;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code inproc://} transport of one context: names bound by sockets, and connections made
+ * before their name was bound, which are completed when it is. Messages cross by reference (no
+ * copy) over a pipe whose HWM is the sender's SNDHWM plus the receiver's RCVHWM.
+ */
+public final class InprocRegistry {
+    private record Bound(SocketBase socket, Options options) {
+    }
+
+    private record PendingConnect(SocketBase connecter, Options options, Pipe[] pair, Handle handle) {
+    }
+
+    private final Map<String, Bound> bound = new HashMap<>();
+    private final Map<String, List<PendingConnect>> pending = new HashMap<>();
+
+    /** A bind or connect on an inproc name. */
+    private final class Handle implements EndpointHandle {
+        private final String name;
+        private final boolean isBind;
+        private final SocketBase socket;
+
+        Handle(String name, boolean isBind, SocketBase socket) {
+            this.name = name;
+            this.isBind = isBind;
+            this.socket = socket;
+        }
+
+        @Override
+        public String endpoint() {
+            return "inproc://" + name;
+        }
+
+        @Override
+        public void close() {
+            synchronized (InprocRegistry.this) {
+                if (isBind) {
+                    Bound b = bound.get(name);
+                    if (b != null && b.socket == socket) {
+                        bound.remove(name);
+                    }
+                } else {
+                    List<PendingConnect> l = pending.get(name);
+                    if (l != null) {
+                        l.removeIf(pc -> pc.handle == this);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Binds a name. Caller holds the socket's lock.
+     *
+     * @param name   the name after {@code inproc://}
+     * @param socket the binding socket
+     * @return a handle that unbinds
+     */
+    public synchronized EndpointHandle bind(String name, SocketBase socket) {
+        if (bound.containsKey(name)) {
+            throw new ZmqException(Errno.EADDRINUSE, "inproc://" + name + " is already bound");
+        }
+        Options opts = socket.optionsSnapshot();
+        bound.put(name, new Bound(socket, opts));
+        Handle h = new Handle(name, true, socket);
+        List<PendingConnect> waiting = pending.remove(name);
+        if (waiting != null) {
+            for (PendingConnect pc : waiting) {
+                Pipe bindEnd = pc.pair[1];
+                bindEnd.routingId(pc.options.routingId());
+                bindEnd.peerSocketType(pc.connecter.type().name());
+                bindEnd.attachment(h);
+                pc.pair[0].routingId(opts.routingId());
+                socket.attachNow(bindEnd);
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Connects to a name, now if bound, else when it is bound. Caller holds the socket's lock.
+     *
+     * @param name   the name after {@code inproc://}
+     * @param socket the connecting socket
+     * @return a handle that disconnects
+     */
+    public synchronized EndpointHandle connect(String name, SocketBase socket) {
+        Options mine = socket.optionsSnapshot();
+        Bound b = bound.get(name);
+        Handle h = new Handle(name, false, socket);
+        if (b != null) {
+            if (!socket.type().isCompatibleWith(b.socket.type())) {
+                throw new ZmqException(Errno.EINVAL, "inproc://" + name + ": " + socket.type()
+                        + " cannot connect to a " + b.socket.type() + " socket");
+            }
+            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), b.options.rcvHwm()), hwm(b.options.sndHwm(), mine.rcvHwm()));
+            pair[0].routingId(b.options.routingId());
+            pair[0].peerSocketType(b.socket.type().name());
+            pair[0].attachment(h);
+            pair[1].routingId(mine.routingId());
+            pair[1].peerSocketType(socket.type().name());
+            socket.attachNow(pair[0]);
+            b.socket.attachLater(pair[1]);
+        } else {
+            // HWM of the binder is unknown yet: use ours for both directions, as libzmq does
+            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), mine.rcvHwm()), hwm(mine.sndHwm(), mine.rcvHwm()));
+            pair[0].attachment(h);
+            pair[0].peerSocketType(null);
+            pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));
+            socket.attachNow(pair[0]);
+        }
+        return h;
+    }
+
+    private static int hwm(int a, int b) {
+        return a == 0 || b == 0 ? 0 : a + b;
+    }
+}

@@ -43,6 +43,18 @@ public final class Frame {
     }
 
     /**
+     * Wraps a whole array, without copying, with the MORE flag as given.
+     *
+     * @param data the bytes
+     * @param more whether another frame of the message follows
+     * @return the frame
+     */
+    public static Frame wrap(byte[] data, boolean more) {
+        Objects.requireNonNull(data, "data");
+        return new Frame(data, 0, data.length, null, more);
+    }
+
+    /**
      * Wraps part of an array, without copying.
      *
      * @param data   the bytes

@@ -34,6 +34,7 @@ final class MsgQueue {
 
     private final SpscUnboundedArrayQueue<Frame> queue = new SpscUnboundedArrayQueue<>(256);
     private final long hwm;
+    private final boolean conflate;
 
     // writer-owned
     private long written;
@@ -53,8 +54,9 @@ final class MsgQueue {
     private Runnable onReadable = () -> { };
     private Runnable onWritable = () -> { };
 
-    MsgQueue(int hwm) {
-        this.hwm = hwm <= 0 ? Long.MAX_VALUE : hwm;
+    MsgQueue(int hwm, boolean conflate) {
+        this.hwm = hwm <= 0 || conflate ? Long.MAX_VALUE : hwm;
+        this.conflate = conflate;
     }
 
     void listeners(Runnable onReadable, Runnable onWritable) {
@@ -109,8 +111,22 @@ final class MsgQueue {
         }
     }
 
-    /** Reader: the next frame, or null when empty (the reader is then woken by the next flush). */
+    /**
+     * Reader: the next frame, or null when empty (the reader is then woken by the next flush).
+     * A conflating queue skips to the newest message (single-frame messages, as in libzmq).
+     */
     Frame read() {
+        Frame f = readOne();
+        if (conflate && f != null && f != Pipe.DELIMITER) {
+            Frame next;
+            while ((next = queue.relaxedPeek()) != null && next != Pipe.DELIMITER) {
+                f = readOne();
+            }
+        }
+        return f;
+    }
+
+    private Frame readOne() {
         Frame f = queue.relaxedPoll();
         if (f == null) {
             readerSleeping = true;

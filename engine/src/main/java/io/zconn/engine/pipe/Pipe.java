@@ -54,8 +54,20 @@ public final class Pipe {
      * @return {A, B}
      */
     public static Pipe[] pair(int hwmAtoB, int hwmBtoA) {
-        MsgQueue ab = new MsgQueue(hwmAtoB);
-        MsgQueue ba = new MsgQueue(hwmBtoA);
+        return pair(hwmAtoB, hwmBtoA, false);
+    }
+
+    /**
+     * Creates a connected pair of ends.
+     *
+     * @param hwmAtoB  HWM of messages written by end A (0 = unlimited)
+     * @param hwmBtoA  HWM of messages written by end B
+     * @param conflate keep only the newest message in each direction (CONFLATE; HWMs ignored)
+     * @return {A, B}
+     */
+    public static Pipe[] pair(int hwmAtoB, int hwmBtoA, boolean conflate) {
+        MsgQueue ab = new MsgQueue(hwmAtoB, conflate);
+        MsgQueue ba = new MsgQueue(hwmBtoA, conflate);
         Pipe a = new Pipe(ba, ab);
         Pipe b = new Pipe(ab, ba);
         a.peer = b;

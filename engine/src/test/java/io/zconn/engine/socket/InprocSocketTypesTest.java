@@ -256,4 +256,24 @@ class InprocSocketTypesTest {
         ctx.close();
         assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo(Errno.ETERM);
     }
+
+    @Test
+    void proxyForwardsRequestsAndRepliesBetweenRouterAndDealer() throws Exception {
+        Socket front = socket(SocketType.ROUTER);
+        front.bind("inproc://pfront");
+        Socket back = socket(SocketType.DEALER);
+        back.bind("inproc://pback");
+        io.zconn.engine.Proxy proxy = new io.zconn.engine.Proxy(front, back, null);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(proxy::run);
+        Socket rep = socket(SocketType.REP);
+        rep.connect("inproc://pback");
+        Socket req = socket(SocketType.REQ);
+        req.connect("inproc://pfront");
+        req.send("ping");
+        assertThat(rep.recvFrame(WAIT).text()).isEqualTo("ping");
+        rep.send("pong");
+        assertThat(req.recvFrame(WAIT).text()).isEqualTo("pong");
+        proxy.stop();
+        running.get(5, TimeUnit.SECONDS);
+    }
 }

@@ -2,6 +2,7 @@ package io.zconn.engine.transport.inproc;
 
 import io.zconn.engine.Errno;
 import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
@@ -106,7 +107,8 @@ public final class InprocRegistry {
                 throw new ZmqException(Errno.EINVAL, "inproc://" + name + ": " + socket.type()
                         + " cannot connect to a " + b.socket.type() + " socket");
             }
-            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), b.options.rcvHwm()), hwm(b.options.sndHwm(), mine.rcvHwm()));
+            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), b.options.rcvHwm()), hwm(b.options.sndHwm(), mine.rcvHwm()),
+                    mine.get(ZmqOption.CONFLATE) || b.options.get(ZmqOption.CONFLATE));
             pair[0].routingId(b.options.routingId());
             pair[0].peerSocketType(b.socket.type().name());
             pair[0].attachment(h);
@@ -116,7 +118,8 @@ public final class InprocRegistry {
             b.socket.attachLater(pair[1]);
         } else {
             // HWM of the binder is unknown yet: use ours for both directions, as libzmq does
-            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), mine.rcvHwm()), hwm(mine.sndHwm(), mine.rcvHwm()));
+            Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), mine.rcvHwm()), hwm(mine.sndHwm(), mine.rcvHwm()),
+                    mine.get(ZmqOption.CONFLATE));
             pair[0].attachment(h);
             pair[0].peerSocketType(null);
             pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));

@@ -1,0 +1,43 @@
+package io.zconn.engine.security;
+
+import io.zconn.engine.zmtp.Command;
+
+import java.util.Map;
+
+/**
+ * One side of a ZMTP security handshake (NULL, PLAIN, CURVE), as in libzmq's mechanism seam:
+ * the handshake handler asks for commands to send, hands over commands received, and watches the
+ * status until READY or ERROR.
+ */
+public interface Mechanism {
+    /** Handshake progress. */
+    enum Status {
+        /** Still exchanging commands. */
+        HANDSHAKING,
+        /** Done: data frames may flow. */
+        READY,
+        /** Failed: see {@link #errorReason()}. */
+        ERROR
+    }
+
+    /** @return the name sent in the greeting, e.g. {@code NULL} */
+    String name();
+
+    /** @return the next command to send now, or null when there is none */
+    Command nextHandshakeCommand();
+
+    /**
+     * @param command a command received during the handshake
+     * @throws io.zconn.engine.zmtp.ZmtpException when it breaks the mechanism's protocol
+     */
+    void processHandshakeCommand(Command command);
+
+    /** @return where the handshake stands */
+    Status status();
+
+    /** @return the metadata the peer sent (Socket-Type, Identity, ...), case-insensitive names */
+    Map<String, byte[]> peerProperties();
+
+    /** @return why the handshake failed, when {@link #status()} is ERROR */
+    String errorReason();
+}

@@ -1,0 +1,19 @@
+package io.zconn.engine.security;
+
+import io.zconn.engine.SocketType;
+
+import java.util.Map;
+
+/** Makes a {@link Mechanism} for each new connection. */
+public interface MechanismProvider {
+    /** @return the mechanism name announced in the greeting */
+    String name();
+
+    /**
+     * @param type            the local socket type
+     * @param localProperties metadata to announce (Socket-Type, Identity)
+     * @param asServer        whether this side is the mechanism's server
+     * @return a mechanism for one connection
+     */
+    Mechanism create(SocketType type, Map<String, byte[]> localProperties, boolean asServer);
+}

@@ -1,0 +1,221 @@
+package io.zconn.engine.transport.stream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.zconn.engine.ZmqOption;
+import io.zconn.engine.core.EndpointHandle;
+import io.zconn.engine.core.Options;
+import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.pipe.Pipe;
+import io.zconn.engine.zmtp.PeerInfo;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connected tcp or ipc endpoint: keeps one connection up, reconnecting after RECONNECT_IVL
+ * (doubling up to RECONNECT_IVL_MAX) when it fails or drops. Its pipe to the socket outlives the
+ * connections, so messages queued while disconnected are sent once connected — unless IMMEDIATE
+ * is set or the socket must know the peer's routing id first (ROUTER), in which case each
+ * connection gets its own pipe after its handshake.
+ */
+final class Connecter implements EndpointHandle, SessionOwner {
+    private static final System.Logger LOG = System.getLogger(Connecter.class.getName());
+
+    private final StreamTransport transport;
+    private final SocketBase socket;
+    private final Options opts;
+    private final String endpoint;
+    private final SocketAddress address;
+    private final boolean ipv6;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final boolean pipePerConnection;
+    private final Pipe.Events idle;
+    private Pipe sessionPipe;
+    private int interval;
+    private volatile boolean closed;
+    private boolean lingering;
+    private ScheduledFuture<?> lingerTimer;
+    private Channel current;
+    private ScheduledFuture<?> retry;
+
+    Connecter(StreamTransport transport, SocketBase socket, Options opts, String endpoint, SocketAddress address,
+              EventLoop loop, Bootstrap bootstrap) {
+        this.transport = transport;
+        this.socket = socket;
+        this.opts = opts;
+        this.endpoint = endpoint;
+        this.address = address;
+        this.ipv6 = opts.get(ZmqOption.IPV6);
+        this.loop = loop;
+        this.bootstrap = bootstrap;
+        this.pipePerConnection = opts.get(ZmqOption.IMMEDIATE) || socket.needsPeerRoutingId();
+        this.interval = opts.get(ZmqOption.RECONNECT_IVL);
+        this.idle = new Pipe.Events() {
+            @Override
+            public void readActivated(Pipe pipe) {
+            }
+
+            @Override
+            public void writeActivated(Pipe pipe) {
+            }
+
+            @Override
+            public void terminated(Pipe pipe) {
+                loop.execute(() -> {
+                    if (current == null && !lingering) {
+                        stop();
+                    }
+                });
+            }
+        };
+    }
+
+    /** Starts connecting; the caller holds the socket's lock. */
+    void start() {
+        if (!pipePerConnection) {
+            Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
+            pair[0].attachment(this);
+            sessionPipe = pair[1];
+            sessionPipe.setEvents(idle);
+            socket.attachNow(pair[0]);
+        }
+        loop.execute(this::attempt);
+    }
+
+    private void attempt() {
+        retry = null;
+        if ((closed && !lingering) || current != null) {
+            return;
+        }
+        SocketAddress target = address;
+        if (address instanceof InetSocketAddress isa) {
+            try {
+                target = Addresses.resolveNow(isa, ipv6);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "cannot resolve " + endpoint + ": " + e.getMessage());
+                scheduleRetry();
+                return;
+            }
+        }
+        ChannelFuture f = bootstrap.connect(target);
+        current = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                current = null;
+                scheduleRetry();
+            }
+        });
+    }
+
+    void initChannel(Channel ch) {
+        new ZmtpEngine(socket.type(), opts, this).install(ch, false);
+    }
+
+    private void scheduleRetry() {
+        int ivl = opts.get(ZmqOption.RECONNECT_IVL);
+        if ((closed && !lingering) || ivl < 0) {
+            return;
+        }
+        int delay = Math.max(1, interval);
+        retry = loop.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+        int max = opts.get(ZmqOption.RECONNECT_IVL_MAX);
+        if (max > ivl) {
+            interval = (int) Math.min((long) interval * 2, max);
+        }
+    }
+
+    @Override
+    public Pipe pipeFor(ZmtpEngine engine, PeerInfo peer) {
+        interval = opts.get(ZmqOption.RECONNECT_IVL);
+        if (closed && !lingering) {
+            return null;
+        }
+        if (pipePerConnection) {
+            Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
+            pair[0].routingId(peer.routingId().length > 0 ? peer.routingId() : null);
+            pair[0].peerSocketType(peer.socketType());
+            pair[0].attachment(this);
+            socket.attachLater(pair[0]);
+            return pair[1];
+        }
+        return sessionPipe; // after the socket closed, the engine sends what is queued, then hangs up
+    }
+
+    @Override
+    public void closed(ZmtpEngine engine, Pipe pipe) {
+        if (engine.channel() == current) {
+            current = null;
+        }
+        if (pipe != null) {
+            if (pipePerConnection) {
+                pipe.terminate();
+            } else {
+                pipe.setEvents(idle);
+                if (pipe.isPeerTerminated() && (!lingering || pipe.peer().outboundBacklog() <= 0)) {
+                    stop();
+                    return;
+                }
+            }
+        }
+        scheduleRetry();
+    }
+
+    private void stop() {
+        closed = true;
+        lingering = false;
+        transport.lingering(this, false);
+        if (lingerTimer != null) {
+            lingerTimer.cancel(false);
+            lingerTimer = null;
+        }
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        int linger = opts.linger();
+        // with LINGER, queued messages are still delivered: keep (re)connecting until they are
+        // sent or LINGER expires; the socket terminates the pipe right after this call
+        boolean keepTrying = linger != 0 && !pipePerConnection && sessionPipe != null
+                && sessionPipe.peer().outboundBacklog() > 0;
+        if (keepTrying) {
+            transport.lingering(this, true);
+        }
+        closed = true;
+        loop.execute(() -> {
+            if (keepTrying) {
+                lingering = true;
+                if (linger > 0) {
+                    lingerTimer = loop.schedule(this::abort, linger, TimeUnit.MILLISECONDS);
+                }
+                if (current == null && retry == null) {
+                    attempt();
+                }
+                return;
+            }
+            abort();
+        });
+    }
+
+    private void abort() {
+        stop();
+        Channel c = current;
+        if (c != null && c.pipeline().get("zmtp") == null) {
+            c.close(); // still connecting or handshaking: nothing to deliver through it
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.zconn.engine.transport.stream;
+
+import io.netty.channel.Channel;
+import io.zconn.engine.ZmqOption;
+import io.zconn.engine.core.EndpointHandle;
+import io.zconn.engine.core.Options;
+import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.pipe.Pipe;
+import io.zconn.engine.zmtp.PeerInfo;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A bound tcp or ipc endpoint: every accepted connection that completes its handshake gets a new
+ * pipe to the socket; when the connection ends, the pipe ends (after the socket has read what
+ * arrived before).
+ */
+final class Listener implements EndpointHandle, SessionOwner {
+    private final SocketBase socket;
+    private final Options opts;
+    private final Set<Channel> children = ConcurrentHashMap.newKeySet();
+    private volatile Channel serverChannel;
+    private volatile String endpoint;
+    private volatile boolean closed;
+
+    Listener(SocketBase socket, Options opts) {
+        this.socket = socket;
+        this.opts = opts;
+    }
+
+    void bound(Channel server, String endpoint) {
+        this.serverChannel = server;
+        this.endpoint = endpoint;
+    }
+
+    void accepted(Channel ch) {
+        if (closed) {
+            ch.close();
+            return;
+        }
+        children.add(ch);
+        ch.closeFuture().addListener(f -> children.remove(ch));
+        new ZmtpEngine(socket.type(), opts, this).install(ch, true);
+    }
+
+    @Override
+    public Pipe pipeFor(ZmtpEngine engine, PeerInfo peer) {
+        if (closed || socket.isClosed()) {
+            return null;
+        }
+        Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
+        Pipe socketEnd = pair[0];
+        socketEnd.routingId(peer.routingId().length > 0 ? peer.routingId() : null);
+        socketEnd.peerSocketType(peer.socketType());
+        socketEnd.attachment(this);
+        socket.attachLater(socketEnd);
+        return pair[1];
+    }
+
+    @Override
+    public void closed(ZmtpEngine engine, Pipe pipe) {
+        if (pipe != null) {
+            pipe.terminate();
+        }
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Channel s = serverChannel;
+        if (s != null) {
+            s.close().syncUninterruptibly();
+        }
+        // connections whose handshake never finished have no pipe the socket could end
+        for (Channel c : children) {
+            if (c.pipeline().get("zmtp") == null) {
+                c.close();
+            }
+        }
+    }
+}

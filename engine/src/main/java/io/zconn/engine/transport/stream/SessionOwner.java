@@ -1,0 +1,27 @@
+package io.zconn.engine.transport.stream;
+
+import io.zconn.engine.pipe.Pipe;
+import io.zconn.engine.zmtp.PeerInfo;
+
+/**
+ * Who a connection belongs to: a {@link Listener} (accepted connections) or a {@link Connecter}
+ * (one outgoing connection, remade after failures).
+ */
+interface SessionOwner {
+    /**
+     * The handshake succeeded: give the connection its pipe end.
+     *
+     * @param engine the connection
+     * @param peer   what the peer announced
+     * @return the session's end of the pipe to the socket, or null to refuse the connection
+     */
+    Pipe pipeFor(ZmtpEngine engine, PeerInfo peer);
+
+    /**
+     * The connection closed.
+     *
+     * @param engine the connection
+     * @param pipe   its pipe end, or null if the handshake never completed
+     */
+    void closed(ZmtpEngine engine, Pipe pipe);
+}

@@ -1,0 +1,183 @@
+package io.zconn.engine.zmtp;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A ZMTP command frame body: a short name and command-specific data. Parsed by {@link #parse},
+ * written by {@link FrameEncoder#encodeCommand}.
+ */
+public sealed interface Command {
+    /** @return the command name, e.g. {@code READY} */
+    String name();
+
+    /** @return the size of the data after the name */
+    int dataSize();
+
+    /** @param out where to write the data after the name */
+    void encodeData(ByteBuf out);
+
+    /** READY: the sender's metadata (NULL and PLAIN handshakes). */
+    record Ready(Map<String, byte[]> properties) implements Command {
+        public String name() {
+            return "READY";
+        }
+
+        public int dataSize() {
+            return Metadata.size(properties);
+        }
+
+        public void encodeData(ByteBuf out) {
+            Metadata.encode(properties, out);
+        }
+    }
+
+    /** ERROR: why the sender refuses the handshake. */
+    record Error(String reason) implements Command {
+        public String name() {
+            return "ERROR";
+        }
+
+        public int dataSize() {
+            return 1 + Math.min(255, reason.getBytes(StandardCharsets.UTF_8).length);
+        }
+
+        public void encodeData(ByteBuf out) {
+            byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(255, r.length);
+            out.writeByte(n);
+            out.writeBytes(r, 0, n);
+        }
+    }
+
+    /** SUBSCRIBE (ZMTP 3.1): add a prefix. */
+    record Subscribe(byte[] topic) implements Command {
+        public String name() {
+            return "SUBSCRIBE";
+        }
+
+        public int dataSize() {
+            return topic.length;
+        }
+
+        public void encodeData(ByteBuf out) {
+            out.writeBytes(topic);
+        }
+    }
+
+    /** CANCEL (ZMTP 3.1): remove a prefix. */
+    record Cancel(byte[] topic) implements Command {
+        public String name() {
+            return "CANCEL";
+        }
+
+        public int dataSize() {
+            return topic.length;
+        }
+
+        public void encodeData(ByteBuf out) {
+            out.writeBytes(topic);
+        }
+    }
+
+    /** PING: heartbeat with the time-to-live (deciseconds) the peer may wait for traffic. */
+    record Ping(int ttlDeciseconds, byte[] context) implements Command {
+        public String name() {
+            return "PING";
+        }
+
+        public int dataSize() {
+            return 2 + context.length;
+        }
+
+        public void encodeData(ByteBuf out) {
+            out.writeShort(ttlDeciseconds);
+            out.writeBytes(context);
+        }
+    }
+
+    /** PONG: the answer to a PING, echoing its context. */
+    record Pong(byte[] context) implements Command {
+        public String name() {
+            return "PONG";
+        }
+
+        public int dataSize() {
+            return context.length;
+        }
+
+        public void encodeData(ByteBuf out) {
+            out.writeBytes(context);
+        }
+    }
+
+    /** Any other command (e.g. a mechanism's HELLO), kept as raw data. */
+    record Unknown(String name, byte[] data) implements Command {
+        public int dataSize() {
+            return data.length;
+        }
+
+        public void encodeData(ByteBuf out) {
+            out.writeBytes(data);
+        }
+    }
+
+    /**
+     * Parses a whole command body (consumes it).
+     *
+     * @param body name length, name, data
+     * @return the command
+     * @throws ZmtpException when malformed
+     */
+    static Command parse(ByteBuf body) {
+        if (!body.isReadable()) {
+            throw new ZmtpException("empty command frame");
+        }
+        int nameLen = body.readUnsignedByte();
+        if (nameLen == 0 || nameLen > body.readableBytes()) {
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+        }
+        String name = body.readCharSequence(nameLen, StandardCharsets.US_ASCII).toString();
+        switch (name) {
+            case "READY":
+                return new Ready(Metadata.decode(body));
+            case "ERROR": {
+                if (!body.isReadable()) {
+                    throw new ZmtpException("malformed ERROR command");
+                }
+                int len = body.readUnsignedByte();
+                if (len != body.readableBytes()) {
+                    throw new ZmtpException("malformed ERROR command: reason length mismatch");
+                }
+                return new Error(body.readCharSequence(len, StandardCharsets.UTF_8).toString());
+            }
+            case "SUBSCRIBE":
+                return new Subscribe(rest(body));
+            case "CANCEL":
+                return new Cancel(rest(body));
+            case "PING": {
+                if (body.readableBytes() < 2 || body.readableBytes() > 2 + 16) {
+                    throw new ZmtpException("malformed PING command");
+                }
+                int ttl = body.readUnsignedShort();
+                return new Ping(ttl, rest(body));
+            }
+            case "PONG": {
+                if (body.readableBytes() > 16) {
+                    throw new ZmtpException("malformed PONG command");
+                }
+                return new Pong(rest(body));
+            }
+            default:
+                return new Unknown(name, rest(body));
+        }
+    }
+
+    private static byte[] rest(ByteBuf body) {
+        byte[] b = new byte[body.readableBytes()];
+        body.readBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,146 @@
+package io.zconn.engine.zmtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.engine.security.NullMechanism;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two handshake handlers on EmbeddedChannels, wired to each other by copying outbound bytes. */
+class HandshakeHandlerTest {
+
+    static final class Outcome implements HandshakeListener {
+        PeerInfo peer;
+        ZmqException failure;
+        final List<ByteBuf> after = new ArrayList<>();
+
+        @Override
+        public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peer) {
+            this.peer = peer;
+            ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext c, Object msg) {
+                    after.add((ByteBuf) msg);
+                }
+            });
+        }
+
+        @Override
+        public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
+            this.failure = cause;
+        }
+    }
+
+    private static EmbeddedChannel channel(SocketType type, String id, Outcome o) {
+        HandshakeConfig cfg = new HandshakeConfig(type, id.getBytes(), NullMechanism.PROVIDER, false, -1, 0);
+        return new EmbeddedChannel(new ZmtpHandshakeHandler(cfg, o));
+    }
+
+    /** Moves everything each side wrote to the other until both are quiet. */
+    private static void pump(EmbeddedChannel a, EmbeddedChannel b) {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            Object m;
+            while ((m = a.readOutbound()) != null) {
+                if (b.isActive()) {
+                    b.writeInbound(m);
+                } else {
+                    ((ByteBuf) m).release();
+                }
+                moved = true;
+            }
+            while ((m = b.readOutbound()) != null) {
+                if (a.isActive()) {
+                    a.writeInbound(m);
+                } else {
+                    ((ByteBuf) m).release();
+                }
+                moved = true;
+            }
+        }
+    }
+
+    @Test
+    void compatiblePeersCompleteTheHandshakeAndSeeEachOther() {
+        Outcome oa = new Outcome();
+        Outcome ob = new Outcome();
+        EmbeddedChannel a = channel(SocketType.DEALER, "left", oa);
+        EmbeddedChannel b = channel(SocketType.ROUTER, "", ob);
+        pump(a, b);
+        assertThat(oa.failure).isNull();
+        assertThat(ob.peer.socketType()).isEqualTo("DEALER");
+        assertThat(ob.peer.routingId()).isEqualTo("left".getBytes());
+        assertThat(oa.peer.socketType()).isEqualTo("ROUTER");
+        assertThat(oa.peer.minorVersion()).isEqualTo(1);
+        assertThat(a.pipeline().get(ZmtpHandshakeHandler.class)).isNull();
+    }
+
+    @Test
+    void incompatiblePeersFailAndTheRefusalIsSentAsError() {
+        Outcome oa = new Outcome();
+        Outcome ob = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PUSH, "", oa);
+        EmbeddedChannel b = channel(SocketType.PUSH, "", ob);
+        pump(a, b);
+        assertThat(oa.failure).hasMessageContaining("incompatible socket type PUSH");
+        assertThat(ob.failure).isNotNull();
+        assertThat(a.isActive()).isFalse();
+    }
+
+    @Test
+    void mechanismMismatchFails() {
+        Outcome o = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PULL, "", o);
+        a.readOutbound();
+        ByteBuf g = a.alloc().buffer();
+        new Greeting(3, 1, "PLAIN", false).encode(g);
+        a.writeInbound(g);
+        assertThat(o.failure).hasMessageContaining("mechanism mismatch");
+        assertThat(a.isActive()).isFalse();
+    }
+
+    @Test
+    void bytesAfterTheHandshakeReachTheNextHandler() {
+        Outcome oa = new Outcome();
+        Outcome ob = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PUSH, "", oa);
+        EmbeddedChannel b = channel(SocketType.PULL, "", ob);
+        // a's greeting + READY + a data frame arrive at b in one read
+        ByteBuf all = b.alloc().buffer();
+        Object m;
+        while ((m = a.readOutbound()) != null) {
+            all.writeBytes((ByteBuf) m);
+            ((ByteBuf) m).release();
+        }
+        // a sends READY only once it sees b's greeting, so write a's READY and a data frame by hand
+        var props = Metadata.newMap();
+        props.put("Socket-Type", "PUSH".getBytes());
+        FrameEncoder.encodeCommand(new Command.Ready(props), all);
+        FrameEncoder.encode(io.zconn.engine.Frame.of("early"), all);
+        b.writeInbound(all);
+        assertThat(ob.peer).isNotNull();
+        assertThat(ob.after).hasSize(1);
+        assertThat(ob.after.get(0).toString(java.nio.charset.StandardCharsets.US_ASCII)).endsWith("early");
+        ob.after.forEach(ByteBuf::release);
+    }
+
+    @Test
+    void dataFrameDuringHandshakeFails() {
+        Outcome o = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PULL, "", o);
+        ByteBuf in = a.alloc().buffer();
+        new Greeting(3, 1, "NULL", false).encode(in);
+        FrameEncoder.encode(io.zconn.engine.Frame.of("too early"), in);
+        a.writeInbound(in);
+        assertThat(o.failure).hasMessageContaining("data frame before the handshake");
+    }
+}

@@ -91,4 +91,61 @@ class ContextCloseTest {
             assertThat(zconnThreads()).noneMatch(Objects::isNull);
         }
     }
+
+    @Test
+    void hostExecutorRunsTheIoLoopsAndGetsItsThreadsBackOnClose() throws Exception {
+        java.util.concurrent.ExecutorService host = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "host-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor counting = task -> host.execute(() -> {
+            running.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                running.decrementAndGet();
+            }
+        });
+        Context ctx = Context.builder().ioThreads(2).executor(counting).build();
+        exchange(ctx, "tcp://127.0.0.1:*");
+        assertThat(running.get()).isPositive();
+        ctx.close();
+        // every I/O loop task returns to the host (the wrapper's own finally runs just after ours)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(running.get()).isZero();
+        host.shutdown();
+        assertThat(host.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void pollerWaitsOnSocketsOfDifferentTransportsAtOnce() {
+        try (Context ctx = new Context(); Poller poller = new Poller()) {
+            Socket inproc = ctx.socket(SocketType.PULL);
+            inproc.bind("inproc://mixed");
+            Socket tcp = ctx.socket(SocketType.PULL);
+            tcp.bind("tcp://127.0.0.1:*");
+            Socket ipc = ctx.socket(SocketType.PULL);
+            ipc.bind("ipc://" + System.getProperty("java.io.tmpdir") + "/zconn-mixed-" + System.nanoTime() + ".sock");
+            int a = poller.register(inproc, Poller.POLLIN);
+            int b = poller.register(tcp, Poller.POLLIN);
+            int c = poller.register(ipc, Poller.POLLIN);
+            Socket push = ctx.socket(SocketType.PUSH);
+            push.connect(ipc.getOption(ZmqOption.LAST_ENDPOINT));
+            push.send("over ipc");
+            assertThat(poller.poll(10_000)).isEqualTo(1);
+            assertThat(poller.isReadable(c)).isTrue();
+            assertThat(poller.isReadable(a) || poller.isReadable(b)).isFalse();
+            Socket push2 = ctx.socket(SocketType.PUSH);
+            push2.connect(tcp.getOption(ZmqOption.LAST_ENDPOINT));
+            push2.send("over tcp");
+            ipc.recvFrame();
+            assertThat(poller.poll(10_000)).isEqualTo(1);
+            assertThat(poller.isReadable(b)).isTrue();
+        }
+    }
 }

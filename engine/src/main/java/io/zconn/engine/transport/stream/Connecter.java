@@ -40,6 +40,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private int interval;
     private volatile boolean closed;
     private boolean lingering;
+    private boolean stopped;
     private ScheduledFuture<?> lingerTimer;
     private Channel current;
     private ScheduledFuture<?> retry;
@@ -90,7 +91,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
 
     private void attempt() {
         retry = null;
-        if ((closed && !lingering) || current != null) {
+        if (stopped || (closed && !lingering) || current != null) {
             return;
         }
         SocketAddress target = address;
@@ -167,6 +168,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     private void stop() {
+        stopped = true;
         closed = true;
         lingering = false;
         transport.lingering(this, false);
@@ -197,6 +199,9 @@ final class Connecter implements EndpointHandle, SessionOwner {
         }
         closed = true;
         loop.execute(() -> {
+            if (stopped) {
+                return; // the queue was already delivered and the connection ended
+            }
             if (keepTrying) {
                 lingering = true;
                 if (linger > 0) {
@@ -212,10 +217,11 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     private void abort() {
+        boolean lingerExpired = lingering;
         stop();
         Channel c = current;
-        if (c != null && c.pipeline().get("zmtp") == null) {
-            c.close(); // still connecting or handshaking: nothing to deliver through it
+        if (c != null && (lingerExpired || c.pipeline().get("zmtp") == null)) {
+            c.close(); // LINGER is over, or still connecting: nothing more to deliver through it
         }
     }
 }

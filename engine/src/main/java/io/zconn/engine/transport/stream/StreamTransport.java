@@ -49,6 +49,7 @@ public final class StreamTransport {
     private final boolean epoll;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final Set<Object> lingerers = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger loopsRunning = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param ioThreads     number of event loops
@@ -56,9 +57,26 @@ public final class StreamTransport {
      * @param executor      or runs them (takes precedence)
      */
     public StreamTransport(int ioThreads, ThreadFactory threadFactory, Executor executor) {
-        Executor ex = executor != null ? executor
+        Executor host = executor != null ? executor
                 : new ThreadPerTaskExecutor(threadFactory != null ? threadFactory
                 : new DefaultThreadFactory("zconn-io", true));
+        // count the loops still running on host threads, so shutdown returns only once every
+        // task has handed its thread back
+        Executor ex = task -> {
+            loopsRunning.incrementAndGet();
+            try {
+                host.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        loopDone();
+                    }
+                });
+            } catch (RuntimeException e) {
+                loopDone();
+                throw e;
+            }
+        };
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("io.zconn.noEpoll");
         this.group = epoll ? new EpollEventLoopGroup(ioThreads, ex) : new NioEventLoopGroup(ioThreads, ex);
     }
@@ -275,5 +293,23 @@ public final class StreamTransport {
             }
         }
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (loopsRunning) {
+            while (loopsRunning.get() > 0 && System.nanoTime() < until) {
+                try {
+                    loopsRunning.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void loopDone() {
+        loopsRunning.decrementAndGet();
+        synchronized (loopsRunning) {
+            loopsRunning.notifyAll();
+        }
     }
 }

@@ -34,6 +34,7 @@ final class MsgQueue {
 
     private final SpscUnboundedArrayQueue<Frame> queue = new SpscUnboundedArrayQueue<>(256);
     private final long hwm;
+    private final long lwm;
     private final boolean conflate;
 
     // writer-owned
@@ -50,12 +51,16 @@ final class MsgQueue {
     private volatile boolean writerWaiting;
     @SuppressWarnings("unused")
     private volatile long readPublished;
+    private volatile long writtenWhenBlocked;
 
     private Runnable onReadable = () -> { };
     private Runnable onWritable = () -> { };
 
     MsgQueue(int hwm, boolean conflate) {
         this.hwm = hwm <= 0 || conflate ? Long.MAX_VALUE : hwm;
+        // a blocked writer is woken when the backlog falls to the low-water mark, not at the first
+        // free slot, so writer and reader hand over in batches rather than one message at a time
+        this.lwm = this.hwm == Long.MAX_VALUE ? Long.MAX_VALUE : (hwm > 2048 ? hwm - 1024 : (hwm + 1) / 2);
         this.conflate = conflate;
     }
 
@@ -69,6 +74,7 @@ final class MsgQueue {
         if (written - (long) READ_PUBLISHED.getAcquire(this) < hwm) {
             return true;
         }
+        writtenWhenBlocked = written;
         writerWaiting = true;
         if (written - readPublished < hwm) {
             WRITER_WAITING.compareAndSet(this, true, false);
@@ -141,7 +147,7 @@ final class MsgQueue {
         if (!f.hasMore()) {
             read++;
             READ_PUBLISHED.setRelease(this, read);
-            if (writerWaiting) {
+            if (writerWaiting && writtenWhenBlocked - read <= lwm) {
                 checkWriterWaiting();
             }
         }

@@ -70,6 +70,24 @@ class PipeTest {
     }
 
     @Test
+    void blockedWriterIsWokenAtTheLowWaterMarkNotAtTheFirstFreeSlot() {
+        Pipe[] p = Pipe.pair(10, 10);
+        Recorder w = new Recorder();
+        p[0].setEvents(w);
+        for (int i = 0; i < 10; i++) {
+            p[0].write(Frame.of("m"));
+        }
+        p[0].flush();
+        assertThat(p[0].checkWrite()).isFalse();
+        for (int i = 0; i < 4; i++) {
+            p[1].read();
+        }
+        assertThat(w.events).isEmpty(); // backlog 6 > LWM 5
+        p[1].read();
+        assertThat(w.events).containsExactly("write");
+    }
+
+    @Test
     void writerIsWokenWhenReaderDrainsBelowHwm() {
         Pipe[] p = Pipe.pair(1, 1);
         Recorder w = new Recorder();

@@ -205,9 +205,12 @@ class InprocSocketTypesTest {
         while (push.send(Frame.of("x"), Duration.ofMillis(100))) {
             sent++;
         }
-        assertThat(sent).isEqualTo(4);
+        assertThat(sent).isEqualTo(4); // inproc: sender's SNDHWM plus receiver's RCVHWM
+        // a blocked sender resumes once the receiver drains to the low-water mark (half the HWM)
+        CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(() -> push.send(Frame.of("y"), WAIT));
         assertThat(pull.recvFrame(WAIT)).isNotNull();
-        assertThat(push.send(Frame.of("y"), WAIT)).isTrue();
+        assertThat(pull.recvFrame(WAIT)).isNotNull();
+        assertThat(blocked.join()).isTrue();
     }
 
     @Test

@@ -1,0 +1,169 @@
+package io.zconn.osgi.internal;
+
+import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
+import io.zconn.engine.Message;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.osgi.MessageListener;
+import io.zconn.osgi.RequestListener;
+
+import java.time.Duration;
+
+/**
+ * The thread that receives a socket's messages and hands them to its whiteboard listeners; for
+ * REP and ROUTER it sends the request listener's reply back. Runs while the socket has listeners.
+ */
+final class Delivery implements Runnable {
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ManagedSocket owner;
+    private final Socket socket;
+    private final Listeners listeners;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean warnedNoReply;
+
+    Delivery(ManagedSocket owner, Socket socket, Listeners listeners) {
+        this.owner = owner;
+        this.socket = socket;
+        this.listeners = listeners;
+        this.thread = new Thread(this, "zconn-delivery-" + owner.name());
+        this.thread.setDaemon(true);
+        this.thread.setContextClassLoader(Delivery.class.getClassLoader());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Asks the thread to stop after the current message. */
+    void signalStop() {
+        running = false;
+    }
+
+    /** Stops and waits a little; a listener stuck in a call keeps its thread until it returns. */
+    void stop() {
+        running = false;
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            Log.threadLeft(thread.getName());
+        }
+    }
+
+    @Override
+    public void run() {
+        while (running && !socket.isClosed()) {
+            Message m;
+            try {
+                m = socket.recvMessage(POLL);
+            } catch (ZmqException e) {
+                if (e.errno() == Errno.ETERM || socket.isClosed()) {
+                    return;
+                }
+                Log.deliveryError(owner.name(), e);
+                pause();
+                continue;
+            }
+            if (m != null) {
+                owner.countReceived();
+                deliver(m);
+            }
+        }
+    }
+
+    private void deliver(Message m) {
+        SocketType type = socket.type();
+        Message envelope = new Message();
+        Message body = m;
+        if (type == SocketType.ROUTER) {
+            body = new Message(m.frames());
+            splitEnvelope(body, envelope);
+        }
+        for (Listeners.Entry<MessageListener> e : listeners.messageListeners()) {
+            try {
+                e.listener().onMessage(new Message(body.frames()));
+            } catch (Throwable t) {
+                Log.listenerFailed(owner.name(), e.listener(), owner.countFailure(), t);
+            }
+        }
+        Message reply = null;
+        RequestListener r = listeners.requestListener();
+        if (r != null) {
+            try {
+                reply = r.onRequest(new Message(body.frames()));
+            } catch (Throwable t) {
+                Log.listenerFailed(owner.name(), r, owner.countFailure(), t);
+            }
+        }
+        switch (type) {
+            case REP -> send(reply == null || reply.isEmpty() ? new Message().add(Frame.EMPTY) : reply);
+            case ROUTER -> {
+                if (reply != null && !reply.isEmpty()) {
+                    Message out = new Message(envelope.frames());
+                    for (Frame f : reply) {
+                        out.add(f);
+                    }
+                    send(out);
+                }
+            }
+            case DEALER, PAIR -> {
+                if (reply != null && !reply.isEmpty()) {
+                    send(reply);
+                }
+            }
+            default -> {
+                if (reply != null && !warnedNoReply) {
+                    warnedNoReply = true;
+                    Log.requestListenerIgnored(owner.name(), type);
+                }
+            }
+        }
+    }
+
+    /** Moves the routing envelope (up to and including the empty delimiter, or just the routing id) out of body. */
+    static void splitEnvelope(Message body, Message envelope) {
+        int delimiter = -1;
+        for (int i = 0; i < body.size(); i++) {
+            if (body.get(i).size() == 0) {
+                delimiter = i;
+                break;
+            }
+        }
+        int n = delimiter >= 0 ? delimiter + 1 : Math.min(1, body.size());
+        for (int i = 0; i < n; i++) {
+            envelope.add(body.pop());
+        }
+    }
+
+    private void send(Message reply) {
+        try {
+            if (socket.send(reply, REPLY_TIMEOUT)) {
+                owner.countSent();
+            } else {
+                Log.deliveryError(owner.name(), new ZmqException(Errno.EAGAIN, "reply not sent within " + REPLY_TIMEOUT));
+            }
+        } catch (ZmqException e) {
+            if (e.errno() != Errno.ETERM) {
+                Log.deliveryError(owner.name(), e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

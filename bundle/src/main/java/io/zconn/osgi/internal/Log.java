@@ -1,0 +1,70 @@
+package io.zconn.osgi.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * The bundle's log messages, numbered so that operators can search for them. Uses the JDK's
+ * {@link System.Logger}, which needs no import: on a plain framework it writes through
+ * java.util.logging; in Karaf, pax-logging picks it up.
+ */
+final class Log {
+    private static final Logger LOG = System.getLogger("io.zconn.osgi");
+
+    private Log() {
+    }
+
+    static void contextStarted(int ioThreads) {
+        LOG.log(Level.INFO, "ZCONN-100 zconn context started with {0} I/O thread(s)", ioThreads);
+    }
+
+    static void contextClosed() {
+        LOG.log(Level.INFO, "ZCONN-101 zconn context closed");
+    }
+
+    static void socketOpened(String name, Object type, Object endpoints) {
+        LOG.log(Level.INFO, "ZCONN-110 socket ''{0}'' ({1}) registered on {2}", name, type, endpoints);
+    }
+
+    static void socketReconfigured(String name, Object endpoints) {
+        LOG.log(Level.INFO, "ZCONN-111 socket ''{0}'' reconfigured, now on {1}", name, endpoints);
+    }
+
+    static void socketClosed(String name) {
+        LOG.log(Level.INFO, "ZCONN-112 socket ''{0}'' closed and unregistered", name);
+    }
+
+    static void badConfiguration(String pid, String reason) {
+        LOG.log(Level.ERROR, "ZCONN-120 bad zconn socket configuration {0}: {1}; no socket was created"
+                + " for it, other sockets are not affected", pid, reason);
+    }
+
+    static void socketFailed(String name, String reason) {
+        LOG.log(Level.ERROR, "ZCONN-121 socket ''{0}'' could not be set up: {1}; it is not registered,"
+                + " other sockets are not affected", name, reason);
+    }
+
+    static void duplicateName(String name, String pid) {
+        LOG.log(Level.ERROR, "ZCONN-122 configuration {1} names socket ''{0}'', which already exists;"
+                + " socket names must be unique", name, pid);
+    }
+
+    static void listenerFailed(String name, Object listener, long failures, Throwable t) {
+        LOG.log(Level.WARNING, "ZCONN-130 listener " + listener + " of socket '" + name + "' threw (failure #"
+                + failures + "); delivery goes on", t);
+    }
+
+    static void deliveryError(String name, Throwable t) {
+        LOG.log(Level.WARNING, "ZCONN-131 delivery on socket '" + name + "' failed; retrying", t);
+    }
+
+    static void requestListenerIgnored(String name, Object type) {
+        LOG.log(Level.WARNING, "ZCONN-132 socket ''{0}'' is a {1}, which cannot reply: request listeners'"
+                + " replies are dropped", name, type);
+    }
+
+    static void threadLeft(String thread) {
+        LOG.log(Level.WARNING, "ZCONN-140 delivery thread {0} did not stop in time (a listener is still"
+                + " running); it stops after that call returns", thread);
+    }
+}

@@ -1,0 +1,41 @@
+package io.zconn.itests.osgi;
+
+import static org.junit.Assert.assertEquals;
+
+import io.zconn.osgi.MessageListener;
+
+import java.util.Hashtable;
+import java.util.List;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ZconnBundleStopIT extends OsgiTestSupport {
+
+    @Test
+    public void stoppingTheBundleLeavesNoZconnThread() throws Exception {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("zconn.socket", "busy");
+        context.registerService(MessageListener.class, m -> { }, p);
+        configureSocket("busy", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + freePort());
+        awaitSocketService("busy");
+        awaitTrue("delivery and I/O threads running", () -> zconnThreads().size() >= 2);
+
+        Bundle b = zconnBundle();
+        b.stop();
+        assertEquals(Bundle.RESOLVED, b.getState());
+        awaitTrue("no zconn thread, still: " + zconnThreads(), () -> zconnThreads().isEmpty());
+        assertEquals(null, socketService("busy"));
+    }
+
+    private static List<String> zconnThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("zconn")).toList();
+    }
+}

@@ -142,6 +142,17 @@ public abstract class SocketBase implements Pipe.Events {
     private void post(int kind, Pipe pipe) {
         mailbox.offer(new Cmd(kind, pipe));
         wake();
+        if ((kind == ATTACH || kind == TERM) && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+            // a socket nobody is calling into still takes new peers at once (a bound SUB sends
+            // them its subscriptions); when the lock is busy, its holder processes the command
+            try {
+                if (!closed) {
+                    processCommands();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private void wake() {

@@ -1,0 +1,96 @@
+"""A libzmq peer scripted over stdin/stdout, one command per line, one answer line each.
+
+Frames are hex; '-' is an empty frame; '@<byte>:<count>' is <count> copies of byte <byte> (hex).
+Received frames longer than 64 bytes are answered as '#<length>:<sha256>'.
+
+  socket <name> <TYPE>              make a socket
+  opt <name> <OPTION> int|hex <v>   setsockopt
+  bind <name> <endpoint>            -> OK <last endpoint>
+  connect|unbind|disconnect <name> <endpoint>
+  send <name> <frame> [<frame>...]  send a multipart message
+  recv <name> <timeout-ms>          -> OK <frame> ... | TIMEOUT
+  close <name>
+  quit
+"""
+import binascii
+import hashlib
+import sys
+
+import zmq
+
+ctx = zmq.Context()
+socks = {}
+
+
+def frame_in(text):
+    if text == '-':
+        return b''
+    if text.startswith('@'):
+        b, n = text[1:].split(':')
+        return bytes([int(b, 16)]) * int(n)
+    return binascii.unhexlify(text)
+
+
+def frame_out(data):
+    if len(data) == 0:
+        return '-'
+    if len(data) > 64:
+        return '#%d:%s' % (len(data), hashlib.sha256(data).hexdigest())
+    return binascii.hexlify(data).decode()
+
+
+def answer(text):
+    sys.stdout.write(text + '\n')
+    sys.stdout.flush()
+
+
+answer('READY %s' % zmq.zmq_version())
+for line in sys.stdin:
+    parts = line.split()
+    if not parts:
+        continue
+    cmd = parts[0]
+    try:
+        if cmd == 'quit':
+            answer('OK')
+            break
+        if cmd == 'socket':
+            socks[parts[1]] = ctx.socket(getattr(zmq, parts[2]))
+            socks[parts[1]].setsockopt(zmq.LINGER, 0)
+            answer('OK')
+            continue
+        s = socks[parts[1]]
+        if cmd == 'opt':
+            opt = getattr(zmq, parts[2])
+            value = int(parts[4]) if parts[3] == 'int' else frame_in(parts[4])
+            s.setsockopt(opt, value)
+            answer('OK')
+        elif cmd == 'bind':
+            s.bind(parts[2])
+            answer('OK ' + s.getsockopt(zmq.LAST_ENDPOINT).decode())
+        elif cmd == 'connect':
+            s.connect(parts[2])
+            answer('OK')
+        elif cmd == 'unbind':
+            s.unbind(parts[2])
+            answer('OK')
+        elif cmd == 'disconnect':
+            s.disconnect(parts[2])
+            answer('OK')
+        elif cmd == 'send':
+            s.send_multipart([frame_in(f) for f in parts[2:]])
+            answer('OK')
+        elif cmd == 'recv':
+            if s.poll(int(parts[2]), zmq.POLLIN):
+                answer('OK ' + ' '.join(frame_out(f) for f in s.recv_multipart()))
+            else:
+                answer('TIMEOUT')
+        elif cmd == 'close':
+            s.close(0)
+            del socks[parts[1]]
+            answer('OK')
+        else:
+            answer('ERR unknown command ' + cmd)
+    except Exception as e:  # reported to the test, which fails with it
+        answer('ERR %s: %s' % (type(e).__name__, e))
+ctx.destroy(0)

@@ -30,6 +30,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private Greeting peerGreeting;
     private Mechanism mechanism;
     private boolean started;
+    private ByteBuf greetingRest;
     private boolean done;
     private ScheduledFuture<?> timeout;
 
@@ -60,9 +61,12 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         started = true;
+        // like libzmq: the signature first, the rest once the peer's signature has arrived;
+        // some peers (JeroMQ) stall when the whole greeting comes before their own signature
         ByteBuf g = ctx.alloc().buffer(Greeting.SIZE);
         new Greeting(3, 1, config.mechanism().name(), config.asServer()).encode(g);
-        ctx.writeAndFlush(g);
+        greetingRest = g.retainedSlice(Greeting.SIGNATURE_SIZE, Greeting.SIZE - Greeting.SIGNATURE_SIZE);
+        ctx.writeAndFlush(g.slice(0, Greeting.SIGNATURE_SIZE));
         if (config.handshakeTimeoutMillis() > 0) {
             timeout = ctx.executor().schedule(
                     () -> fail(ctx, new ZmtpException("handshake timed out")),
@@ -94,6 +98,10 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void process(ChannelHandlerContext ctx) {
         if (peerGreeting == null) {
             Greeting.checkSignature(buf);
+            if (greetingRest != null && buf.readableBytes() >= Greeting.SIGNATURE_SIZE) {
+                ctx.writeAndFlush(greetingRest);
+                greetingRest = null;
+            }
             if (buf.readableBytes() < Greeting.SIZE) {
                 return;
             }
@@ -228,6 +236,10 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void release() {
+        if (greetingRest != null) {
+            greetingRest.release();
+            greetingRest = null;
+        }
         if (buf != null) {
             buf.release();
             buf = null;

@@ -114,14 +114,9 @@ class HandshakeHandlerTest {
         Outcome ob = new Outcome();
         EmbeddedChannel a = channel(SocketType.PUSH, "", oa);
         EmbeddedChannel b = channel(SocketType.PULL, "", ob);
-        // a's greeting + READY + a data frame arrive at b in one read
+        // a peer's whole greeting, READY and a data frame arrive at b in one read
         ByteBuf all = b.alloc().buffer();
-        Object m;
-        while ((m = a.readOutbound()) != null) {
-            all.writeBytes((ByteBuf) m);
-            ((ByteBuf) m).release();
-        }
-        // a sends READY only once it sees b's greeting, so write a's READY and a data frame by hand
+        new Greeting(3, 1, "NULL", false).encode(all);
         var props = Metadata.newMap();
         props.put("Socket-Type", "PUSH".getBytes());
         FrameEncoder.encodeCommand(new Command.Ready(props), all);
@@ -142,5 +137,22 @@ class HandshakeHandlerTest {
         FrameEncoder.encode(io.zconn.engine.Frame.of("too early"), in);
         a.writeInbound(in);
         assertThat(o.failure).hasMessageContaining("data frame before the handshake");
+    }
+
+    @Test
+    void sendsSignatureFirstAndTheRestOnlyAfterThePeersSignature() {
+        Outcome o = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PULL, "", o);
+        ByteBuf first = a.readOutbound();
+        assertThat(first.readableBytes()).isEqualTo(Greeting.SIGNATURE_SIZE);
+        first.release();
+        assertThat((Object) a.readOutbound()).isNull();
+        ByteBuf peer = a.alloc().buffer();
+        new Greeting(3, 1, "NULL", false).encode(peer);
+        a.writeInbound(peer.readRetainedSlice(Greeting.SIGNATURE_SIZE));
+        ByteBuf rest = a.readOutbound();
+        assertThat(rest.readableBytes()).isEqualTo(Greeting.SIZE - Greeting.SIGNATURE_SIZE);
+        rest.release();
+        peer.release();
     }
 }

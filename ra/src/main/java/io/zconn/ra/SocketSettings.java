@@ -1,0 +1,129 @@
+package io.zconn.ra;
+
+import io.zconn.engine.Context;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How to open one engine socket: type, endpoints, bind or connect, options. Made from the
+ * configuration properties of a managed connection factory or an activation spec, and used as the
+ * key of shared bound sockets.
+ *
+ * @param type             socket type
+ * @param endpoints        endpoints, in order
+ * @param bind             bind (true) or connect (false)
+ * @param sendHwm          SNDHWM
+ * @param receiveHwm       RCVHWM
+ * @param linger           LINGER ms
+ * @param reconnectIvl     RECONNECT_IVL ms
+ * @param reconnectIvlMax  RECONNECT_IVL_MAX ms
+ * @param subscriptions    SUB prefixes
+ */
+public record SocketSettings(SocketType type, List<String> endpoints, boolean bind, int sendHwm, int receiveHwm,
+                             int linger, int reconnectIvl, int reconnectIvlMax, List<String> subscriptions) {
+
+    /** Canonical constructor: checks the settings and copies the lists. */
+    public SocketSettings {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no endpoints configured for the " + type + " socket");
+        }
+        endpoints = List.copyOf(endpoints);
+        subscriptions = List.copyOf(subscriptions);
+    }
+
+    /**
+     * Splits a comma- or whitespace-separated list.
+     *
+     * @param text the list, may be null
+     * @return the non-empty items
+     */
+    public static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        if (text != null) {
+            for (String s : text.split("[,\\s]+")) {
+                if (!s.isBlank()) {
+                    out.add(s.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Parses a socket type among the allowed ones.
+     *
+     * @param name    the configured name
+     * @param allowed the types this role supports
+     * @return the type
+     * @throws IllegalArgumentException naming the allowed types
+     */
+    public static SocketType parseType(String name, Set<SocketType> allowed) {
+        SocketType t;
+        try {
+            t = SocketType.parse(name);
+        } catch (ZmqException e) {
+            t = null;
+        }
+        if (t == null || !allowed.contains(t)) {
+            throw new IllegalArgumentException("socket type '" + name + "' is not one of " + sorted(allowed));
+        }
+        return t;
+    }
+
+    private static String sorted(Set<SocketType> types) {
+        SocketType[] a = types.toArray(new SocketType[0]);
+        Arrays.sort(a);
+        return Arrays.toString(a);
+    }
+
+    /**
+     * Opens the socket: sets the options, subscribes, then binds or connects every endpoint.
+     * On failure the socket is closed again.
+     *
+     * @param context the engine context
+     * @param typeOverride the engine socket type to create (e.g. ROUTER for a REP activation), or null for {@link #type()}
+     * @return the open socket
+     * @throws ZmqException when an endpoint cannot be bound or parsed
+     */
+    public Socket open(Context context, SocketType typeOverride) {
+        Socket s = context.socket(typeOverride != null ? typeOverride : type);
+        try {
+            s.setOption(ZmqOption.SNDHWM, sendHwm);
+            s.setOption(ZmqOption.RCVHWM, receiveHwm);
+            s.setOption(ZmqOption.LINGER, linger);
+            s.setOption(ZmqOption.RECONNECT_IVL, reconnectIvl);
+            s.setOption(ZmqOption.RECONNECT_IVL_MAX, reconnectIvlMax);
+            if (s.type() == SocketType.SUB) {
+                if (subscriptions.isEmpty()) {
+                    s.subscribe("");
+                }
+                for (String prefix : subscriptions) {
+                    s.subscribe(prefix);
+                }
+            }
+            for (String ep : endpoints) {
+                if (bind) {
+                    s.bind(ep);
+                } else {
+                    s.connect(ep);
+                }
+            }
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return type + (bind ? " bound to " : " connected to ") + String.join(",", endpoints);
+    }
+}

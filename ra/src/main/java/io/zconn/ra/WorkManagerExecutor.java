@@ -1,0 +1,161 @@
+package io.zconn.ra;
+
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.work.HintsContext;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkContextProvider;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the adapter's tasks on threads of the application server's {@link WorkManager}: the
+ * engine's I/O loops and activations' receive loops as long-running work
+ * ({@link #execute(Runnable)}, started with {@code startWork} and the LONGRUNNING hint where
+ * supported), message deliveries as ordinary work ({@link #schedule(Runnable)}). Keeps count of
+ * the work it started so that {@link #awaitIdle(long)} can tell when every piece has returned.
+ */
+public final class WorkManagerExecutor implements Executor {
+    /** How long {@code startWork} may wait for a thread (ms). */
+    private static final long START_TIMEOUT_MS = 30_000;
+
+    private final WorkManager workManager;
+    private final boolean hints;
+    private final String name;
+    private int running;
+
+    /**
+     * @param bootstrap the adapter's bootstrap context
+     * @param name      thread-name hint for the work
+     */
+    public WorkManagerExecutor(BootstrapContext bootstrap, String name) {
+        this.workManager = bootstrap.getWorkManager();
+        boolean supported;
+        try {
+            supported = bootstrap.isContextSupported(HintsContext.class);
+        } catch (RuntimeException e) {
+            supported = false;
+        }
+        this.hints = supported;
+        this.name = name;
+    }
+
+    /**
+     * Starts a long-running task and returns once it runs.
+     *
+     * @param task the task (e.g. an I/O loop)
+     * @throws RejectedExecutionException when the WorkManager refuses it
+     */
+    @Override
+    public void execute(Runnable task) {
+        Tracked work = new Tracked(task, true);
+        begin();
+        try {
+            workManager.startWork(work, START_TIMEOUT_MS, null, null);
+        } catch (WorkException | RuntimeException e) {
+            end();
+            RaLog.workRejected(e);
+            throw new RejectedExecutionException("WorkManager refused " + name + " work", e);
+        }
+    }
+
+    /**
+     * Schedules a short task (a delivery).
+     *
+     * @param task the task
+     * @throws RejectedExecutionException when the WorkManager refuses it
+     */
+    public void schedule(Runnable task) {
+        Tracked work = new Tracked(task, false);
+        begin();
+        try {
+            workManager.scheduleWork(work, WorkManager.INDEFINITE, null, null);
+        } catch (WorkException | RuntimeException e) {
+            end();
+            RaLog.workRejected(e);
+            throw new RejectedExecutionException("WorkManager refused " + name + " work", e);
+        }
+    }
+
+    /** @return how many tasks started here have not returned yet */
+    public synchronized int running() {
+        return running;
+    }
+
+    /**
+     * Waits until every task started here has returned.
+     *
+     * @param timeoutMillis how long to wait
+     * @return whether all returned in time
+     * @throws InterruptedException when interrupted
+     */
+    public synchronized boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (running > 0) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    private synchronized void begin() {
+        running++;
+    }
+
+    private synchronized void end() {
+        running--;
+        if (running == 0) {
+            notifyAll();
+        }
+    }
+
+    /** A task as Work; it ends on its own (the engine or the activation tells it to), so release() has nothing to do. */
+    private final class Tracked implements Work, WorkContextProvider {
+        private static final long serialVersionUID = 1L;
+        private final transient Runnable task;
+        private final boolean longRunning;
+
+        Tracked(Runnable task, boolean longRunning) {
+            this.task = task;
+            this.longRunning = longRunning;
+        }
+
+        @Override
+        public void run() {
+            try {
+                task.run();
+            } finally {
+                end();
+            }
+        }
+
+        @Override
+        public void release() {
+            // The tasks stop when the adapter closes its context or deactivates; nothing to interrupt here.
+        }
+
+        @Override
+        public List<WorkContext> getWorkContexts() {
+            if (!hints) {
+                return null;
+            }
+            HintsContext h = new HintsContext();
+            h.setName(name);
+            h.setHint(HintsContext.LONGRUNNING_HINT, longRunning);
+            return List.of(h);
+        }
+
+        @Override
+        public String toString() {
+            return name + (longRunning ? " loop " : " task ") + task;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.zconn.ra;
+
+import io.zconn.engine.Context;
+import io.zconn.ra.inflow.ZmqActivation;
+import io.zconn.ra.inflow.ZmqActivationSpec;
+import io.zconn.ra.outbound.SharedSockets;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.Connector;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.transaction.xa.XAResource;
+
+/**
+ * The zconn resource adapter: owns one engine {@link Context} whose I/O loops run as long-running
+ * work on the server's WorkManager, the shared bound outbound sockets, and the inbound activations.
+ * {@link #stop()} deactivates everything, closes the context and waits until every piece of work
+ * it started has returned.
+ */
+@Connector(
+        displayName = "zconn",
+        description = "ZeroMQ for Jakarta EE: send through a connection factory, receive with message-driven beans",
+        vendorName = "zconn",
+        eisType = "ZeroMQ",
+        version = "0.1",
+        licenseRequired = false,
+        transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction,
+        reauthenticationSupport = false)
+public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @ConfigProperty(description = "Number of engine I/O threads (each a long-running WorkManager work item); "
+            + "one serves thousands of connections.", defaultValue = "1")
+    private Integer ioThreads = 1;
+
+    @ConfigProperty(description = "How long (ms) stop and deactivation wait for running deliveries and I/O work "
+            + "to return.", defaultValue = "10000")
+    private Integer shutdownTimeout = 10_000;
+
+    private transient volatile Context context;
+    private transient volatile WorkManagerExecutor executor;
+    private transient volatile SharedSockets shared;
+    private final transient Map<Key, ZmqActivation> activations = new ConcurrentHashMap<>();
+
+    /** Creates the adapter; the server configures it and then calls {@link #start}. */
+    public ZmqResourceAdapter() {
+    }
+
+    @Override
+    public void start(BootstrapContext bootstrap) throws ResourceAdapterInternalException {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        WorkManagerExecutor ex = new WorkManagerExecutor(bootstrap, "zconn");
+        this.executor = ex;
+        this.context = Context.builder().ioThreads(ioThreads).executor(ex).build();
+        this.shared = new SharedSockets();
+        RaLog.adapterStarted(ioThreads, true);
+    }
+
+    @Override
+    public void stop() {
+        for (Key k : new ArrayList<>(activations.keySet())) {
+            ZmqActivation a = activations.remove(k);
+            if (a != null) {
+                a.stop();
+            }
+        }
+        SharedSockets s = shared;
+        if (s != null) {
+            s.closeAll();
+        }
+        Context c = context;
+        if (c != null) {
+            c.close();
+        }
+        WorkManagerExecutor ex = executor;
+        if (ex != null) {
+            try {
+                if (!ex.awaitIdle(shutdownTimeout)) {
+                    RaLog.deactivationTimedOut("zconn resource adapter (" + ex.running() + " work item(s))");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        context = null;
+        shared = null;
+        RaLog.adapterStopped();
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof ZmqActivationSpec zspec)) {
+            throw new NotSupportedException("not a zconn activation spec: " + spec);
+        }
+        Context c = requireStarted();
+        zspec.validate();
+        ZmqActivation a = new ZmqActivation(c, executor, factory, zspec, shutdownTimeout);
+        Key key = new Key(factory, spec);
+        if (activations.putIfAbsent(key, a) != null) {
+            throw new NotSupportedException("endpoint already activated with this spec: " + spec);
+        }
+        try {
+            a.start();
+        } catch (ResourceException | RuntimeException e) {
+            activations.remove(key);
+            a.stop();
+            throw e;
+        }
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        ZmqActivation a = activations.remove(new Key(factory, spec));
+        if (a != null) {
+            a.stop();
+        }
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return null;
+    }
+
+    /**
+     * @return the engine context
+     * @throws ResourceAdapterInternalException when not started
+     */
+    public Context requireStarted() throws ResourceAdapterInternalException {
+        Context c = context;
+        if (c == null || c.isClosed()) {
+            throw new ResourceAdapterInternalException("the zconn resource adapter is not started");
+        }
+        return c;
+    }
+
+    /** @return the shared bound sockets (null when stopped) */
+    public SharedSockets sharedSockets() {
+        return shared;
+    }
+
+    /** @return the active activations (for monitoring and tests) */
+    public List<ZmqActivation> activations() {
+        return List.copyOf(activations.values());
+    }
+
+    /** @return number of engine I/O threads */
+    public Integer getIoThreads() {
+        return ioThreads;
+    }
+
+    /** @param ioThreads number of engine I/O threads (1 to 64) */
+    public void setIoThreads(Integer ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+
+    /** @return stop/deactivation wait in ms */
+    public Integer getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** @param shutdownTimeout stop/deactivation wait in ms */
+    public void setShutdownTimeout(Integer shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Adapters are equal when configured alike (the spec asks for JavaBean equality). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZmqResourceAdapter r && Objects.equals(ioThreads, r.ioThreads)
+                && Objects.equals(shutdownTimeout, r.shutdownTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ioThreads, shutdownTimeout);
+    }
+
+    /** Identity of one activation: the factory and spec objects themselves. */
+    private record Key(MessageEndpointFactory factory, ActivationSpec spec) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.factory == factory && k.spec == spec;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(factory) * 31 + System.identityHashCode(spec);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.zconn.ra.api;
+
+import jakarta.resource.Referenceable;
+import jakarta.resource.ResourceException;
+
+import java.io.Serializable;
+
+/**
+ * Hands out {@link ZmqConnection}s for one configured ZeroMQ socket (type, endpoints, options),
+ * as bound in JNDI by the application server or created directly outside a container.
+ *
+ * <pre>{@code
+ * @Resource(lookup = "java:/zconn/Push")
+ * ZmqConnectionFactory factory;
+ *
+ * try (ZmqConnection c = factory.getConnection()) {
+ *     c.send(ZmqMessage.of("hello"));
+ * }
+ * }</pre>
+ */
+public interface ZmqConnectionFactory extends Serializable, Referenceable {
+    /**
+     * Obtains a connection handle. Close it when done; the socket behind it goes back to the pool
+     * (or, for bound sockets, stays shared inside the adapter).
+     *
+     * @return a connection handle
+     * @throws ResourceException when no connection can be made (bad configuration, adapter stopped)
+     */
+    ZmqConnection getConnection() throws ResourceException;
+}

@@ -1,0 +1,8 @@
+/**
+ * The zconn resource adapter as applications see it: {@link io.zconn.ra.api.ZmqConnectionFactory}
+ * and {@link io.zconn.ra.api.ZmqConnection} for sending, and the listener interfaces
+ * ({@link io.zconn.ra.api.ZmqMessageListener}, {@link io.zconn.ra.api.ZmqRequestListener},
+ * {@link io.zconn.ra.api.ZmqListener} with {@link io.zconn.ra.api.OnZmqMessage}) for
+ * message-driven beans. Nothing here depends on the engine.
+ */
+package io.zconn.ra.api;

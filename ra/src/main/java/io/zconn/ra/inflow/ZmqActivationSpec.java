@@ -1,0 +1,287 @@
+package io.zconn.ra.inflow;
+
+import io.zconn.engine.SocketType;
+import io.zconn.ra.SocketSettings;
+import io.zconn.ra.api.ZmqListener;
+import io.zconn.ra.api.ZmqMessageListener;
+import io.zconn.ra.api.ZmqRequestListener;
+
+import jakarta.resource.spi.Activation;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+
+import java.io.Serializable;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Configures one inbound activation, i.e. one socket feeding one message-driven bean, set with
+ * {@code @ActivationConfigProperty} on the MDB. PULL, SUB and PAIR deliver one-way; REP and ROUTER
+ * answer each request with the listener's return value (sent to the peer that asked); DEALER and
+ * PAIR send a returned value back over the same socket.
+ */
+@Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
+public class ZmqActivationSpec implements ActivationSpec, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The socket types an activation supports. */
+    public static final Set<SocketType> TYPES = EnumSet.of(SocketType.PULL, SocketType.SUB, SocketType.REP,
+            SocketType.ROUTER, SocketType.PAIR, SocketType.DEALER);
+
+    @ConfigProperty(description = "Socket type: PULL, SUB, REP, ROUTER, PAIR or DEALER.", defaultValue = "PULL")
+    private String socketType = "PULL";
+
+    @ConfigProperty(description = "Endpoints, comma-separated, e.g. tcp://*:5555 (bind) or tcp://host:5556 (connect).")
+    private String endpoints = "";
+
+    @ConfigProperty(description = "true: bind the endpoints; false: connect to them.", defaultValue = "true")
+    private Boolean bind = Boolean.TRUE;
+
+    @ConfigProperty(description = "SUB only: subscription prefixes, comma-separated (UTF-8); empty = everything.")
+    private String subscriptions = "";
+
+    @ConfigProperty(description = "Receive high-water mark (RCVHWM) per peer; 0 = unlimited.", defaultValue = "1000")
+    private Integer receiveHighWaterMark = 1000;
+
+    @ConfigProperty(description = "Send high-water mark (SNDHWM) per peer for replies; 0 = unlimited.",
+            defaultValue = "1000")
+    private Integer sendHighWaterMark = 1000;
+
+    @ConfigProperty(description = "How many messages may be delivered at the same time (each on a WorkManager "
+            + "thread); ignored when orderedDelivery is true.", defaultValue = "4")
+    private Integer maxConcurrentDeliveries = 4;
+
+    @ConfigProperty(description = "true: deliver one message at a time, in arrival order.", defaultValue = "false")
+    private Boolean orderedDelivery = Boolean.FALSE;
+
+    @ConfigProperty(description = "How many times a delivery whose listener threw is retried before the message is "
+            + "counted as failed (and sent to the dead-letter endpoint, if any).", defaultValue = "2")
+    private Integer maxRetries = 2;
+
+    @ConfigProperty(description = "Pause (ms) before each retry.", defaultValue = "100")
+    private Integer retryInterval = 100;
+
+    @ConfigProperty(description = "Optional endpoint a PUSH socket connects to, receiving messages whose delivery "
+            + "failed (frames as received, without envelope); empty = none.")
+    private String deadLetterEndpoint = "";
+
+    @ConfigProperty(description = "LINGER in ms for replies and dead letters still queued at deactivation.",
+            defaultValue = "1000")
+    private Integer linger = 1000;
+
+    @ConfigProperty(description = "First reconnect interval in ms (RECONNECT_IVL) when connecting; -1 = never.",
+            defaultValue = "100")
+    private Integer reconnectInterval = 100;
+
+    @ConfigProperty(description = "Largest reconnect interval in ms (RECONNECT_IVL_MAX); 0 = no back-off.",
+            defaultValue = "0")
+    private Integer reconnectIntervalMax = 0;
+
+    private transient ResourceAdapter resourceAdapter;
+
+    /** Creates a spec with default settings. */
+    public ZmqActivationSpec() {
+    }
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        settings();
+        if (maxConcurrentDeliveries == null || maxConcurrentDeliveries < 1) {
+            throw new InvalidPropertyException("maxConcurrentDeliveries must be >= 1, was " + maxConcurrentDeliveries);
+        }
+        if (maxRetries == null || maxRetries < 0) {
+            throw new InvalidPropertyException("maxRetries must be >= 0, was " + maxRetries);
+        }
+        if (retryInterval == null || retryInterval < 0) {
+            throw new InvalidPropertyException("retryInterval must be >= 0, was " + retryInterval);
+        }
+    }
+
+    /**
+     * @return the socket settings this spec describes
+     * @throws InvalidPropertyException naming the bad property
+     */
+    public SocketSettings settings() throws InvalidPropertyException {
+        SocketType type;
+        try {
+            type = SocketSettings.parseType(socketType, TYPES);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("socketType: " + e.getMessage());
+        }
+        if (SocketSettings.split(endpoints).isEmpty()) {
+            throw new InvalidPropertyException("endpoints: at least one endpoint is required for the " + type
+                    + " activation");
+        }
+        check("receiveHighWaterMark", receiveHighWaterMark, 0);
+        check("sendHighWaterMark", sendHighWaterMark, 0);
+        check("linger", linger, -1);
+        check("reconnectInterval", reconnectInterval, -1);
+        check("reconnectIntervalMax", reconnectIntervalMax, 0);
+        return new SocketSettings(type, SocketSettings.split(endpoints), bind == null || bind, sendHighWaterMark,
+                receiveHighWaterMark, linger, reconnectInterval, reconnectIntervalMax,
+                SocketSettings.split(subscriptions));
+    }
+
+    private static void check(String name, Integer v, int min) throws InvalidPropertyException {
+        if (v == null || v < min) {
+            throw new InvalidPropertyException(name + " must be >= " + min + ", was " + v);
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) {
+        this.resourceAdapter = ra;
+    }
+
+    /** @return socket type name */
+    public String getSocketType() {
+        return socketType;
+    }
+
+    /** @param socketType socket type name */
+    public void setSocketType(String socketType) {
+        this.socketType = socketType;
+    }
+
+    /** @return endpoints */
+    public String getEndpoints() {
+        return endpoints;
+    }
+
+    /** @param endpoints endpoints, comma-separated */
+    public void setEndpoints(String endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** @return whether to bind */
+    public Boolean getBind() {
+        return bind;
+    }
+
+    /** @param bind whether to bind */
+    public void setBind(Boolean bind) {
+        this.bind = bind;
+    }
+
+    /** @return SUB prefixes */
+    public String getSubscriptions() {
+        return subscriptions;
+    }
+
+    /** @param subscriptions SUB prefixes, comma-separated */
+    public void setSubscriptions(String subscriptions) {
+        this.subscriptions = subscriptions;
+    }
+
+    /** @return RCVHWM */
+    public Integer getReceiveHighWaterMark() {
+        return receiveHighWaterMark;
+    }
+
+    /** @param v RCVHWM */
+    public void setReceiveHighWaterMark(Integer v) {
+        this.receiveHighWaterMark = v;
+    }
+
+    /** @return SNDHWM */
+    public Integer getSendHighWaterMark() {
+        return sendHighWaterMark;
+    }
+
+    /** @param v SNDHWM */
+    public void setSendHighWaterMark(Integer v) {
+        this.sendHighWaterMark = v;
+    }
+
+    /** @return concurrent deliveries */
+    public Integer getMaxConcurrentDeliveries() {
+        return maxConcurrentDeliveries;
+    }
+
+    /** @param v concurrent deliveries */
+    public void setMaxConcurrentDeliveries(Integer v) {
+        this.maxConcurrentDeliveries = v;
+    }
+
+    /** @return ordered delivery */
+    public Boolean getOrderedDelivery() {
+        return orderedDelivery;
+    }
+
+    /** @param v ordered delivery */
+    public void setOrderedDelivery(Boolean v) {
+        this.orderedDelivery = v;
+    }
+
+    /** @return retries */
+    public Integer getMaxRetries() {
+        return maxRetries;
+    }
+
+    /** @param v retries */
+    public void setMaxRetries(Integer v) {
+        this.maxRetries = v;
+    }
+
+    /** @return retry pause ms */
+    public Integer getRetryInterval() {
+        return retryInterval;
+    }
+
+    /** @param v retry pause ms */
+    public void setRetryInterval(Integer v) {
+        this.retryInterval = v;
+    }
+
+    /** @return dead-letter endpoint */
+    public String getDeadLetterEndpoint() {
+        return deadLetterEndpoint;
+    }
+
+    /** @param v dead-letter endpoint */
+    public void setDeadLetterEndpoint(String v) {
+        this.deadLetterEndpoint = v;
+    }
+
+    /** @return LINGER ms */
+    public Integer getLinger() {
+        return linger;
+    }
+
+    /** @param v LINGER ms */
+    public void setLinger(Integer v) {
+        this.linger = v;
+    }
+
+    /** @return RECONNECT_IVL ms */
+    public Integer getReconnectInterval() {
+        return reconnectInterval;
+    }
+
+    /** @param v RECONNECT_IVL ms */
+    public void setReconnectInterval(Integer v) {
+        this.reconnectInterval = v;
+    }
+
+    /** @return RECONNECT_IVL_MAX ms */
+    public Integer getReconnectIntervalMax() {
+        return reconnectIntervalMax;
+    }
+
+    /** @param v RECONNECT_IVL_MAX ms */
+    public void setReconnectIntervalMax(Integer v) {
+        this.reconnectIntervalMax = v;
+    }
+
+    @Override
+    public String toString() {
+        return socketType + (bind == null || bind ? " bind " : " connect ") + endpoints;
+    }
+}

@@ -1,0 +1,316 @@
+package io.zconn.ra.outbound;
+
+import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
+import io.zconn.engine.Message;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.ra.RaLog;
+import io.zconn.ra.api.ZmqConnectionException;
+import io.zconn.ra.api.ZmqConnectionException.Reason;
+import io.zconn.ra.api.ZmqMessage;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+
+/**
+ * One physical connection: an engine socket of its own (connect mode, pooled by the server) or a
+ * lease on the adapter's shared bound socket (bind mode). Application handles
+ * ({@link ZmqConnectionImpl}) delegate here. {@link #cleanup()} detaches the handles and keeps the
+ * socket for the next user; {@link #destroy()} closes it. A failure (engine error, a request that
+ * timed out and left a REQ socket waiting for its reply) marks the connection broken and raises
+ * {@code CONNECTION_ERROR_OCCURRED}, so the server destroys it instead of pooling it.
+ */
+public class ZmqManagedConnection implements ManagedConnection {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final ZmqManagedConnectionFactory factory;
+    private final Socket own;
+    private final SharedSockets.Shared shared;
+    private final SharedSockets registry;
+    private final ReentrantLock requestLock;
+    private final long id = IDS.incrementAndGet();
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<ZmqConnectionImpl> handles = ConcurrentHashMap.newKeySet();
+    private volatile boolean broken;
+    private volatile boolean destroyed;
+    private PrintWriter logWriter;
+
+    ZmqManagedConnection(ZmqManagedConnectionFactory factory, Socket socket) {
+        this.factory = factory;
+        this.own = socket;
+        this.shared = null;
+        this.registry = null;
+        this.requestLock = new ReentrantLock();
+    }
+
+    ZmqManagedConnection(ZmqManagedConnectionFactory factory, SharedSockets.Shared shared, SharedSockets registry) {
+        this.factory = factory;
+        this.own = null;
+        this.shared = shared;
+        this.registry = registry;
+        this.requestLock = shared.requestLock();
+    }
+
+    ZmqManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    /** @return a number identifying this managed connection in logs and tests */
+    public long id() {
+        return id;
+    }
+
+    /** @return whether the connection is not broken and not destroyed */
+    public boolean isUsable() {
+        return !broken && !destroyed && !socket().isClosed();
+    }
+
+    /** @return whether this connection uses the adapter's shared bound socket */
+    public boolean isShared() {
+        return shared != null;
+    }
+
+    /** @return the number of application handles attached */
+    public int handleCount() {
+        return handles.size();
+    }
+
+    private Socket socket() {
+        return own != null ? own : shared.socket();
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        if (destroyed) {
+            throw new jakarta.resource.spi.IllegalStateException("managed connection " + id + " is destroyed");
+        }
+        ZmqConnectionImpl h = new ZmqConnectionImpl(this);
+        handles.add(h);
+        return h;
+    }
+
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        if (!(connection instanceof ZmqConnectionImpl h)) {
+            throw new jakarta.resource.spi.IllegalStateException("not a zconn connection handle: " + connection);
+        }
+        ZmqManagedConnection old = h.associate(this);
+        if (old != null && old != this) {
+            old.handles.remove(h);
+        }
+        handles.add(h);
+    }
+
+    @Override
+    public void cleanup() {
+        for (ZmqConnectionImpl h : new ArrayList<>(handles)) {
+            h.invalidate();
+        }
+        handles.clear();
+    }
+
+    @Override
+    public void destroy() {
+        destroyed = true;
+        cleanup();
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        throw new NotSupportedException("zconn connections are not transactional");
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        throw new NotSupportedException("zconn connections are not transactional");
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new ZmqManagedConnectionMetaData();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    // ---- operations of the handles -----------------------------------------------------------
+
+    void closeHandle(ZmqConnectionImpl handle) {
+        if (!handles.remove(handle)) {
+            return;
+        }
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener l : listeners) {
+            l.connectionClosed(event);
+        }
+    }
+
+    SocketType type() {
+        return socket().type();
+    }
+
+    void send(ZmqMessage message) {
+        SocketType t = socket().type();
+        if (t == SocketType.PULL || t == SocketType.SUB) {
+            throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot send", null);
+        }
+        if (t == SocketType.REQ) {
+            throw new ZmqConnectionException(Reason.NOT_SUPPORTED, "use request() on a REQ socket", null);
+        }
+        boolean sent;
+        try {
+            sent = socket().send(toEngine(message, false), timeout(factory.getSendTimeout()));
+        } catch (ZmqException e) {
+            throw fail("send", e);
+        }
+        if (!sent) {
+            throw new ZmqConnectionException(Reason.TIMEOUT, "send timed out after " + factory.getSendTimeout()
+                    + " ms on " + this, null);
+        }
+    }
+
+    Optional<ZmqMessage> receive(Duration timeout) {
+        SocketType t = socket().type();
+        if (t == SocketType.PUSH || t == SocketType.PUB || t == SocketType.REQ) {
+            throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot receive"
+                    + (t == SocketType.REQ ? "; use request()" : ""), null);
+        }
+        try {
+            Message m = socket().recvMessage(timeout);
+            return m == null ? Optional.empty() : Optional.of(fromEngine(m, 0));
+        } catch (ZmqException e) {
+            throw fail("receive", e);
+        }
+    }
+
+    Duration defaultReceiveTimeout() {
+        return timeout(factory.getReceiveTimeout());
+    }
+
+    ZmqMessage request(ZmqMessage request, Duration timeout) {
+        SocketType t = socket().type();
+        if (t != SocketType.REQ && t != SocketType.DEALER) {
+            throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot make requests", null);
+        }
+        boolean dealer = t == SocketType.DEALER;
+        long deadline = System.nanoTime() + (timeout.isNegative() ? Long.MAX_VALUE / 2 : timeout.toNanos());
+        requestLock.lock();
+        try {
+            if (!socket().send(toEngine(request, dealer), timeout)) {
+                throw new ZmqConnectionException(Reason.TIMEOUT, "request could not be sent in time on " + this,
+                        null);
+            }
+            Duration left = timeout.isNegative() ? timeout : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Message reply = socket().recvMessage(left);
+            if (reply == null) {
+                // The REQ socket now waits for a reply that may come later: it cannot serve anyone else.
+                ZmqConnectionException e = new ZmqConnectionException(Reason.TIMEOUT, "no reply within "
+                        + timeout.toMillis() + " ms on " + this, null);
+                markBroken(e);
+                throw e;
+            }
+            return fromEngine(reply, dealer && reply.size() > 1 && reply.get(0).size() == 0 ? 1 : 0);
+        } catch (ZmqException e) {
+            throw fail("request", e);
+        } finally {
+            requestLock.unlock();
+        }
+    }
+
+    private ZmqConnectionException fail(String op, ZmqException e) {
+        Reason r = e.errno() == Errno.ETERM ? Reason.CLOSED : Reason.FAILED;
+        ZmqConnectionException ex = new ZmqConnectionException(r, op + " failed on " + this + ": " + e.getMessage(), e);
+        if (e.errno() != Errno.EAGAIN) {
+            markBroken(ex);
+        }
+        return ex;
+    }
+
+    private void markBroken(Exception cause) {
+        if (broken) {
+            return;
+        }
+        broken = true;
+        RaLog.connectionFailed(toString(), cause);
+        if (shared != null) {
+            registry.discard(shared);
+        }
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
+        for (ConnectionEventListener l : listeners) {
+            l.connectionErrorOccurred(event);
+        }
+    }
+
+    static Message toEngine(ZmqMessage m, boolean delimiter) {
+        Message out = new Message();
+        if (delimiter) {
+            out.add(Frame.EMPTY);
+        }
+        for (byte[] f : m.frames()) {
+            out.add(Frame.wrap(f));
+        }
+        return out;
+    }
+
+    static ZmqMessage fromEngine(Message m, int skip) {
+        List<byte[]> frames = new ArrayList<>(m.size());
+        for (int i = skip; i < m.size(); i++) {
+            frames.add(m.get(i).data());
+        }
+        if (frames.isEmpty()) {
+            frames.add(new byte[0]);
+        }
+        return ZmqMessage.of(frames);
+    }
+
+    private static Duration timeout(Integer ms) {
+        return ms == null || ms < 0 ? Duration.ofMillis(-1) : Duration.ofMillis(ms);
+    }
+
+    @Override
+    public String toString() {
+        return "zconn managed connection " + id + " (" + (shared != null ? "shared " : "") + factory + ")";
+    }
+}

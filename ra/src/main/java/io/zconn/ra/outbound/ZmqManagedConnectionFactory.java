@@ -1,0 +1,393 @@
+package io.zconn.ra.outbound;
+
+import io.zconn.engine.Context;
+import io.zconn.engine.SocketType;
+import io.zconn.ra.SocketSettings;
+import io.zconn.ra.ZmqResourceAdapter;
+import io.zconn.ra.api.ZmqConnection;
+import io.zconn.ra.api.ZmqConnectionFactory;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+
+import java.io.PrintWriter;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import javax.security.auth.Subject;
+
+/**
+ * Makes managed connections for one configured socket.
+ *
+ * <p><b>Pooled or shared.</b> With {@code bind=false} (connect, the default) every managed
+ * connection owns its own socket, and the server's pool keeps those sockets (and their TCP
+ * connections) for reuse. With {@code bind=true} the socket owns its port, so all managed connections
+ * of this configuration share one socket inside the adapter: sends from many threads are safe, and
+ * {@link ZmqConnection#request} calls on a shared REQ/DEALER socket take turns. A shared socket stays
+ * bound until the adapter stops.
+ *
+ * <p>Socket types: PUSH, PUB, PAIR (send); PULL, SUB (receive); REQ, DEALER (request/reply; DEALER
+ * also plain send/receive).
+ *
+ * <p>Outside a container, {@link #createConnectionFactory()} gives a factory backed by a small
+ * built-in pool and an engine context of zconn's own threads; {@link #close()} ends it.
+ */
+@ConnectionDefinition(
+        connectionFactory = ZmqConnectionFactory.class,
+        connectionFactoryImpl = ZmqConnectionFactoryImpl.class,
+        connection = ZmqConnection.class,
+        connectionImpl = ZmqConnectionImpl.class)
+public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
+        ValidatingManagedConnectionFactory {
+    private static final long serialVersionUID = 1L;
+
+    /** The socket types outbound connections support. */
+    public static final Set<SocketType> TYPES = EnumSet.of(SocketType.PUSH, SocketType.PUB, SocketType.PAIR,
+            SocketType.PULL, SocketType.SUB, SocketType.REQ, SocketType.DEALER);
+
+    @ConfigProperty(description = "Socket type: PUSH, PUB, PAIR, PULL, SUB, REQ or DEALER.", defaultValue = "PUSH")
+    private String socketType = "PUSH";
+
+    @ConfigProperty(description = "Endpoints, comma-separated, e.g. tcp://127.0.0.1:5556 or tcp://*:5557 "
+            + "(also ipc:///path and inproc://name).")
+    private String endpoints = "";
+
+    @ConfigProperty(description = "true: bind the endpoints (one socket shared by all connections of this "
+            + "factory); false: connect them (one pooled socket per managed connection).", defaultValue = "false")
+    private Boolean bind = Boolean.FALSE;
+
+    @ConfigProperty(description = "Send high-water mark (SNDHWM): messages queued per peer before sends block "
+            + "or, for PUB, drop; 0 = unlimited.", defaultValue = "1000")
+    private Integer sendHighWaterMark = 1000;
+
+    @ConfigProperty(description = "Receive high-water mark (RCVHWM) per peer; 0 = unlimited.", defaultValue = "1000")
+    private Integer receiveHighWaterMark = 1000;
+
+    @ConfigProperty(description = "LINGER in ms: how long messages still queued when a socket closes are kept "
+            + "for delivery; -1 = until delivered, 0 = drop.", defaultValue = "1000")
+    private Integer linger = 1000;
+
+    @ConfigProperty(description = "How long (ms) a send may block (HWM reached, no peer yet) before it fails; "
+            + "-1 = forever.", defaultValue = "5000")
+    private Integer sendTimeout = 5000;
+
+    @ConfigProperty(description = "Default wait (ms) of receive() and request() without an explicit timeout; "
+            + "-1 = forever.", defaultValue = "5000")
+    private Integer receiveTimeout = 5000;
+
+    @ConfigProperty(description = "First reconnect interval in ms (RECONNECT_IVL); -1 = do not reconnect.",
+            defaultValue = "100")
+    private Integer reconnectInterval = 100;
+
+    @ConfigProperty(description = "Largest reconnect interval in ms for exponential back-off (RECONNECT_IVL_MAX); "
+            + "0 = no back-off.", defaultValue = "0")
+    private Integer reconnectIntervalMax = 0;
+
+    @ConfigProperty(description = "SUB only: subscription prefixes, comma-separated; empty = everything.")
+    private String subscriptions = "";
+
+    private transient ResourceAdapter resourceAdapter;
+    private transient PrintWriter logWriter;
+    private transient Context ownContext;
+    private transient SharedSockets ownShared;
+
+    /** Creates a factory with default settings. */
+    public ZmqManagedConnectionFactory() {
+    }
+
+    @Override
+    public Object createConnectionFactory(ConnectionManager manager) throws ResourceException {
+        settings();
+        return new ZmqConnectionFactoryImpl(this, manager);
+    }
+
+    @Override
+    public Object createConnectionFactory() throws ResourceException {
+        settings();
+        return new ZmqConnectionFactoryImpl(this, new DefaultConnectionManager());
+    }
+
+    @Override
+    public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
+            throws ResourceException {
+        SocketSettings s = settings();
+        try {
+            if (s.bind()) {
+                SharedSockets registry = sharedSockets();
+                return new ZmqManagedConnection(this, registry.acquire(context(), s), registry);
+            }
+            return new ZmqManagedConnection(this, s.open(context(), null));
+        } catch (RuntimeException e) {
+            throw new ResourceException("cannot open " + s + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info) {
+        for (Object o : candidates) {
+            if (o instanceof ZmqManagedConnection mc && mc.factory().equals(this) && mc.isUsable()) {
+                return mc;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Set getInvalidConnections(Set candidates) {
+        Set invalid = new HashSet<>();
+        for (Object o : candidates) {
+            if (o instanceof ZmqManagedConnection mc && !mc.isUsable()) {
+                invalid.add(mc);
+            }
+        }
+        return invalid;
+    }
+
+    /**
+     * Checks the configuration.
+     *
+     * @return the socket settings it describes
+     * @throws InvalidPropertyException naming the bad property
+     */
+    public SocketSettings settings() throws InvalidPropertyException {
+        SocketType type;
+        try {
+            type = SocketSettings.parseType(socketType, TYPES);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("socketType: " + e.getMessage());
+        }
+        if (SocketSettings.split(endpoints).isEmpty()) {
+            throw new InvalidPropertyException("endpoints: at least one endpoint is required for the " + type
+                    + " connection factory");
+        }
+        return new SocketSettings(type, SocketSettings.split(endpoints), bind != null && bind,
+                nonNegative("sendHighWaterMark", sendHighWaterMark), nonNegative("receiveHighWaterMark",
+                receiveHighWaterMark), atLeastMinusOne("linger", linger),
+                atLeastMinusOne("reconnectInterval", reconnectInterval),
+                nonNegative("reconnectIntervalMax", reconnectIntervalMax), SocketSettings.split(subscriptions));
+    }
+
+    private static int nonNegative(String name, Integer v) throws InvalidPropertyException {
+        if (v == null || v < 0) {
+            throw new InvalidPropertyException(name + " must be >= 0, was " + v);
+        }
+        return v;
+    }
+
+    private static int atLeastMinusOne(String name, Integer v) throws InvalidPropertyException {
+        if (v == null || v < -1) {
+            throw new InvalidPropertyException(name + " must be >= -1, was " + v);
+        }
+        return v;
+    }
+
+    private synchronized Context context() throws ResourceAdapterInternalException {
+        if (resourceAdapter instanceof ZmqResourceAdapter ra) {
+            return ra.requireStarted();
+        }
+        if (ownContext == null) {
+            ownContext = new Context();
+        }
+        return ownContext;
+    }
+
+    private synchronized SharedSockets sharedSockets() throws ResourceAdapterInternalException {
+        if (resourceAdapter instanceof ZmqResourceAdapter ra) {
+            SharedSockets s = ra.sharedSockets();
+            if (s == null) {
+                throw new ResourceAdapterInternalException("the zconn resource adapter is not started");
+            }
+            return s;
+        }
+        if (ownShared == null) {
+            ownShared = new SharedSockets();
+        }
+        return ownShared;
+    }
+
+    /**
+     * Outside a container only: closes the shared sockets and the engine context this factory made
+     * for itself. Inside a container the adapter owns them and this does nothing.
+     */
+    public synchronized void close() {
+        if (ownShared != null) {
+            ownShared.closeAll();
+            ownShared = null;
+        }
+        if (ownContext != null) {
+            ownContext.close();
+            ownContext = null;
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter ra) {
+        this.resourceAdapter = ra;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    /** @return socket type name */
+    public String getSocketType() {
+        return socketType;
+    }
+
+    /** @param socketType socket type name */
+    public void setSocketType(String socketType) {
+        this.socketType = socketType;
+    }
+
+    /** @return endpoints, comma-separated */
+    public String getEndpoints() {
+        return endpoints;
+    }
+
+    /** @param endpoints endpoints, comma-separated */
+    public void setEndpoints(String endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    /** @return whether to bind */
+    public Boolean getBind() {
+        return bind;
+    }
+
+    /** @param bind whether to bind */
+    public void setBind(Boolean bind) {
+        this.bind = bind;
+    }
+
+    /** @return SNDHWM */
+    public Integer getSendHighWaterMark() {
+        return sendHighWaterMark;
+    }
+
+    /** @param v SNDHWM */
+    public void setSendHighWaterMark(Integer v) {
+        this.sendHighWaterMark = v;
+    }
+
+    /** @return RCVHWM */
+    public Integer getReceiveHighWaterMark() {
+        return receiveHighWaterMark;
+    }
+
+    /** @param v RCVHWM */
+    public void setReceiveHighWaterMark(Integer v) {
+        this.receiveHighWaterMark = v;
+    }
+
+    /** @return LINGER ms */
+    public Integer getLinger() {
+        return linger;
+    }
+
+    /** @param linger LINGER ms */
+    public void setLinger(Integer linger) {
+        this.linger = linger;
+    }
+
+    /** @return send timeout ms */
+    public Integer getSendTimeout() {
+        return sendTimeout;
+    }
+
+    /** @param sendTimeout send timeout ms */
+    public void setSendTimeout(Integer sendTimeout) {
+        this.sendTimeout = sendTimeout;
+    }
+
+    /** @return default receive/request timeout ms */
+    public Integer getReceiveTimeout() {
+        return receiveTimeout;
+    }
+
+    /** @param receiveTimeout default receive/request timeout ms */
+    public void setReceiveTimeout(Integer receiveTimeout) {
+        this.receiveTimeout = receiveTimeout;
+    }
+
+    /** @return RECONNECT_IVL ms */
+    public Integer getReconnectInterval() {
+        return reconnectInterval;
+    }
+
+    /** @param v RECONNECT_IVL ms */
+    public void setReconnectInterval(Integer v) {
+        this.reconnectInterval = v;
+    }
+
+    /** @return RECONNECT_IVL_MAX ms */
+    public Integer getReconnectIntervalMax() {
+        return reconnectIntervalMax;
+    }
+
+    /** @param v RECONNECT_IVL_MAX ms */
+    public void setReconnectIntervalMax(Integer v) {
+        this.reconnectIntervalMax = v;
+    }
+
+    /** @return SUB prefixes, comma-separated */
+    public String getSubscriptions() {
+        return subscriptions;
+    }
+
+    /** @param subscriptions SUB prefixes, comma-separated */
+    public void setSubscriptions(String subscriptions) {
+        this.subscriptions = subscriptions;
+    }
+
+    /** Factories are equal when all configuration properties are (and they belong to the same adapter). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        return o instanceof ZmqManagedConnectionFactory f
+                && Objects.equals(socketType, f.socketType) && Objects.equals(endpoints, f.endpoints)
+                && Objects.equals(bind, f.bind) && Objects.equals(sendHighWaterMark, f.sendHighWaterMark)
+                && Objects.equals(receiveHighWaterMark, f.receiveHighWaterMark) && Objects.equals(linger, f.linger)
+                && Objects.equals(sendTimeout, f.sendTimeout) && Objects.equals(receiveTimeout, f.receiveTimeout)
+                && Objects.equals(reconnectInterval, f.reconnectInterval)
+                && Objects.equals(reconnectIntervalMax, f.reconnectIntervalMax)
+                && Objects.equals(subscriptions, f.subscriptions) && resourceAdapter == f.resourceAdapter;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(socketType, endpoints, bind, sendHighWaterMark, receiveHighWaterMark, linger, sendTimeout,
+                receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions);
+    }
+
+    @Override
+    public String toString() {
+        return "ZmqManagedConnectionFactory[" + socketType + (Boolean.TRUE.equals(bind) ? " bind " : " connect ")
+                + endpoints + "]";
+    }
+}

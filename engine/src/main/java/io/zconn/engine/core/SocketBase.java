@@ -262,12 +262,18 @@ public abstract class SocketBase implements Pipe.Events {
         return ms < 0 ? -1 : ms * 1_000_000L;
     }
 
+    /** One try of a blocking operation, under the lock: a result, or null when it would block. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T tryOnce();
+    }
+
     /**
-     * @param frame        the frame
-     * @param timeoutNanos 0 never blocks, -1 forever
-     * @return whether it was queued
+     * Runs {@code attempt} under the lock until it gives a result, waiting for pipe events in
+     * between, up to the timeout. {@code started} tells when the operation is half done (a
+     * multipart receive), after which the timeout no longer applies.
      */
-    public final boolean send(Frame frame, long timeoutNanos) {
+    private <T> T blocking(long timeoutNanos, Attempt<T> attempt, java.util.function.BooleanSupplier started) {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         Waiter w = null;
         long key = 0;
@@ -277,23 +283,25 @@ public abstract class SocketBase implements Pipe.Events {
                 try {
                     checkOpen();
                     processCommands();
-                    if (xsend(frame)) {
-                        return true;
+                    T r = attempt.tryOnce();
+                    if (r != null) {
+                        return r;
                     }
                 } finally {
                     lock.unlock();
                 }
-                if (timeoutNanos == 0) {
-                    return false;
+                boolean midway = started.getAsBoolean();
+                if (timeoutNanos == 0 && !midway) {
+                    return null;
                 }
                 if (w == null) {
                     w = new Waiter();
                     key = w.prepare();
                     waiters.add(w);
-                    continue;
+                    continue; // re-check once registered, so no wake-up is missed
                 }
-                if (!park(w, key, timeoutNanos, deadline)) {
-                    return false;
+                if (!park(w, key, midway ? -1 : timeoutNanos, deadline)) {
+                    return null;
                 }
                 key = w.prepare();
             }
@@ -302,6 +310,28 @@ public abstract class SocketBase implements Pipe.Events {
                 waiters.remove(w);
             }
         }
+    }
+
+    private static final java.util.function.BooleanSupplier NOT_STARTED = () -> false;
+
+    /**
+     * @param frame        the frame
+     * @param timeoutNanos 0 never blocks, -1 forever
+     * @return whether it was queued
+     */
+    public final boolean send(Frame frame, long timeoutNanos) {
+        lock.lock(); // fast path: no allocation when the frame can go at once
+        try {
+            checkOpen();
+            processCommands();
+            if (xsend(frame)) {
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return timeoutNanos != 0
+                && blocking(timeoutNanos, () -> xsend(frame) ? Boolean.TRUE : null, NOT_STARTED) != null;
     }
 
     /**
@@ -316,45 +346,17 @@ public abstract class SocketBase implements Pipe.Events {
         if (n == 0) {
             throw new ZmqException(Errno.EINVAL, "cannot send a message with no frames");
         }
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        Waiter w = null;
-        long key = 0;
-        try {
-            while (true) {
-                lock.lock();
-                try {
-                    checkOpen();
-                    processCommands();
-                    if (xsend(message.get(0).withMore(n > 1))) {
-                        for (int i = 1; i < n; i++) {
-                            if (!xsend(message.get(i).withMore(i < n - 1))) {
-                                throw new IllegalStateException("frame " + i + " of a message was refused");
-                            }
-                        }
-                        return true;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                if (timeoutNanos == 0) {
-                    return false;
-                }
-                if (w == null) {
-                    w = new Waiter();
-                    key = w.prepare();
-                    waiters.add(w);
-                    continue;
-                }
-                if (!park(w, key, timeoutNanos, deadline)) {
-                    return false;
-                }
-                key = w.prepare();
+        return blocking(timeoutNanos, () -> {
+            if (!xsend(message.get(0).withMore(n > 1))) {
+                return null;
             }
-        } finally {
-            if (w != null) {
-                waiters.remove(w);
+            for (int i = 1; i < n; i++) {
+                if (!xsend(message.get(i).withMore(i < n - 1))) {
+                    throw new IllegalStateException("frame " + i + " of a message was refused");
+                }
             }
-        }
+            return Boolean.TRUE;
+        }, NOT_STARTED) != null;
     }
 
     /**
@@ -362,42 +364,28 @@ public abstract class SocketBase implements Pipe.Events {
      * @return the next frame, or null on timeout
      */
     public final Frame recv(long timeoutNanos) {
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        Waiter w = null;
-        long key = 0;
+        lock.lock(); // fast path, as for send
         try {
-            while (true) {
-                lock.lock();
-                try {
-                    checkOpen();
-                    processCommands();
-                    Frame f = xrecv();
-                    if (f != null) {
-                        rcvMore = f.hasMore();
-                        return f;
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                if (timeoutNanos == 0) {
-                    return null;
-                }
-                if (w == null) {
-                    w = new Waiter();
-                    key = w.prepare();
-                    waiters.add(w);
-                    continue;
-                }
-                if (!park(w, key, timeoutNanos, deadline)) {
-                    return null;
-                }
-                key = w.prepare();
+            checkOpen();
+            processCommands();
+            Frame f = xrecv();
+            if (f != null) {
+                rcvMore = f.hasMore();
+                return f;
             }
         } finally {
-            if (w != null) {
-                waiters.remove(w);
-            }
+            lock.unlock();
         }
+        if (timeoutNanos == 0) {
+            return null;
+        }
+        return blocking(timeoutNanos, () -> {
+            Frame f = xrecv();
+            if (f != null) {
+                rcvMore = f.hasMore();
+            }
+            return f;
+        }, NOT_STARTED);
     }
 
     /**
@@ -405,50 +393,21 @@ public abstract class SocketBase implements Pipe.Events {
      * @return all frames of the next message, or null on timeout
      */
     public final Message recvMessage(long timeoutNanos) {
-        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
-        Waiter w = null;
-        long key = 0;
-        Message m = null;
-        try {
-            while (true) {
-                lock.lock();
-                try {
-                    checkOpen();
-                    processCommands();
-                    Frame f;
-                    while ((f = xrecv()) != null) {
-                        if (m == null) {
-                            m = new Message();
-                        }
-                        m.add(f);
-                        rcvMore = f.hasMore();
-                        if (!rcvMore) {
-                            return m;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
+        Message[] partial = new Message[1];
+        return blocking(timeoutNanos, () -> {
+            Frame f;
+            while ((f = xrecv()) != null) {
+                if (partial[0] == null) {
+                    partial[0] = new Message();
                 }
-                if (timeoutNanos == 0 && m == null) {
-                    return null;
+                partial[0].add(f);
+                rcvMore = f.hasMore();
+                if (!rcvMore) {
+                    return partial[0];
                 }
-                if (w == null) {
-                    w = new Waiter();
-                    key = w.prepare();
-                    waiters.add(w);
-                    continue;
-                }
-                // once a message has started, wait for the rest without a deadline
-                if (!park(w, key, m == null ? timeoutNanos : -1, deadline)) {
-                    return null;
-                }
-                key = w.prepare();
             }
-        } finally {
-            if (w != null) {
-                waiters.remove(w);
-            }
-        }
+            return null;
+        }, () -> partial[0] != null);
     }
 
     private boolean park(Waiter w, long key, long timeoutNanos, long deadline) {

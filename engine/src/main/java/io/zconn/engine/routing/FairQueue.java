@@ -10,10 +10,8 @@ import java.util.function.Consumer;
  * ROUTER, SUB...). A pipe leaves when its delimiter is read, after every message queued before it.
  */
 public final class FairQueue {
-    private final PipeArray pipes = new PipeArray(Pipe.SLOT_FQ);
+    private final RoundRobin pipes = new RoundRobin(Pipe.SLOT_FQ);
     private final Consumer<Pipe> onFinished;
-    private int active;
-    private int current;
     private boolean more;
     private Pipe last;
 
@@ -29,62 +27,38 @@ public final class FairQueue {
 
     /** @param p a new pipe */
     public void attach(Pipe p) {
-        pipes.add(p);
-        activate(p);
+        pipes.attach(p);
     }
 
     /** @param p a pipe that has frames again */
     public void activate(Pipe p) {
-        int i = pipes.indexOf(p);
-        if (i < 0 || i < active) {
-            return;
-        }
-        pipes.swap(i, active);
-        active++;
+        pipes.activate(p);
     }
 
     /** @param p a pipe to drop now, with whatever it still holds */
     public void remove(Pipe p) {
-        int i = pipes.indexOf(p);
-        if (i < 0) {
-            return;
-        }
-        if (i < active) {
-            pipes.swap(i, active - 1);
-            active--;
-            i = active;
-            if (current >= active) {
-                current = 0;
-            }
-        }
-        pipes.removeAt(i);
-        if (p == last && more) {
+        if (pipes.remove(p) && p == last && more) {
             more = false;
         }
     }
 
     /** @return the next frame, or null when no pipe has one */
     public Frame recv() {
-        while (active > 0) {
-            Pipe p = pipes.get(current);
+        while (pipes.hasActive()) {
+            Pipe p = pipes.current();
             Frame f = p.read();
             if (f == Pipe.DELIMITER) {
                 remove(p);
                 onFinished.accept(p);
-                continue;
-            }
-            if (f != null) {
+            } else if (f != null) {
                 last = p;
                 more = f.hasMore();
                 if (!more) {
-                    current = (current + 1) % active;
+                    pipes.advance();
                 }
                 return f;
-            }
-            active--;
-            pipes.swap(current, active);
-            if (current >= active) {
-                current = 0;
+            } else {
+                pipes.deactivateCurrent(); // empty: back when its writer flushes again
             }
         }
         return null;
@@ -95,16 +69,11 @@ public final class FairQueue {
         if (more) {
             return true;
         }
-        while (active > 0) {
-            Pipe p = pipes.get(current);
-            if (p.checkRead()) {
+        while (pipes.hasActive()) {
+            if (pipes.current().checkRead()) {
                 return true;
             }
-            active--;
-            pipes.swap(current, active);
-            if (current >= active) {
-                current = 0;
-            }
+            pipes.deactivateCurrent();
         }
         return false;
     }

@@ -8,54 +8,25 @@ import io.zconn.engine.pipe.Pipe;
  * REQ). All frames of a message go to the same pipe.
  */
 public final class LoadBalancer {
-    private final PipeArray pipes = new PipeArray(Pipe.SLOT_LB);
-    private int active;
-    private int current;
+    private final RoundRobin pipes = new RoundRobin(Pipe.SLOT_LB);
     private boolean more;
     private boolean dropping;
     private Pipe last;
 
     /** @param p a new pipe, writable at once */
     public void attach(Pipe p) {
-        pipes.add(p);
-        activate(p);
+        pipes.attach(p);
     }
 
     /** @param p a pipe that is below its HWM again */
     public void activate(Pipe p) {
-        int i = pipes.indexOf(p);
-        if (i < 0 || i < active) {
-            return;
-        }
-        pipes.swap(i, active);
-        active++;
+        pipes.activate(p);
     }
 
-    /** @param p a pipe that is gone */
+    /** @param p a pipe that is gone; the rest of a message being sent to it is dropped */
     public void remove(Pipe p) {
-        int i = pipes.indexOf(p);
-        if (i < 0) {
-            return;
-        }
-        if (i < active) {
-            pipes.swap(i, active - 1);
-            active--;
-            i = active;
-            if (current >= active) {
-                current = 0;
-            }
-        }
-        pipes.removeAt(i);
-        if (p == last && more) {
+        if (pipes.remove(p) && p == last && more) {
             dropping = true;
-        }
-    }
-
-    private void deactivateCurrent() {
-        active--;
-        pipes.swap(current, active);
-        if (current >= active) {
-            current = 0;
         }
     }
 
@@ -70,47 +41,34 @@ public final class LoadBalancer {
             last = null;
             return true;
         }
-        Pipe p;
-        if (more) {
-            p = last;
-        } else {
-            p = null;
-            while (active > 0) {
-                Pipe c = pipes.get(current);
-                if (c.checkWrite()) {
-                    p = c;
-                    break;
-                }
-                deactivateCurrent();
-            }
-            if (p == null) {
-                return false;
-            }
+        Pipe p = more ? last : writable();
+        if (p == null) {
+            return false;
         }
         p.write(frame);
         more = frame.hasMore();
         last = p;
         if (!more) {
             p.flush();
-            if (active > 0) {
-                current = (current + 1) % active;
-            }
+            pipes.advance();
         }
         return true;
     }
 
+    private Pipe writable() {
+        while (pipes.hasActive()) {
+            Pipe c = pipes.current();
+            if (c.checkWrite()) {
+                return c;
+            }
+            pipes.deactivateCurrent(); // at its HWM: back when the reader drains it
+        }
+        return null;
+    }
+
     /** @return whether a new message could be sent now */
     public boolean hasOut() {
-        if (more) {
-            return true;
-        }
-        while (active > 0) {
-            if (pipes.get(current).checkWrite()) {
-                return true;
-            }
-            deactivateCurrent();
-        }
-        return false;
+        return more || writable() != null;
     }
 
     /** @return the pipe the last frame went to (REQ uses it to match replies) */

@@ -280,4 +280,44 @@ class InprocSocketTypesTest {
         proxy.stop();
         running.get(5, TimeUnit.SECONDS);
     }
+
+    @Test
+    void pubDropsForSubscriberAtHwmInsteadOfBlocking() {
+        Socket pub = socket(SocketType.PUB);
+        pub.setOption(ZmqOption.SNDHWM, 5);
+        pub.bind("inproc://pubhwm");
+        Socket sub = socket(SocketType.SUB);
+        sub.setOption(ZmqOption.RCVHWM, 5);
+        sub.subscribe("");
+        sub.connect("inproc://pubhwm");
+        for (int i = 0; i < 1000; i++) {
+            assertThat(pub.trySend(Frame.of("m" + i))).isTrue(); // never blocks
+        }
+        int got = 0;
+        while (sub.recvFrame(Duration.ofMillis(100)) != null) {
+            got++;
+        }
+        assertThat(got).isEqualTo(10); // SNDHWM + RCVHWM over inproc; the rest were dropped
+    }
+
+    @Test
+    void routerDropsForPeerAtHwmOrRefusesWithMandatory() {
+        Socket router = socket(SocketType.ROUTER);
+        router.setOption(ZmqOption.SNDHWM, 2);
+        router.bind("inproc://routerhwm");
+        Socket dealer = socket(SocketType.DEALER);
+        dealer.setOption(ZmqOption.ROUTING_ID, "slow".getBytes());
+        dealer.setOption(ZmqOption.RCVHWM, 2);
+        dealer.connect("inproc://routerhwm");
+        for (int i = 0; i < 100; i++) {
+            assertThat(router.trySend(Message.of("slow", "m" + i))).isTrue(); // dropped, not blocked
+        }
+        router.setOption(ZmqOption.ROUTER_MANDATORY, true);
+        assertThat(router.trySend(Message.of("slow", "more"))).isFalse(); // EAGAIN under mandatory
+        int got = 0;
+        while (dealer.recvFrame(Duration.ofMillis(100)) != null) {
+            got++;
+        }
+        assertThat(got).isEqualTo(4);
+    }
 }

@@ -8,11 +8,16 @@ import io.zconn.engine.Frame;
  * Reads ZMTP 3 frames from accumulated bytes, delivering data frames and commands to a
  * {@link Sink}. A frame's size is checked against MAXMSGSIZE from its header alone, before any of
  * its body is awaited, so a peer cannot make us buffer or allocate more than allowed. Incomplete
- * frames are left in the buffer for the next call. Reserved flag bits are ignored, as libzmq does.
+ * frames are left in the buffer for the next call, except the body of a large data frame: its array is
+ * allocated once the header is read (the size having passed the MAXMSGSIZE check) and filled as bytes
+ * arrive, so a large frame is copied once, not gathered first (as libzmq reads a large message
+ * straight into its buffer). Reserved flag bits are ignored, as libzmq does.
  */
 public final class FrameDecoder {
     private static final int MORE = 1, LONG = 2, COMMAND = 4;
     private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
+    /** Data frames at least this large are filled in place as their bytes arrive. */
+    static final int STREAM_THRESHOLD = 8192;
 
     /** Where decoded frames go. */
     public interface Sink {
@@ -29,6 +34,10 @@ public final class FrameDecoder {
     private final long maxMsgSize;
     private final Sink sink;
     private boolean failed;
+    // a large data frame being filled: its body, bytes filled so far, its MORE flag
+    private byte[] partial;
+    private int partialFilled;
+    private boolean partialMore;
 
     /**
      * @param maxMsgSize largest accepted frame body, -1 for no limit but the JVM's array limit
@@ -48,6 +57,9 @@ public final class FrameDecoder {
     public void decode(ByteBuf in) {
         if (failed) {
             throw new ZmtpException("decoder already failed");
+        }
+        if (partial != null && !fillPartial(in)) {
+            return;
         }
         while (true) {
             int avail = in.readableBytes();
@@ -72,6 +84,13 @@ public final class FrameDecoder {
                         + " bytes exceeds the limit of " + maxMsgSize));
             }
             if (avail - headerSize < size) {
+                if (!command && size >= STREAM_THRESHOLD) {
+                    in.skipBytes(headerSize);
+                    partial = new byte[(int) size];
+                    partialFilled = 0;
+                    partialMore = more;
+                    fillPartial(in);
+                }
                 return;
             }
             in.skipBytes(headerSize);
@@ -93,6 +112,24 @@ public final class FrameDecoder {
                 }
             }
         }
+    }
+
+    /** @return whether decoding may go on (the frame was completed and accepted by the sink) */
+    private boolean fillPartial(ByteBuf in) {
+        int n = Math.min(in.readableBytes(), partial.length - partialFilled);
+        in.readBytes(partial, partialFilled, n);
+        partialFilled += n;
+        if (partialFilled < partial.length) {
+            return false;
+        }
+        Frame f = Frame.wrap(partial, partialMore);
+        partial = null;
+        return sink.onFrame(f);
+    }
+
+    /** @return whether a large frame is partly read (its remaining bytes are awaited) */
+    public boolean inFrame() {
+        return partial != null;
     }
 
     private ZmtpException fail(ZmtpException e) {

@@ -21,7 +21,11 @@ class DecoderFuzzTest {
         int n = 1 + r.nextInt(4);
         for (int i = 0; i < n; i++) {
             switch (r.nextInt(4)) {
-                case 0 -> FrameEncoder.encode(Frame.wrap(new byte[r.nextInt(300)], r.nextBoolean()), b);
+                case 0 -> {
+                    // now and then a frame large enough to be filled in place
+                    int size = r.nextInt(10) == 0 ? 8192 + r.nextInt(5000) : r.nextInt(300);
+                    FrameEncoder.encode(Frame.wrap(new byte[size], r.nextBoolean()), b);
+                }
                 case 1 -> FrameEncoder.encodeCommand(new Command.Ping(r.nextInt(65536), new byte[r.nextInt(17)]), b);
                 case 2 -> FrameEncoder.encodeCommand(new Command.Subscribe(new byte[r.nextInt(10)]), b);
                 default -> {

@@ -103,6 +103,35 @@ class ZmtpCodecTest {
     }
 
     @Test
+    void decoderFillsLargeFrameInPlaceAcrossChunksWithoutKeepingTheBytes() {
+        byte[] body = new byte[100_000];
+        new java.util.Random(7).nextBytes(body);
+        ByteBuf wire = Unpooled.buffer();
+        FrameEncoder.encode(Frame.wrap(body, true), wire);
+        FrameEncoder.encode(Frame.of("tail"), wire);
+        byte[] all = bytes(wire);
+        FrameDecoder d = new FrameDecoder(-1, sink);
+        ByteBuf acc = Unpooled.buffer();
+        for (int pos = 0; pos < all.length; ) {
+            int n = Math.min(4093, all.length - pos);
+            acc.writeBytes(all, pos, n);
+            pos += n;
+            d.decode(acc);
+            if (pos < 9 + body.length) {
+                // the body's bytes are taken as they come: nothing is left to accumulate
+                assertThat(acc.readableBytes()).isZero();
+                assertThat(d.inFrame()).isTrue();
+            }
+            acc.discardReadBytes();
+        }
+        assertThat(frames).hasSize(2);
+        assertThat(frames.get(0).data()).isEqualTo(body);
+        assertThat(frames.get(0).hasMore()).isTrue();
+        assertThat(frames.get(1).text()).isEqualTo("tail");
+        assertThat(d.inFrame()).isFalse();
+    }
+
+    @Test
     void decoderStopsWhenSinkRefusesAndResumesLater() {
         ByteBuf wire = Unpooled.buffer();
         FrameEncoder.encode(Frame.of("a"), wire);

@@ -34,6 +34,8 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         implements Pipe.Events, FrameDecoder.Sink, HandshakeListener {
     private static final System.Logger LOG = System.getLogger(ZmtpEngine.class.getName());
     private static final int WRITE_BUDGET = 256 * 1024;
+    /** Encoding chunk: the largest size Netty's pooled allocator keeps in its thread caches. */
+    private static final int WRITE_CHUNK = 32 * 1024;
 
     private final SocketType type;
     private final Options opts;
@@ -249,8 +251,14 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
                 done = true;
                 break;
             }
-            if (buf == null) {
-                buf = channel.alloc().ioBuffer(Math.max(1024, Math.min(WRITE_BUDGET, f.size() + 16)));
+            // frames go into pooled chunks written together (one gathering write per flush); a
+            // chunk is never grown, so no frame is copied twice
+            int need = f.size() + 24; // header, or a SUBSCRIBE/CANCEL command's name
+            if (buf == null || buf.writableBytes() < need) {
+                if (buf != null) {
+                    channel.write(buf, channel.voidPromise());
+                }
+                buf = channel.alloc().ioBuffer(Math.max(WRITE_CHUNK, need));
             }
             if (subscriptionsAsCommands && !moreOut && !f.hasMore() && f.size() > 0
                     && (f.byteAt(0) == 1 || f.byteAt(0) == 0)) {

@@ -1,0 +1,97 @@
+package io.zconn.perf;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/** {@link PerfApi} on JeroMQ's public API ({@code org.zeromq.ZMQ.Context} / {@code ZMQ.Socket}). */
+public final class JeromqApi implements PerfApi {
+    @Override
+    public String name() {
+        return "jeromq";
+    }
+
+    @Override
+    public PerfContext newContext() {
+        ZMQ.Context ctx = ZMQ.context(1);
+        return new PerfContext() {
+            @Override
+            public PerfSocket socket(Kind kind) {
+                return new JeromqSocket(ctx.socket(SocketType.valueOf(kind.name())));
+            }
+
+            @Override
+            public void close() {
+                ctx.close();
+            }
+        };
+    }
+
+    private static final class JeromqSocket implements PerfSocket {
+        private final ZMQ.Socket s;
+
+        JeromqSocket(ZMQ.Socket s) {
+            this.s = s;
+        }
+
+        @Override
+        public void setHwm(int hwm) {
+            s.setSndHWM(hwm);
+            s.setRcvHWM(hwm);
+        }
+
+        @Override
+        public void setLinger(int millis) {
+            s.setLinger(millis);
+        }
+
+        @Override
+        public void setReceiveTimeout(int millis) {
+            s.setReceiveTimeOut(millis);
+        }
+
+        @Override
+        public void bind(String endpoint) {
+            if (!s.bind(endpoint)) {
+                throw new ZMQException("bind " + endpoint + " failed", s.errno());
+            }
+        }
+
+        @Override
+        public void connect(String endpoint) {
+            if (!s.connect(endpoint)) {
+                throw new ZMQException("connect " + endpoint + " failed", s.errno());
+            }
+        }
+
+        @Override
+        public void send(byte[] data) {
+            if (!s.send(data, 0)) {
+                throw new ZMQException("send failed", s.errno());
+            }
+        }
+
+        @Override
+        public int recv() {
+            byte[] b = s.recv(0);
+            return b == null ? -1 : b.length;
+        }
+
+        @Override
+        public int echo() {
+            byte[] b = s.recv(0);
+            if (b == null) {
+                return -1;
+            }
+            if (!s.send(b, 0)) {
+                throw new ZMQException("send failed", s.errno());
+            }
+            return b.length;
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
+    }
+}

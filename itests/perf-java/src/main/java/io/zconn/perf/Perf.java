@@ -1,0 +1,113 @@
+package io.zconn.perf;
+
+import java.util.Arrays;
+
+/**
+ * Command line: {@code Perf <zconn|jeromq> <tool> <args...>} with the tools and arguments of
+ * libzmq's perf programs:
+ * <pre>
+ *   local_thr  &lt;bind-endpoint&gt; &lt;message-size&gt; &lt;message-count&gt;
+ *   remote_thr &lt;connect-endpoint&gt; &lt;message-size&gt; &lt;message-count&gt;
+ *   local_lat  &lt;bind-endpoint&gt; &lt;message-size&gt; &lt;roundtrip-count&gt;
+ *   remote_lat &lt;connect-endpoint&gt; &lt;message-size&gt; &lt;roundtrip-count&gt;
+ *   inproc_thr &lt;message-size&gt; &lt;message-count&gt;
+ *   inproc_lat &lt;message-size&gt; &lt;roundtrip-count&gt;
+ * </pre>
+ * Exit status: 0 done, 1 bad usage or an error, 2 a receiver timed out (ZPERF_RCVTIMEO_MS) before
+ * getting every message, 3 a message of the wrong size arrived.
+ */
+public final class Perf {
+    private static final String USAGE = String.join("\n",
+            "usage: Perf <zconn|jeromq> <tool> <args...>",
+            "  local_thr  <bind-endpoint> <message-size> <message-count>",
+            "  remote_thr <connect-endpoint> <message-size> <message-count>",
+            "  local_lat  <bind-endpoint> <message-size> <roundtrip-count>",
+            "  remote_lat <connect-endpoint> <message-size> <roundtrip-count>",
+            "  inproc_thr <message-size> <message-count>",
+            "  inproc_lat <message-size> <roundtrip-count>",
+            "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1)");
+
+    private Perf() {
+    }
+
+    /**
+     * @param args implementation, tool, tool arguments
+     */
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (Tools.Failure f) {
+            System.err.println(f.getMessage());
+            status = f.status();
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        // halt rather than exit: a library's non-daemon threads must not keep a finished run alive
+        Runtime.getRuntime().halt(status);
+    }
+
+    /**
+     * @param args implementation, tool, tool arguments
+     * @return the exit status
+     */
+    static int run(String[] args) {
+        if (args.length < 2) {
+            System.err.println(USAGE);
+            return 1;
+        }
+        PerfApi api;
+        switch (args[0]) {
+            case "zconn" -> api = new ZconnApi();
+            case "jeromq" -> api = new JeromqApi();
+            default -> {
+                System.err.println("unknown implementation '" + args[0] + "'\n" + USAGE);
+                return 1;
+            }
+        }
+        String tool = args[1];
+        String[] a = Arrays.copyOfRange(args, 2, args.length);
+        Tools tools = new Tools(api, System.out);
+        boolean inproc = tool.startsWith("inproc_");
+        if (a.length != (inproc ? 2 : 3)) {
+            System.err.println("wrong number of arguments for " + tool + "\n" + USAGE);
+            return 1;
+        }
+        switch (tool) {
+            case "local_thr" -> tools.localThr(a[0], intArg(a[1], "message size"), longArg(a[2], "message count"));
+            case "remote_thr" -> tools.remoteThr(a[0], intArg(a[1], "message size"), longArg(a[2], "message count"));
+            case "local_lat" -> tools.localLat(a[0], intArg(a[1], "message size"), longArg(a[2], "roundtrip count"));
+            case "remote_lat" -> tools.remoteLat(a[0], intArg(a[1], "message size"), longArg(a[2], "roundtrip count"));
+            case "inproc_thr" -> tools.inprocThr(intArg(a[0], "message size"), longArg(a[1], "message count"));
+            case "inproc_lat" -> tools.inprocLat(intArg(a[0], "message size"), longArg(a[1], "roundtrip count"));
+            default -> {
+                System.err.println("unknown tool '" + tool + "'\n" + USAGE);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    private static int intArg(String text, String what) {
+        long v = longArg(text, what);
+        if (v > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(what + " too large: " + text);
+        }
+        return (int) v;
+    }
+
+    private static long longArg(String text, String what) {
+        try {
+            long v = Long.parseLong(text);
+            if (v < 0 || (v == 0 && !what.equals("message size"))) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid " + what + " '" + text + "'");
+        }
+    }
+}

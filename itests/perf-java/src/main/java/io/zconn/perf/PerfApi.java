@@ -1,0 +1,72 @@
+package io.zconn.perf;
+
+/**
+ * The little a perf tool needs from a ZeroMQ implementation, so that the tools in {@link Tools}
+ * are written once and run unchanged on zconn and on JeroMQ. Each implementation uses its normal,
+ * public user API (what an application would call), not internal fast paths.
+ */
+public interface PerfApi {
+    /** Socket types the tools use. */
+    enum Kind {
+        /** Throughput sender. */
+        PUSH,
+        /** Throughput receiver. */
+        PULL,
+        /** Latency client. */
+        REQ,
+        /** Latency echo server. */
+        REP
+    }
+
+    /** @return the implementation's name as given on the command line */
+    String name();
+
+    /** @return a new context with one I/O thread (as libzmq's tools create) */
+    PerfContext newContext();
+
+    /** A context; closing it waits for sockets' LINGER. */
+    interface PerfContext extends AutoCloseable {
+        /**
+         * @param kind the socket type
+         * @return a new socket
+         */
+        PerfSocket socket(Kind kind);
+
+        @Override
+        void close();
+    }
+
+    /** A socket, used by one thread. */
+    interface PerfSocket extends AutoCloseable {
+        /** @param hwm SNDHWM and RCVHWM */
+        void setHwm(int hwm);
+
+        /** @param millis LINGER; -1 waits until everything is sent */
+        void setLinger(int millis);
+
+        /** @param millis RCVTIMEO; -1 waits forever */
+        void setReceiveTimeout(int millis);
+
+        /** @param endpoint where to bind */
+        void bind(String endpoint);
+
+        /** @param endpoint where to connect */
+        void connect(String endpoint);
+
+        /**
+         * Sends one single-frame message, blocking while the HWM is reached.
+         *
+         * @param data the bytes (not modified afterwards)
+         */
+        void send(byte[] data);
+
+        /** @return the size of the next message, or -1 when RCVTIMEO expired */
+        int recv();
+
+        /** @return receives a message and sends it straight back; its size, or -1 on RCVTIMEO */
+        int echo();
+
+        @Override
+        void close();
+    }
+}

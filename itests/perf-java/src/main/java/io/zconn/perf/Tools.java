@@ -1,0 +1,311 @@
+package io.zconn.perf;
+
+import io.zconn.perf.PerfApi.Kind;
+import io.zconn.perf.PerfApi.PerfContext;
+import io.zconn.perf.PerfApi.PerfSocket;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The perf jobs, written once against {@link PerfApi}. They do what libzmq's perf tools do and
+ * print the same fields: PUSH/PULL for throughput (clock started by the first message received),
+ * REQ/REP for latency (one-way latency = round-trip time / 2). Every socket gets SNDHWM/RCVHWM
+ * from {@code ZPERF_HWM} (default 1000, libzmq's default, which libzmq's tools run with) and
+ * receivers RCVTIMEO from {@code ZPERF_RCVTIMEO_MS} (default -1: wait forever); senders keep
+ * everything until delivered (LINGER -1, libzmq's default). A tcp/ipc sender (remote_thr,
+ * local_lat) waits {@code ZPERF_SETTLE_MS} (default 500) after its last send before closing, outside
+ * any timed section, as libzmq's local_lat does: libzmq 4.3 can lose the tail of a stream when the
+ * sending process closes at once, which would fail a crossed run for reasons not zconn's.
+ */
+public final class Tools {
+    /** Exit status when a receiver timed out before getting every message. */
+    public static final int EXIT_INCOMPLETE = 2;
+    /** Exit status when a message of the wrong size arrived. */
+    public static final int EXIT_BAD_SIZE = 3;
+
+    private static final String INPROC_THR = "inproc://zperf_thr";
+    private static final String INPROC_LAT = "inproc://zperf_lat";
+
+    private final PerfApi api;
+    private final PrintStream out;
+    private final int hwm = envInt("ZPERF_HWM", 1000);
+    private final int rcvTimeout = envInt("ZPERF_RCVTIMEO_MS", -1);
+    private final int settleMillis = envInt("ZPERF_SETTLE_MS", 500);
+
+    /**
+     * @param api the implementation
+     * @param out where the results go
+     */
+    public Tools(PerfApi api, PrintStream out) {
+        this.api = api;
+        this.out = out;
+    }
+
+    /** A tool failed in an expected way (timeout, wrong size): message and exit status. */
+    public static final class Failure extends RuntimeException {
+        private final int status;
+
+        Failure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** @return the process exit status to use */
+        public int status() {
+            return status;
+        }
+    }
+
+    /**
+     * {@code local_thr <bind-endpoint> <message-size> <message-count>}: PULL, bind, time the messages.
+     *
+     * @param endpoint bind endpoint
+     * @param size     expected message size
+     * @param count    messages to receive
+     */
+    public void localThr(String endpoint, int size, long count) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = receiver(ctx, Kind.PULL);
+            s.bind(endpoint);
+            long elapsed = receiveAll(s, size, count);
+            s.close();
+            reportThroughput(size, count, elapsed);
+        }
+    }
+
+    /**
+     * {@code remote_thr <connect-endpoint> <message-size> <message-count>}: PUSH, connect, send.
+     *
+     * @param endpoint connect endpoint
+     * @param size     message size
+     * @param count    messages to send
+     */
+    public void remoteThr(String endpoint, int size, long count) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = sender(ctx, Kind.PUSH);
+            s.connect(endpoint);
+            sendAll(s, size, count);
+            settle();
+            s.close();
+        }
+    }
+
+    /**
+     * {@code local_lat <bind-endpoint> <message-size> <roundtrip-count>}: REP, bind, echo.
+     *
+     * @param endpoint   bind endpoint
+     * @param size       expected message size
+     * @param roundtrips messages to echo
+     */
+    public void localLat(String endpoint, int size, long roundtrips) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = receiver(ctx, Kind.REP);
+            s.setLinger(-1);
+            s.bind(endpoint);
+            echoAll(s, size, roundtrips);
+            settle();
+            s.close();
+        }
+    }
+
+    /**
+     * {@code remote_lat <connect-endpoint> <message-size> <roundtrip-count>}: REQ, connect, time round trips.
+     *
+     * @param endpoint   connect endpoint
+     * @param size       message size
+     * @param roundtrips round trips to make
+     */
+    public void remoteLat(String endpoint, int size, long roundtrips) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = receiver(ctx, Kind.REQ);
+            s.setLinger(-1);
+            s.connect(endpoint);
+            long elapsed = roundTrips(s, size, roundtrips);
+            s.close();
+            reportLatency(size, roundtrips, elapsed);
+        }
+    }
+
+    /**
+     * {@code inproc_thr <message-size> <message-count>}: a PUSH thread sends to PULL over inproc://.
+     *
+     * @param size  message size
+     * @param count messages
+     */
+    public void inprocThr(int size, long count) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = receiver(ctx, Kind.PULL);
+            s.bind(INPROC_THR);
+            Worker w = new Worker("zperf-push", () -> {
+                PerfSocket push = sender(ctx, Kind.PUSH);
+                push.connect(INPROC_THR);
+                sendAll(push, size, count);
+                push.close();
+            });
+            long elapsed = receiveAll(s, size, count);
+            w.join();
+            s.close();
+            reportThroughput(size, count, elapsed);
+        }
+    }
+
+    /**
+     * {@code inproc_lat <message-size> <roundtrip-count>}: REQ and a REP thread over inproc://.
+     *
+     * @param size       message size
+     * @param roundtrips round trips
+     */
+    public void inprocLat(int size, long roundtrips) {
+        try (PerfContext ctx = api.newContext()) {
+            PerfSocket s = receiver(ctx, Kind.REQ);
+            s.bind(INPROC_LAT);
+            Worker w = new Worker("zperf-rep", () -> {
+                PerfSocket rep = receiver(ctx, Kind.REP);
+                rep.setLinger(-1);
+                rep.connect(INPROC_LAT);
+                echoAll(rep, size, roundtrips);
+                rep.close();
+            });
+            long elapsed = roundTrips(s, size, roundtrips);
+            w.join();
+            s.close();
+            reportLatency(size, roundtrips, elapsed);
+        }
+    }
+
+    // ---- the loops -----------------------------------------------------------------------------
+
+    private PerfSocket receiver(PerfContext ctx, Kind kind) {
+        PerfSocket s = ctx.socket(kind);
+        s.setHwm(hwm);
+        s.setReceiveTimeout(rcvTimeout);
+        return s;
+    }
+
+    private PerfSocket sender(PerfContext ctx, Kind kind) {
+        PerfSocket s = ctx.socket(kind);
+        s.setHwm(hwm);
+        s.setLinger(-1);
+        return s;
+    }
+
+    /** @return nanoseconds from the first message received to the last */
+    private long receiveAll(PerfSocket s, int size, long count) {
+        check(s.recv(), size, 0, count);
+        long start = System.nanoTime();
+        for (long i = 1; i < count; i++) {
+            check(s.recv(), size, i, count);
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static void sendAll(PerfSocket s, int size, long count) {
+        // a fresh buffer per message, as an application would (and as libzmq's remote_thr does)
+        for (long i = 0; i < count; i++) {
+            s.send(new byte[size]);
+        }
+    }
+
+    private void echoAll(PerfSocket s, int size, long roundtrips) {
+        for (long i = 0; i < roundtrips; i++) {
+            check(s.echo(), size, i, roundtrips);
+        }
+    }
+
+    /** @return nanoseconds for all round trips, connection set-up included (as libzmq's remote_lat) */
+    private long roundTrips(PerfSocket s, int size, long roundtrips) {
+        byte[] data = new byte[size];
+        long start = System.nanoTime();
+        for (long i = 0; i < roundtrips; i++) {
+            s.send(data);
+            check(s.recv(), size, i, roundtrips);
+        }
+        return System.nanoTime() - start;
+    }
+
+    private void check(int got, int size, long done, long total) {
+        if (got < 0) {
+            throw new Failure(EXIT_INCOMPLETE, "error: received " + done + " of " + total
+                    + " messages (none for " + rcvTimeout + " ms)");
+        }
+        if (got != size) {
+            throw new Failure(EXIT_BAD_SIZE, "message of incorrect size received (" + got
+                    + " bytes, expected " + size + ")");
+        }
+    }
+
+    // ---- output, in libzmq's fields and units ---------------------------------------------------
+
+    private void reportThroughput(int size, long count, long elapsedNanos) {
+        double elapsedUs = Math.max(1.0, elapsedNanos / 1000.0);
+        long throughput = (long) (count / elapsedUs * 1_000_000);
+        double megabits = (double) throughput * size * 8 / 1_000_000;
+        out.printf(Locale.ROOT, "message size: %d [B]%n", size);
+        out.printf(Locale.ROOT, "message count: %d%n", count);
+        out.printf(Locale.ROOT, "mean throughput: %d [msg/s]%n", throughput);
+        out.printf(Locale.ROOT, "mean throughput: %.3f [Mb/s]%n", megabits);
+        out.flush();
+    }
+
+    private void reportLatency(int size, long roundtrips, long elapsedNanos) {
+        double latency = elapsedNanos / 1000.0 / (roundtrips * 2.0);
+        out.printf(Locale.ROOT, "message size: %d [B]%n", size);
+        out.printf(Locale.ROOT, "roundtrip count: %d%n", roundtrips);
+        out.printf(Locale.ROOT, "average latency: %.3f [us]%n", latency);
+        out.flush();
+    }
+
+    private void settle() {
+        if (settleMillis > 0) {
+            try {
+                Thread.sleep(settleMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int envInt(String name, int def) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? def : Integer.parseInt(v.trim());
+    }
+
+    /** Runs a task on its own thread and rethrows its failure on {@link #join()}. */
+    private static final class Worker {
+        private final Thread thread;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Worker(String name, Runnable task) {
+            thread = new Thread(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.zconn.perf;
+
+import io.zconn.engine.Context;
+import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
+
+/** {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}). */
+public final class ZconnApi implements PerfApi {
+    @Override
+    public String name() {
+        return "zconn";
+    }
+
+    @Override
+    public PerfContext newContext() {
+        Context ctx = Context.builder().ioThreads(1).build();
+        return new PerfContext() {
+            @Override
+            public PerfSocket socket(Kind kind) {
+                return new ZconnSocket(ctx.socket(SocketType.valueOf(kind.name())));
+            }
+
+            @Override
+            public void close() {
+                ctx.close();
+            }
+        };
+    }
+
+    private static final class ZconnSocket implements PerfSocket {
+        private final Socket s;
+
+        ZconnSocket(Socket s) {
+            this.s = s;
+        }
+
+        @Override
+        public void setHwm(int hwm) {
+            s.setOption(ZmqOption.SNDHWM, hwm);
+            s.setOption(ZmqOption.RCVHWM, hwm);
+        }
+
+        @Override
+        public void setLinger(int millis) {
+            s.setOption(ZmqOption.LINGER, millis);
+        }
+
+        @Override
+        public void setReceiveTimeout(int millis) {
+            s.setOption(ZmqOption.RCVTIMEO, millis);
+        }
+
+        @Override
+        public void bind(String endpoint) {
+            s.bind(endpoint);
+        }
+
+        @Override
+        public void connect(String endpoint) {
+            s.connect(endpoint);
+        }
+
+        @Override
+        public void send(byte[] data) {
+            s.send(Frame.wrap(data));
+        }
+
+        @Override
+        public int recv() {
+            try {
+                return s.recvFrame().size();
+            } catch (ZmqException e) {
+                if (e.errno() == Errno.EAGAIN) {
+                    return -1;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int echo() {
+            Frame f;
+            try {
+                f = s.recvFrame();
+            } catch (ZmqException e) {
+                if (e.errno() == Errno.EAGAIN) {
+                    return -1;
+                }
+                throw e;
+            }
+            s.send(f);
+            return f.size();
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
+    }
+}

@@ -36,6 +36,8 @@ final class MsgQueue {
     private final long hwm;
     private final long lwm;
     private final boolean conflate;
+    /** The reader publishes its count every this many messages (and whenever it matters). */
+    private final long publishMask;
 
     // writer-owned
     private long written;
@@ -62,6 +64,11 @@ final class MsgQueue {
         // free slot, so writer and reader hand over in batches rather than one message at a time
         this.lwm = this.hwm == Long.MAX_VALUE ? Long.MAX_VALUE : (hwm > 2048 ? hwm - 1024 : (hwm + 1) / 2);
         this.conflate = conflate;
+        // the writer's view of the read count may lag by up to publishMask messages: a small,
+        // conservative error on the HWM that saves a shared-cache-line write per message; small
+        // HWMs keep exact accounting
+        long window = this.hwm == Long.MAX_VALUE ? Long.MAX_VALUE : this.hwm - this.lwm;
+        this.publishMask = window >= 256 ? 63 : 0;
     }
 
     void listeners(Runnable onReadable, Runnable onWritable) {
@@ -135,6 +142,7 @@ final class MsgQueue {
     private Frame readOne() {
         Frame f = queue.relaxedPoll();
         if (f == null) {
+            READ_PUBLISHED.setRelease(this, read);
             readerSleeping = true;
             VarHandle.fullFence();
             f = queue.relaxedPoll();
@@ -146,8 +154,11 @@ final class MsgQueue {
         }
         if (!f.hasMore()) {
             read++;
-            READ_PUBLISHED.setRelease(this, read);
+            if ((read & publishMask) == 0) {
+                READ_PUBLISHED.setRelease(this, read);
+            }
             if (writerWaiting && writtenWhenBlocked - read <= lwm) {
+                READ_PUBLISHED.setRelease(this, read);
                 checkWriterWaiting();
             }
         }

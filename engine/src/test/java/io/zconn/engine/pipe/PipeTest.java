@@ -88,6 +88,37 @@ class PipeTest {
     }
 
     @Test
+    void largeHwmWriterLearnsOfReadsInBatchesButIsWokenAtTheLowWaterMark() {
+        Pipe[] p = Pipe.pair(1000, 1000);
+        Recorder w = new Recorder();
+        p[0].setEvents(w);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(p[0].checkWrite()).isTrue();
+            p[0].write(Frame.of("m"));
+            p[0].flush();
+        }
+        assertThat(p[0].checkWrite()).isFalse();
+        for (int i = 0; i < 10; i++) {
+            p[1].read();
+        }
+        // ten reads are not yet published to the writer: it stays at the HWM (conservative)
+        assertThat(p[0].checkWrite()).isFalse();
+        for (int i = 10; i < 499; i++) {
+            p[1].read();
+        }
+        assertThat(w.events).isEmpty(); // backlog 501 > LWM 500
+        p[1].read();
+        assertThat(w.events).containsExactly("write");
+        // once woken, the writer sees every read and may fill the pipe back to the HWM exactly
+        for (int i = 0; i < 500; i++) {
+            assertThat(p[0].checkWrite()).isTrue();
+            p[0].write(Frame.of("m"));
+            p[0].flush();
+        }
+        assertThat(p[0].checkWrite()).isFalse();
+    }
+
+    @Test
     void writerIsWokenWhenReaderDrainsBelowHwm() {
         Pipe[] p = Pipe.pair(1, 1);
         Recorder w = new Recorder();

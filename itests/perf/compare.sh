@@ -17,6 +17,9 @@
 #               the JVMs to reach steady state: with 1M messages zconn and JeroMQ measure mostly JIT)
 #   MAX_MB      megabytes per throughput run at most [2048] (1024 B -> 2M, 65536 B -> 31250 messages)
 #   LAT_COUNT   round trips per latency run [20000]
+#   WARMUP_PCT  untimed warm-up before each measured run, in % of its message (or round-trip)
+#               count [20], the same for every implementation (ZPERF_WARMUP in the tools); 0 runs
+#               the tools exactly as libzmq's, which for the JVMs mostly measures the JIT at work
 #   RUNS        runs per figure; the table shows the median and [min-max] [3]
 #   CROSS       1 = also zconn->libzmq and libzmq->zconn over tcp [1]
 #   RUN_TIMEOUT seconds before one run is killed and counted as failed [180]
@@ -48,7 +51,8 @@ done
 
 if [ "$SMOKE" = 1 ]; then
   COUNT="${COUNT:-5000}"
-  MAX_MB="${MAX_MB:-200}"
+  MAX_MB="${MAX_MB:-20}"
+  JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
   LAT_COUNT="${LAT_COUNT:-1000}"
   RUNS="${RUNS:-1}"
   RUN_TIMEOUT="${RUN_TIMEOUT:-120}"
@@ -62,6 +66,7 @@ COUNT="${COUNT:-10000000}"
 MAX_MB="${MAX_MB:-2048}"
 LAT_COUNT="${LAT_COUNT:-20000}"
 RUNS="${RUNS:-3}"
+WARMUP_PCT="${WARMUP_PCT:-20}"
 CROSS="${CROSS:-1}"
 RUN_TIMEOUT="${RUN_TIMEOUT:-180}"
 export ZPERF_RCVTIMEO_MS="${ZPERF_RCVTIMEO_MS:-30000}"
@@ -183,6 +188,7 @@ run_one() {
   local rc lrc out pattern
   if [ "$kind" = thr ]; then pattern='mean throughput: ([0-9]+) \[msg/s\]'; else pattern='average latency: ([0-9.]+) \[us\]'; fi
   RESULT=FAIL
+  export ZPERF_WARMUP=$(( count * WARMUP_PCT / 100 ))
   if [ "$transport" = inproc ]; then
     tool_cmd "$rimpl" "inproc_$kind" "$size" "$count"
     timeout "$RUN_TIMEOUT" "${CMD[@]}" >"$base.out" 2>"$base.err"
@@ -237,7 +243,7 @@ DONE=0
 progress() { DONE=$((DONE + 1)); log "[$DONE/$TOTAL] $*"; }
 
 printf 'kind\ttransport\tsize\tpair\tvalue\n' >"$RAW"
-log "zconn perf comparison: IMPLS='$IMPLS' TRANSPORTS='$TRANSPORTS' SIZES='$SIZES' COUNT=$COUNT MAX_MB=$MAX_MB LAT_COUNT=$LAT_COUNT RUNS=$RUNS"
+log "zconn perf comparison: IMPLS='$IMPLS' TRANSPORTS='$TRANSPORTS' SIZES='$SIZES' COUNT=$COUNT MAX_MB=$MAX_MB LAT_COUNT=$LAT_COUNT WARMUP_PCT=$WARMUP_PCT RUNS=$RUNS"
 
 for transport in $TRANSPORTS; do
   for size in $SIZES; do
@@ -362,7 +368,7 @@ TABLE="$OUT/compare-$STAMP.md"
   if [ "$DO_CROSS" = 1 ]; then
     echo "crossed rows: the zconn column is the mixed pair (sender→receiver), the libzmq column libzmq→libzmq measured alternately with it; the ratio compares the two."
   fi
-  echo "Runs alternate implementations (A B C A B C ...). COUNT=$COUNT (at most $MAX_MB MB per run), LAT_COUNT=$LAT_COUNT, HWM=${ZPERF_HWM:-1000}, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ). Raw runs: ${RAW#"$ROOT"/}."
+  echo "Runs alternate implementations (A B C A B C ...). COUNT=$COUNT (at most $MAX_MB MB per run) after an untimed warm-up of $WARMUP_PCT %, LAT_COUNT=$LAT_COUNT, HWM=${ZPERF_HWM:-1000}, JVM options '$JAVA_OPTS' ($("$JAVA" -version 2>&1 | head -1)), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ). Raw runs: ${RAW#"$ROOT"/}."
 } >"$TABLE"
 cat "$TABLE"
 

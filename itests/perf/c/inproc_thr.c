@@ -17,7 +17,7 @@ static void *sender(void *arg)
     if (zmq_connect(s, "inproc://zperf_thr") != 0) {
         zperf_fail("zmq_connect");
     }
-    for (long i = 0; i < count; i++) {
+    for (long i = 0, n = zperf_warmup() + count; i < n; i++) {
         zperf_send_new(s, size);
     }
     zmq_close(s);
@@ -52,6 +52,10 @@ int main(int argc, char *argv[])
     }
     zmq_msg_t msg;
     zmq_msg_init(&msg);
+    long warm = zperf_warmup();
+    for (long i = 0; i < warm; i++) {
+        zperf_recv(s, &msg, size, i, warm + count);
+    }
     zperf_recv(s, &msg, size, 0, count);
     double start = zperf_now_us();
     for (long i = 1; i < count; i++) {

@@ -12,6 +12,9 @@
  *                      the sending process closes at once (seen over ipc: a few hundred to
  *                      thousands of messages of 100000); libzmq's own local_lat sleeps 1 s for the
  *                      same reason. Not part of any timed section.
+ *   ZPERF_WARMUP       messages (thr) or round trips (lat) exchanged before the measured ones and
+ *                      not timed (default 0, as libzmq's tools). Both sides must be given the same
+ *                      value: the sender sends warm-up + count messages.
  */
 #ifndef ZPERF_UTIL_H
 #define ZPERF_UTIL_H
@@ -68,6 +71,12 @@ static inline void zperf_settle(void)
     if (ms > 0) {
         usleep((useconds_t) ms * 1000);
     }
+}
+
+/* Untimed messages or round trips before the measured ones (see ZPERF_WARMUP above). */
+static inline long zperf_warmup(void)
+{
+    return zperf_env_int("ZPERF_WARMUP", 0);
 }
 
 /* Options every socket of these tools gets. */

@@ -25,7 +25,14 @@ int main(int argc, char *argv[])
     zmq_msg_t msg;
     zmq_msg_init_size(&msg, size);
     memset(zmq_msg_data(&msg), 'z', size);
-    /* as in libzmq's remote_lat, the clock includes the connection set-up of the first round trip */
+    /* as in libzmq's remote_lat, the clock includes the connection set-up of the first round trip
+       (unless ZPERF_WARMUP round trips came first) */
+    for (long i = 0, warm = zperf_warmup(); i < warm; i++) {
+        if (zmq_msg_send(&msg, s, 0) < 0) {
+            zperf_fail("zmq_msg_send");
+        }
+        zperf_recv(s, &msg, size, i, warm);
+    }
     double start = zperf_now_us();
     for (long i = 0; i < roundtrips; i++) {
         if (zmq_msg_send(&msg, s, 0) < 0) {

@@ -22,7 +22,7 @@ int main(int argc, char *argv[])
     if (zmq_connect(s, argv[1]) != 0) {
         zperf_fail("zmq_connect");
     }
-    for (long i = 0; i < count; i++) {
+    for (long i = 0, n = zperf_warmup() + count; i < n; i++) {
         zperf_send_new(s, size);
     }
     zperf_settle();

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * local_lat) waits {@code ZPERF_SETTLE_MS} (default 500) after its last send before closing, outside
  * any timed section, as libzmq's local_lat does: libzmq 4.3 can lose the tail of a stream when the
  * sending process closes at once, which would fail a crossed run for reasons not zconn's.
+ * {@code ZPERF_WARMUP} (default 0, as libzmq's tools) messages or round trips go first, untimed;
+ * both sides, and the C tools, read the same variable.
  */
 public final class Tools {
     /** Exit status when a receiver timed out before getting every message. */
@@ -33,6 +35,7 @@ public final class Tools {
     private final int hwm = envInt("ZPERF_HWM", 1000);
     private final int rcvTimeout = envInt("ZPERF_RCVTIMEO_MS", -1);
     private final int settleMillis = envInt("ZPERF_SETTLE_MS", 500);
+    private final long warmup = envInt("ZPERF_WARMUP", 0);
 
     /**
      * @param api the implementation
@@ -193,6 +196,9 @@ public final class Tools {
 
     /** @return nanoseconds from the first message received to the last */
     private long receiveAll(PerfSocket s, int size, long count) {
+        for (long i = 0; i < warmup; i++) {
+            check(s.recv(), size, i, warmup + count);
+        }
         check(s.recv(), size, 0, count);
         long start = System.nanoTime();
         for (long i = 1; i < count; i++) {
@@ -201,22 +207,26 @@ public final class Tools {
         return System.nanoTime() - start;
     }
 
-    private static void sendAll(PerfSocket s, int size, long count) {
+    private void sendAll(PerfSocket s, int size, long count) {
         // a fresh buffer per message, as an application would (and as libzmq's remote_thr does)
-        for (long i = 0; i < count; i++) {
+        for (long i = 0, n = warmup + count; i < n; i++) {
             s.send(new byte[size]);
         }
     }
 
     private void echoAll(PerfSocket s, int size, long roundtrips) {
-        for (long i = 0; i < roundtrips; i++) {
+        for (long i = 0, n = warmup + roundtrips; i < n; i++) {
             check(s.echo(), size, i, roundtrips);
         }
     }
 
-    /** @return nanoseconds for all round trips, connection set-up included (as libzmq's remote_lat) */
+    /** @return nanoseconds for all round trips, connection set-up included (as libzmq's remote_lat) unless warmed up */
     private long roundTrips(PerfSocket s, int size, long roundtrips) {
         byte[] data = new byte[size];
+        for (long i = 0; i < warmup; i++) {
+            s.send(data);
+            check(s.recv(), size, i, warmup);
+        }
         long start = System.nanoTime();
         for (long i = 0; i < roundtrips; i++) {
             s.send(data);

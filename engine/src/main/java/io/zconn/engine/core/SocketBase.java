@@ -10,6 +10,7 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.engine.pipe.Pipe;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,6 +157,11 @@ public abstract class SocketBase implements Pipe.Events {
     }
 
     private void wake() {
+        // The command was published with a release store (the queue's offer): without a full
+        // fence this thread could read the waiter list before that store is visible, while a
+        // thread registering a waiter reads the mailbox as empty — each missing the other, and the
+        // waiter would sleep with a command queued (the Dekker pattern needs StoreLoad ordering).
+        VarHandle.fullFence();
         for (Waiter w : waiters) {
             w.signal();
         }

@@ -13,6 +13,8 @@ import java.util.Arrays;
  *   inproc_thr &lt;message-size&gt; &lt;message-count&gt;
  *   inproc_lat &lt;message-size&gt; &lt;roundtrip-count&gt;
  * </pre>
+ * With {@code -Dzperf.exit=true} the JVM exits in order (shutdown hooks run: use it when
+ * profiling with {@code -XX:StartFlightRecording}); otherwise it halts once the run is reported.
  * Exit status: 0 done, 1 bad usage or an error, 2 a receiver timed out (ZPERF_RCVTIMEO_MS) before
  * getting every message, 3 a message of the wrong size arrived.
  */
@@ -25,7 +27,8 @@ public final class Perf {
             "  remote_lat <connect-endpoint> <message-size> <roundtrip-count>",
             "  inproc_thr <message-size> <message-count>",
             "  inproc_lat <message-size> <roundtrip-count>",
-            "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1)");
+            "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1),",
+            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0)");
 
     private Perf() {
     }
@@ -46,6 +49,10 @@ public final class Perf {
             status = 1;
         }
         System.out.flush();
+        if (Boolean.getBoolean("zperf.exit")) {
+            // an orderly exit, so shutdown hooks run (e.g. -XX:StartFlightRecording writes its file)
+            System.exit(status);
+        }
         // halt rather than exit: a library's non-daemon threads must not keep a finished run alive
         Runtime.getRuntime().halt(status);
     }

@@ -16,7 +16,7 @@ import java.util.ArrayList;
  * the reader always sees whole messages. Successive producers (or consumers) on different threads
  * must hand over with a happens-before edge (the socket's lock does that).
  */
-final class MsgQueue {
+final class MsgQueue extends MsgQueueReaderFields {
     private static final VarHandle READER_SLEEPING;
     private static final VarHandle WRITER_WAITING;
     private static final VarHandle READ_PUBLISHED;
@@ -38,13 +38,6 @@ final class MsgQueue {
     private final boolean conflate;
     /** The reader publishes its count every this many messages (and whenever it matters). */
     private final long publishMask;
-
-    // writer-owned
-    private long written;
-    private ArrayList<Frame> parts;
-
-    // reader-owned
-    private long read;
 
     // shared
     @SuppressWarnings("unused")
@@ -198,4 +191,31 @@ final class MsgQueue {
     long backlog() {
         return written - readPublished;
     }
+}
+
+// Field layout, as JCTools does it: the JVM lays out a superclass's fields before a subclass's, so
+// this chain keeps the writer's counter and the reader's counter on different cache lines, apart
+// from the shared flags; otherwise every message would move one line between the two cores.
+
+abstract class MsgQueuePad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** Writer-owned state of a {@link MsgQueue}. */
+abstract class MsgQueueWriterFields extends MsgQueuePad0 {
+    /** Whole messages written. */
+    long written;
+    /** Frames of the message being written, held back until its last frame. */
+    ArrayList<Frame> parts;
+}
+
+abstract class MsgQueuePad1 extends MsgQueueWriterFields {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** Reader-owned state of a {@link MsgQueue}. */
+abstract class MsgQueueReaderFields extends MsgQueuePad1 {
+    /** Whole messages read. */
+    long read;
+    long p20, p21, p22, p23, p24, p25, p26, p27;
 }

@@ -20,7 +20,7 @@ static void *echo(void *arg)
     zmq_msg_t msg;
     zmq_msg_init(&msg);
     for (long i = 0, n = zperf_warmup() + roundtrips; i < n; i++) {
-        zperf_recv(s, &msg, size, i, roundtrips);
+        zperf_recv(s, &msg, size, i, n);
         if (zmq_msg_send(&msg, s, 0) < 0) {
             zperf_fail("zmq_msg_send");
         }
@@ -59,19 +59,9 @@ int main(int argc, char *argv[])
     zmq_msg_t msg;
     zmq_msg_init_size(&msg, size);
     memset(zmq_msg_data(&msg), 'z', size);
-    for (long i = 0, warm = zperf_warmup(); i < warm; i++) {
-        if (zmq_msg_send(&msg, s, 0) < 0) {
-            zperf_fail("zmq_msg_send");
-        }
-        zperf_recv(s, &msg, size, i, warm);
-    }
+    zperf_round_trips(s, &msg, size, zperf_warmup());
     double start = zperf_now_us();
-    for (long i = 0; i < roundtrips; i++) {
-        if (zmq_msg_send(&msg, s, 0) < 0) {
-            zperf_fail("zmq_msg_send");
-        }
-        zperf_recv(s, &msg, size, i, roundtrips);
-    }
+    zperf_round_trips(s, &msg, size, roundtrips);
     double elapsed = zperf_now_us() - start;
     zmq_msg_close(&msg);
     pthread_join(thread, NULL);

@@ -25,7 +25,7 @@ int main(int argc, char *argv[])
     zmq_msg_t msg;
     zmq_msg_init(&msg);
     for (long i = 0, n = zperf_warmup() + roundtrips; i < n; i++) {
-        zperf_recv(s, &msg, size, i, roundtrips);
+        zperf_recv(s, &msg, size, i, n);
         if (zmq_msg_send(&msg, s, 0) < 0) {
             zperf_fail("zmq_msg_send");
         }

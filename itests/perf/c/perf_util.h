@@ -109,6 +109,17 @@ static inline void zperf_recv(void *s, zmq_msg_t *msg, size_t size, long done, l
     }
 }
 
+/* n round trips of msg: send it, receive the echo into it (the REQ side of the latency tools). */
+static inline void zperf_round_trips(void *s, zmq_msg_t *msg, size_t size, long n)
+{
+    for (long i = 0; i < n; i++) {
+        if (zmq_msg_send(msg, s, 0) < 0) {
+            zperf_fail("zmq_msg_send");
+        }
+        zperf_recv(s, msg, size, i, n);
+    }
+}
+
 /* Sends a fresh message of the given size (a new buffer each time, as an application would). */
 static inline void zperf_send_new(void *s, size_t size)
 {

@@ -27,19 +27,9 @@ int main(int argc, char *argv[])
     memset(zmq_msg_data(&msg), 'z', size);
     /* as in libzmq's remote_lat, the clock includes the connection set-up of the first round trip
        (unless ZPERF_WARMUP round trips came first) */
-    for (long i = 0, warm = zperf_warmup(); i < warm; i++) {
-        if (zmq_msg_send(&msg, s, 0) < 0) {
-            zperf_fail("zmq_msg_send");
-        }
-        zperf_recv(s, &msg, size, i, warm);
-    }
+    zperf_round_trips(s, &msg, size, zperf_warmup());
     double start = zperf_now_us();
-    for (long i = 0; i < roundtrips; i++) {
-        if (zmq_msg_send(&msg, s, 0) < 0) {
-            zperf_fail("zmq_msg_send");
-        }
-        zperf_recv(s, &msg, size, i, roundtrips);
-    }
+    zperf_round_trips(s, &msg, size, roundtrips);
     double elapsed = zperf_now_us() - start;
     zmq_msg_close(&msg);
 

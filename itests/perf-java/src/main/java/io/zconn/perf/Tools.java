@@ -216,23 +216,25 @@ public final class Tools {
 
     private void echoAll(PerfSocket s, int size, long roundtrips) {
         for (long i = 0, n = warmup + roundtrips; i < n; i++) {
-            check(s.echo(), size, i, roundtrips);
+            check(s.echo(), size, i, n);
         }
     }
 
     /** @return nanoseconds for all round trips, connection set-up included (as libzmq's remote_lat) unless warmed up */
     private long roundTrips(PerfSocket s, int size, long roundtrips) {
         byte[] data = new byte[size];
-        for (long i = 0; i < warmup; i++) {
-            s.send(data);
-            check(s.recv(), size, i, warmup);
-        }
+        exchange(s, data, warmup);
         long start = System.nanoTime();
-        for (long i = 0; i < roundtrips; i++) {
-            s.send(data);
-            check(s.recv(), size, i, roundtrips);
-        }
+        exchange(s, data, roundtrips);
         return System.nanoTime() - start;
+    }
+
+    /** {@code n} round trips of {@code data}: send it, receive the echo. */
+    private void exchange(PerfSocket s, byte[] data, long n) {
+        for (long i = 0; i < n; i++) {
+            s.send(data);
+            check(s.recv(), data.length, i, n);
+        }
     }
 
     private void check(int got, int size, long done, long total) {

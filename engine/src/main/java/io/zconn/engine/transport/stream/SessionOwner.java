@@ -24,4 +24,7 @@ interface SessionOwner {
      * @param pipe   its pipe end, or null if the handshake never completed
      */
     void closed(ZmtpEngine engine, Pipe pipe);
+
+    /** @return the transport, which keeps the context open while a connection lingers */
+    StreamTransport transport();
 }

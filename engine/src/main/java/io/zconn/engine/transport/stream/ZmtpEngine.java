@@ -282,23 +282,40 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * The socket closed its end: send what it queued before, then hang up (on reading the
+     * delimiter). LINGER starts now: 0 hangs up at once; a finite LINGER hangs up at its deadline
+     * at the latest; -1 waits for delivery however long. Until the connection closes, the context
+     * waits for it: registered here, on the closing thread, so {@code Context.close()} cannot miss
+     * it.
+     */
     @Override
     public void terminated(Pipe p) {
-        channel.eventLoop().execute(() -> {
-            if (closed || terminating) {
-                return;
-            }
-            terminating = true;
-            int linger = opts.linger();
-            if (linger == 0) {
-                close();
-                return;
-            }
-            flushOutbound();
-            if (linger > 0) {
-                channel.eventLoop().schedule(this::close, linger, TimeUnit.MILLISECONDS);
-            }
-        });
+        int linger = opts.linger();
+        long deadline = StreamTransport.deadline(linger);
+        if (linger != 0) {
+            owner.transport().lingerUntilClosed(channel, deadline);
+        }
+        try {
+            channel.eventLoop().execute(() -> {
+                if (closed || terminating) {
+                    return;
+                }
+                terminating = true;
+                if (linger == 0) {
+                    close();
+                    return;
+                }
+                flushOutbound();
+                if (deadline != StreamTransport.FOREVER && !closed) {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    channel.eventLoop().schedule(() -> StreamTransport.runGuarded(this::close),
+                            left, TimeUnit.NANOSECONDS);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop gone, cannot linger on " + channel + ": " + e);
+        }
     }
 
     // ---- heartbeats -------------------------------------------------------------------------------
@@ -346,7 +363,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+        if (cause instanceof Error) {
+            StreamTransport.logError("connection " + ctx.channel().remoteAddress() + " failed", cause);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+        }
         close();
     }
 

@@ -89,6 +89,7 @@ public final class StreamTransport {
     private final Map<Object, Long> lingerers = new ConcurrentHashMap<>();
     private final Object changes = new Object();
     private final AtomicInteger loopsRunning = new AtomicInteger();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Consumer<Throwable> onLoopDeath;
     private volatile boolean shuttingDown;
     private volatile Throwable failure;
@@ -113,9 +114,12 @@ public final class StreamTransport {
         this.onLoopDeath = onLoopDeath;
         // initialise logging now, while descriptors and classes can still be loaded
         LOG.isLoggable(System.Logger.Level.ERROR);
-        Executor host = executor != null ? executor
-                : new ThreadPerTaskExecutor(threadFactory != null ? threadFactory
-                : new DefaultThreadFactory("zconn-io", true));
+        ThreadFactory factory = threadFactory != null ? threadFactory : new DefaultThreadFactory("zconn-io", true);
+        Executor host = executor != null ? executor : new ThreadPerTaskExecutor(r -> {
+            Thread t = factory.newThread(r);
+            threads.add(t); // joined at shutdown, so none is left running when close() returns
+            return t;
+        });
         // count the loops still running on host threads, so shutdown returns only once every
         // task has handed its thread back; a loop that ends before shutdown has died
         Executor ex = task -> {
@@ -160,11 +164,12 @@ public final class StreamTransport {
         checkIpc(ipc, ep);
         SocketAddress addr = Addresses.forBind(ep, opts.get(ZmqOption.IPV6));
         Listener listener = new Listener(this, socket, opts);
+        AcceptGuard acceptGuard = new AcceptGuard(ep.text());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(serverChannel(ipc))
                 .option(ChannelOption.SO_BACKLOG, opts.get(ZmqOption.BACKLOG))
-                .handler(new AcceptGuard(ep.text()))
+                .handler(acceptGuard)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -183,7 +188,10 @@ public final class StreamTransport {
                     ? Errno.EADDRINUSE : Errno.EADDRNOTAVAIL;
             throw new ZmqException(errno, "cannot bind " + ep + ": " + c.getMessage(), c);
         }
-        listener.bound(f.channel(), resolved(ep, f.channel().localAddress()));
+        track(f.channel()); // closed by the listener; by force at shutdown if its loop died
+        String bound = resolved(ep, f.channel().localAddress());
+        acceptGuard.endpoint = bound;
+        listener.bound(f.channel(), bound);
         return listener;
     }
 
@@ -443,6 +451,17 @@ public final class StreamTransport {
                 }
             }
         }
+        for (Thread t : threads) {
+            long left = until - System.nanoTime();
+            if (t == Thread.currentThread() || left <= 0 || interrupted) {
+                continue;
+            }
+            try {
+                t.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -503,6 +522,11 @@ public final class StreamTransport {
     /** @return the cause if an event loop died, else null */
     Throwable failure() {
         return failure;
+    }
+
+    /** @return the listening channels (tests) */
+    java.util.List<Channel> serverChannels() {
+        return channels.stream().filter(c -> c instanceof ServerChannel).toList();
     }
 
     /** @return the event loops (tests inject failures through them) */
@@ -592,7 +616,7 @@ public final class StreamTransport {
      * and logs once per episode of failures rather than per attempt.
      */
     private static final class AcceptGuard extends ChannelInboundHandlerAdapter {
-        private final String endpoint;
+        private volatile String endpoint;
         private int failures;
         private long backoffMs = 100;
 

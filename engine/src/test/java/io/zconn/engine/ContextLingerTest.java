@@ -126,6 +126,26 @@ class ContextLingerTest {
     }
 
     @Test
+    void finiteLingerBoundsCloseWhenAConnectedPeerStopsReading() {
+        peerCtx = new Context();
+        Socket pull = peerCtx.socket(SocketType.PULL);
+        pull.setOption(ZmqOption.RCVHWM, 1);
+        Context sender = new Context();
+        Socket push = sender.socket(SocketType.PUSH);
+        push.setOption(ZmqOption.SNDHWM, 0);
+        push.setOption(ZmqOption.LINGER, 1000);
+        push.bind("tcp://127.0.0.1:*");
+        pull.connect(push.getOption(ZmqOption.LAST_ENDPOINT));
+        byte[] big = new byte[1 << 20];
+        for (int i = 0; i < 64; i++) { // far more than the socket buffers and the peer's HWM hold
+            push.send(Frame.wrap(big));
+        }
+        long ms = closeMillis(sender);
+        System.out.println("LINGER 1000, peer not reading: close() took " + ms + " ms");
+        assertThat(ms).isGreaterThanOrEqualTo(900).isLessThan(4000);
+    }
+
+    @Test
     void socketCloseReturnsAtOnceAndItsConnecterDeliversToAPeerAppearingWithinLinger() throws Exception {
         String ep = vacantEndpoint();
         try (Context ctx = new Context()) {

@@ -140,6 +140,35 @@ class IoLoopFailureTest {
     }
 
     @Test
+    void errorIsReportedOnStandardErrorWhenLoggingItselfFails() throws Exception {
+        zconnLog.addHandler(failing);
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try (Context ctx = new Context()) {
+            Socket pull = ctx.socket(SocketType.PULL);
+            pull.bind("tcp://127.0.0.1:*");
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            transportOf(ctx).group().next().execute(() -> {
+                throw new InjectedError();
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> err.toString(java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("injected by IoLoopFailureTest"));
+            System.setErr(realErr);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("[zconn] ERROR", "goes on");
+            // the loop survived its own logging failing
+            try (Context other = new Context()) {
+                Socket push = other.socket(SocketType.PUSH);
+                push.connect(pull.getOption(ZmqOption.LAST_ENDPOINT));
+                push.send("still serving");
+                assertThat(pull.recvFrame(Duration.ofSeconds(10)).text()).isEqualTo("still serving");
+            }
+        } finally {
+            System.setErr(realErr);
+            zconnLog.removeHandler(failing);
+        }
+    }
+
+    @Test
     void ioThreadDyingTerminatesTheContextLoudly() throws Exception {
         nettyLogs.forEach(l -> l.addHandler(failing));
         Context ctx = new Context();

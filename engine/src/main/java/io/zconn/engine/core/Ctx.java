@@ -19,9 +19,8 @@ import java.util.concurrent.ThreadFactory;
  * and the stream transports (tcp, ipc), whose I/O threads start only when first needed.
  *
  * <p>When an I/O thread dies, the context fails loudly rather than serving nothing: the transport
- * logs the cause at ERROR, and the context closes itself on a short-lived thread of its own
- * ({@code zconn-failure}); blocked and later calls on its sockets fail with {@code ETERM}, and
- * {@link #createSocket} names the cause.
+ * logs the cause at ERROR, and the context closes itself on that dying thread; blocked and later
+ * calls on its sockets fail with {@code ETERM}, and {@link #createSocket} names the cause.
  */
 public final class Ctx {
     private final int ioThreads;
@@ -157,11 +156,13 @@ public final class Ctx {
         }
     }
 
-    /** Called on a dying I/O thread: terminate the context, from a thread of its own. */
+    /**
+     * Called on the dying I/O thread once its loop has ended: terminates the context right there
+     * (no thread of its own is made; the shutdown does not wait for lingering sessions then, so
+     * this returns the thread to its owner within seconds).
+     */
     private void ioThreadDied(Throwable cause) {
         failure = cause;
-        Thread t = new Thread(this::close, "zconn-failure");
-        t.setDaemon(true);
-        t.start();
+        close();
     }
 }

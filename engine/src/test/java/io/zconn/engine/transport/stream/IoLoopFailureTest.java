@@ -171,7 +171,7 @@ class IoLoopFailureTest {
     @Test
     void ioThreadDyingTerminatesTheContextLoudly() throws Exception {
         nettyLogs.forEach(l -> l.addHandler(failing));
-        Context ctx = new Context();
+        Context ctx = Context.builder().ioThreads(2).build(); // one dies, the other is shut down
         Socket pull = ctx.socket(SocketType.PULL);
         pull.bind("tcp://127.0.0.1:*");
         CompletableFuture<Frame> blocked = CompletableFuture.supplyAsync(pull::recvFrame);

@@ -137,7 +137,13 @@ public final class Ctx {
         }
         try {
             for (SocketBase s : new ArrayList<>(sockets)) {
-                s.close();
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    // one socket failing to close must not keep the others open or the threads running
+                    System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,
+                            "closing " + s + " failed", e);
+                }
             }
             StreamTransport t = streams;
             if (t != null) {

@@ -82,14 +82,14 @@ final class Listener implements EndpointHandle, SessionOwner {
     public void close() {
         closed = true;
         Channel s = serverChannel;
-        if (s != null && !s.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+        if (s != null && !StreamTransport.loopStopped(s) && !s.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             // its I/O thread is stuck or dead; the transport closes what is left at shutdown
             System.getLogger(Listener.class.getName()).log(System.Logger.Level.WARNING,
                     "listener " + endpoint + " did not close within 5 s");
         }
         // connections whose handshake never finished have no pipe the socket could end
         for (Channel c : children) {
-            if (c.pipeline().get("zmtp") == null) {
+            if (c.pipeline().get("zmtp") == null && !StreamTransport.loopStopped(c)) {
                 c.close();
             }
         }

@@ -27,6 +27,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultEventExecutorChooserFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.RejectedExecutionHandler;
 import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import io.zconn.engine.Errno;
@@ -142,12 +143,13 @@ public final class StreamTransport {
         };
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("io.zconn.noEpoll");
         EventLoopTaskQueueFactory guarded = GuardedTaskQueue::new;
+        RejectedExecutionHandler rejected = RejectedExecutionHandlers.reject();
         this.group = epoll
                 ? new EpollEventLoopGroup(ioThreads, ex, DefaultEventExecutorChooserFactory.INSTANCE,
-                        DefaultSelectStrategyFactory.INSTANCE, RejectedExecutionHandlers.reject(), guarded)
+                        DefaultSelectStrategyFactory.INSTANCE, rejected, guarded)
                 : new NioEventLoopGroup(ioThreads, ex, DefaultEventExecutorChooserFactory.INSTANCE,
                         java.nio.channels.spi.SelectorProvider.provider(), DefaultSelectStrategyFactory.INSTANCE,
-                        RejectedExecutionHandlers.reject(), guarded);
+                        rejected, guarded);
     }
 
     /**
@@ -472,7 +474,7 @@ public final class StreamTransport {
         for (Channel ch : new ArrayList<>(channels)) {
             ChannelFuture f;
             try {
-                f = ch.close();
+                f = loopStopped(ch) ? null : ch.close();
             } catch (RuntimeException e) {
                 f = null;
             }
@@ -495,6 +497,15 @@ public final class StreamTransport {
                 break;
             }
             ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+    }
+
+    /** @return whether the channel's event loop no longer runs (died, or never registered) */
+    static boolean loopStopped(Channel ch) {
+        try {
+            return ch.eventLoop().isShutdown();
+        } catch (IllegalStateException notRegistered) {
+            return true;
         }
     }
 

@@ -207,7 +207,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void writeActivated(Pipe p) {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             if (!closed && pipe != null && (readBlocked || stalled != null)) {
                 decodeAvailable();
                 if (!readBlocked) {
@@ -222,7 +222,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     @Override
     public void readActivated(Pipe p) {
         if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(flushTask);
+            onLoop(flushTask);
         }
     }
 
@@ -296,25 +296,33 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         if (linger != 0) {
             owner.transport().lingerUntilClosed(channel, deadline);
         }
+        onLoop(() -> {
+            if (closed || terminating) {
+                return;
+            }
+            terminating = true;
+            if (linger == 0) {
+                close();
+                return;
+            }
+            flushOutbound();
+            if (deadline != StreamTransport.FOREVER && !closed) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                channel.eventLoop().schedule(() -> StreamTransport.runGuarded(this::close),
+                        left, TimeUnit.NANOSECONDS);
+            }
+        });
+    }
+
+    /**
+     * Hops onto the channel's loop. A {@link Pipe.Events} callback must not throw into the socket
+     * calling it: if the loop died (the context is terminating then), the task is dropped.
+     */
+    private void onLoop(Runnable task) {
         try {
-            channel.eventLoop().execute(() -> {
-                if (closed || terminating) {
-                    return;
-                }
-                terminating = true;
-                if (linger == 0) {
-                    close();
-                    return;
-                }
-                flushOutbound();
-                if (deadline != StreamTransport.FOREVER && !closed) {
-                    long left = Math.max(0, deadline - System.nanoTime());
-                    channel.eventLoop().schedule(() -> StreamTransport.runGuarded(this::close),
-                            left, TimeUnit.NANOSECONDS);
-                }
-            });
+            channel.eventLoop().execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop gone, cannot linger on " + channel + ": " + e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop of " + channel + " is gone: " + e);
         }
     }
 

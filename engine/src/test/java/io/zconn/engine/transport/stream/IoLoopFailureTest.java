@@ -174,11 +174,16 @@ class IoLoopFailureTest {
         Context ctx = Context.builder().ioThreads(2).build(); // one dies, the other is shut down
         Socket pull = ctx.socket(SocketType.PULL);
         pull.bind("tcp://127.0.0.1:*");
+        Socket push = ctx.socket(SocketType.PUSH); // connections on both loops
+        push.setOption(ZmqOption.LINGER, -1);
+        push.connect(pull.getOption(ZmqOption.LAST_ENDPOINT));
+        push.send("before");
+        assertThat(pull.recvFrame(Duration.ofSeconds(10)).text()).isEqualTo("before");
         CompletableFuture<Frame> blocked = CompletableFuture.supplyAsync(pull::recvFrame);
         StreamTransport t = transportOf(ctx);
         // a tail task is run by Netty's own guard, not ours: when its WARN log throws (as under
         // descriptor exhaustion), the error escapes and ends the loop thread
-        ((SingleThreadEventLoop) t.group().next()).executeAfterEventLoopIteration(() -> {
+        ((SingleThreadEventLoop) t.serverChannels().get(0).eventLoop()).executeAfterEventLoopIteration(() -> {
             throw new InjectedError();
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> t.failure() != null && ctx.isClosed());

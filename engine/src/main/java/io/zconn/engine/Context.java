@@ -61,8 +61,9 @@ public final class Context implements AutoCloseable {
      * connection, and at LINGER at the latest (a connecting socket whose peer is not there keeps
      * trying until then); with LINGER -1 it waits until everything is delivered, however long that
      * takes (the one unbounded wait). Every other wait is bounded (a few seconds of grace for
-     * connections to close). Blocking calls in other threads on this context's sockets fail with
-     * {@link Errno#ETERM}. Idempotent; a concurrent second call waits for the first.
+     * connections to close). Interrupting the thread blocked here cuts the LINGER wait short.
+     * Blocking calls in other threads on this context's sockets fail with {@link Errno#ETERM}.
+     * Idempotent; a concurrent second call waits for the first.
      *
      * <p>If an I/O thread dies (it should not: every task's failure is caught and logged), the
      * context logs the cause at ERROR and closes itself, so its sockets fail with {@code ETERM}

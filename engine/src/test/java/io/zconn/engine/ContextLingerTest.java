@@ -126,6 +126,21 @@ class ContextLingerTest {
     }
 
     @Test
+    void interruptingCloseCutsAnInfiniteLingerShort() throws Exception {
+        Context sender = senderWithQueue(vacantEndpoint(), -1);
+        Thread closer = new Thread(sender::close, "closer");
+        closer.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive());
+        assertThat(closer.isAlive()).as("LINGER -1 with no peer waits").isTrue();
+        long t0 = System.nanoTime();
+        closer.interrupt();
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5000);
+    }
+
+    @Test
     void finiteLingerBoundsCloseWhenAConnectedPeerStopsReading() {
         peerCtx = new Context();
         Socket pull = peerCtx.socket(SocketType.PULL);

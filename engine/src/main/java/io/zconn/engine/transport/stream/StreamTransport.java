@@ -137,7 +137,7 @@ public final class StreamTransport {
                     }
                 });
             } catch (RuntimeException e) {
-                loopDone(null);
+                loopNotStarted(); // the host refused a thread: the caller (bind, connect) fails
                 throw e;
             }
         };
@@ -403,7 +403,9 @@ public final class StreamTransport {
     /**
      * Waits for lingering sessions to deliver their queues (or reach their LINGER), then stops the
      * event loops and waits for their threads. Unbounded only while a session with LINGER -1 still
-     * has messages to deliver and its loop is alive; otherwise every wait is bounded.
+     * has messages to deliver and its loop is alive; otherwise every wait is bounded. Interrupting
+     * the calling thread cuts the LINGER wait short (connections are then closed by force) and
+     * leaves the thread's interrupt status set.
      */
     public void shutdown() {
         shuttingDown = true;
@@ -415,7 +417,12 @@ public final class StreamTransport {
                 break; // a dead loop delivers nothing more
             }
             if (lingerers.isEmpty()) {
-                if (channels.isEmpty() || now - quietSince >= GRACE_NANOS) {
+                if (channels.isEmpty()) {
+                    break;
+                }
+                if (now - quietSince >= GRACE_NANOS) {
+                    LOG.log(System.Logger.Level.WARNING, channels.size()
+                            + " connection(s) not lingering did not close within 2 s; closing them now");
                     break;
                 }
             } else {
@@ -423,8 +430,8 @@ public final class StreamTransport {
                 long last = lingerers.values().stream().mapToLong(Long::longValue).max().orElse(now);
                 if (last != FOREVER && now - last >= GRACE_NANOS) {
                     // the sessions' own timers should have ended them at their deadline
-                    LOG.log(System.Logger.Level.WARNING, "LINGER expired " + lingerers.size()
-                            + " session(s) ago without them closing; closing them now");
+                    LOG.log(System.Logger.Level.WARNING, "the LINGER of " + lingerers.size()
+                            + " session(s) expired 2 s ago and they did not close; closing them now");
                     break;
                 }
             }
@@ -509,11 +516,15 @@ public final class StreamTransport {
         }
     }
 
-    private void loopDone(Throwable cause) {
+    private void loopNotStarted() {
         loopsRunning.decrementAndGet();
         synchronized (loopsRunning) {
             loopsRunning.notifyAll();
         }
+    }
+
+    private void loopDone(Throwable cause) {
+        loopNotStarted();
         if (!shuttingDown) {
             Throwable reported = cause != null ? cause
                     : new IllegalStateException("I/O thread " + Thread.currentThread().getName()

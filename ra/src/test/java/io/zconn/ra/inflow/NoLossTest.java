@@ -279,6 +279,7 @@ class NoLossTest {
         }
         a.stop();
         int atReturn = invocations.get();
+        assertThat(atReturn).as("the retry due after the shutdown timeout did not start").isEqualTo(1);
         assertThat(a.droppedCount()).as("the retry that did not start is counted").isEqualTo(1);
         assertThat(log.count("ZCONNRA0041")).isEqualTo(1);
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> invocations.get() == atReturn);

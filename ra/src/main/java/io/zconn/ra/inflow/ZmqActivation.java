@@ -379,7 +379,13 @@ public final class ZmqActivation {
                 try {
                     m = receiver.receive(POLL);
                 } catch (ZmqException e) {
-                    if (e.errno() == Errno.ETERM || !running) {
+                    if (!running) {
+                        break;
+                    }
+                    if (e.errno() == Errno.ETERM) {
+                        // the socket or context was closed under a running activation: say so, loudly
+                        fatal = true;
+                        RaLog.activationFailed(name, e);
                         break;
                     }
                     failing(backoff, e);

@@ -289,7 +289,7 @@ public final class ZmqActivation {
             return;
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_SLACK_MS);
-        while (System.nanoTime() < end) {
+        while (end - System.nanoTime() > 0) {
             Message m;
             try {
                 m = s.tryRecvMessage();
@@ -431,7 +431,7 @@ public final class ZmqActivation {
     /** After stop(): deliver what the socket already holds until the deadline, abandon the rest. */
     private void drain() throws InterruptedException {
         long end = drainDeadline + TimeUnit.MILLISECONDS.toNanos(STOP_SLACK_MS);
-        while (System.nanoTime() < end) {
+        while (end - System.nanoTime() > 0) {
             Message m;
             try {
                 m = receiver.receive(Duration.ZERO);

@@ -231,7 +231,13 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     public void writeActivated(Pipe p) {
         channel.eventLoop().execute(() -> {
             if (!closed && pipe != null && (readBlocked || stalled != null)) {
-                decodeAvailable();
+                try {
+                    decodeAvailable();
+                } catch (RuntimeException | Error e) {
+                    // not inside a handler call: route it where a channelRead failure would go
+                    failed(e);
+                    return;
+                }
                 if (!readBlocked) {
                     channel.config().setAutoRead(true);
                 }
@@ -368,14 +374,19 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failed(cause);
+    }
+
+    /** Logs a failure where an operator sees it (an Error at ERROR, never silently) and closes. */
+    private void failed(Throwable cause) {
         if (cause instanceof Error) {
-            LOG.log(System.Logger.Level.ERROR, "error on connection " + ctx.channel().remoteAddress() + ": closing it", cause);
+            LOG.log(System.Logger.Level.ERROR, "error on connection " + channel.remoteAddress() + ": closing it", cause);
             dropped(cause.toString());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided
-            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + channel.remoteAddress() + " failed: " + cause);
         } else {
-            LOG.log(System.Logger.Level.WARNING, "unexpected failure on connection " + ctx.channel().remoteAddress(), cause);
+            LOG.log(System.Logger.Level.WARNING, "unexpected failure on connection " + channel.remoteAddress(), cause);
             dropped(cause.toString());
         }
         close();

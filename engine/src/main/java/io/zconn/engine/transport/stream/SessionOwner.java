@@ -25,6 +25,11 @@ interface SessionOwner {
      */
     void closed(ZmtpEngine engine, Pipe pipe);
 
-    /** @return the transport, which keeps the context open while a connection lingers */
-    StreamTransport transport();
+    /**
+     * @return the transport, which keeps the context open while a connection lingers; null for an
+     *         owner outside any transport (an engine tested alone)
+     */
+    default StreamTransport transport() {
+        return null;
+    }
 }

@@ -561,8 +561,19 @@ public final class StreamTransport {
      * loaded), prints to standard error instead, so that the report is never lost.
      */
     static void logError(String message, Throwable cause) {
+        logError(LOG, message, cause);
+    }
+
+    /**
+     * Logs at ERROR on {@code log}, with the same fallback to standard error.
+     *
+     * @param log     the logger
+     * @param message what failed
+     * @param cause   why
+     */
+    static void logError(System.Logger log, String message, Throwable cause) {
         try {
-            LOG.log(System.Logger.Level.ERROR, message, cause);
+            log.log(System.Logger.Level.ERROR, message, cause);
         } catch (Throwable logFailed) {
             try {
                 System.err.println("[zconn] ERROR " + message + ": " + cause);

@@ -407,7 +407,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private void failed(Throwable cause) {
         if (cause instanceof Error) {
             // safe: falls back to stderr should logging itself fail (e.g. no descriptor left)
-            StreamTransport.logError("error on connection " + channel.remoteAddress() + ": closing it", cause);
+            StreamTransport.logError(LOG, "error on connection " + channel.remoteAddress() + ": closing it", cause);
             dropped(cause.toString());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided

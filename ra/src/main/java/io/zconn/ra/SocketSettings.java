@@ -47,7 +47,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
     public static List<String> split(String text) {
         List<String> out = new ArrayList<>();
         if (text != null) {
-            for (String s : text.split("[,\\s]+")) {
+            for (String s : text.split("[,\\s]+", -1)) {
                 if (!s.isBlank()) {
                     out.add(s.trim());
                 }

@@ -90,7 +90,7 @@ public final class Ctx {
             case INPROC -> inproc.bind(ep.address(), socket);
             case TCP, IPC -> streams().bind(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 
@@ -99,7 +99,7 @@ public final class Ctx {
             case INPROC -> inproc.connect(ep.address(), socket);
             case TCP, IPC -> streams().connect(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 

@@ -318,6 +318,7 @@ public abstract class SocketBase implements Pipe.Events {
         }
     }
 
+    @SuppressWarnings("UnnecessaryLambda") // one shared 'never started' probe for the blocking loops
     private static final java.util.function.BooleanSupplier NOT_STARTED = () -> false;
 
     /**
@@ -469,7 +470,7 @@ public abstract class SocketBase implements Pipe.Events {
             if (option.access() == ZmqOption.Access.WRITE_ONLY) {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
             }
-            options.put(option, value instanceof byte[] b ? (T) b.clone() : value);
+            options.put(option, value instanceof byte[] b ? option.type().cast(b.clone()) : value);
         } finally {
             lock.unlock();
         }

@@ -13,6 +13,7 @@ import io.zconn.engine.security.MechanismProvider;
  * @param maxMsgSize             largest frame accepted, -1 for no limit
  * @param handshakeTimeoutMillis how long the handshake may take, 0 for no limit
  */
+@SuppressWarnings("ArrayRecordComponent") // configuration, never compared or hashed
 public record HandshakeConfig(SocketType socketType, byte[] routingId, MechanismProvider mechanism,
                               boolean asServer, long maxMsgSize, int handshakeTimeoutMillis) {
 }

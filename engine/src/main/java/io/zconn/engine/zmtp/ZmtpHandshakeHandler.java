@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * data-phase handler, passes on any bytes already received and removes itself from the pipeline.
  * Every failure goes to the listener and closes the connection; nothing is thrown further.
  */
+// Netty channel futures: a failed handshake write closes the channel (channelInactive fails the
+// handshake) and the handshake timeout covers a stalled one; close() has nothing to report.
+@SuppressWarnings("FutureReturnValueIgnored")
 public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
 

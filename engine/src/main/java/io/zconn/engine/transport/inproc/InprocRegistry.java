@@ -22,6 +22,7 @@ public final class InprocRegistry {
     private record Bound(SocketBase socket, Options options) {
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // bookkeeping, never compared or hashed
     private record PendingConnect(SocketBase connecter, Options options, Pipe[] pair, Handle handle) {
     }
 

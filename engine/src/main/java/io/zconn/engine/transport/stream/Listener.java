@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * pipe to the socket; when the connection ends, the pipe ends (after the socket has read what
  * arrived before).
  */
+@SuppressWarnings("FutureReturnValueIgnored") // Netty close() futures: nothing to report, no one awaits them
 final class Listener implements EndpointHandle, SessionOwner {
     private final SocketBase socket;
     private final Options opts;

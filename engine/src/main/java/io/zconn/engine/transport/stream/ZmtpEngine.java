@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answers PINGs and sends its own heartbeats. Runs on the channel's event loop only, except the
  * {@link Pipe.Events} callbacks, which hop onto it.
  */
+// Netty channel futures: writes go out with the void promise (a failure reaches exceptionCaught)
+// or close the channel on an I/O error themselves, and close() has nothing to report; no one awaits them.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class ZmtpEngine extends ChannelInboundHandlerAdapter
         implements Pipe.Events, FrameDecoder.Sink, HandshakeListener {
     private static final System.Logger LOG = System.getLogger(ZmtpEngine.class.getName());
@@ -234,6 +237,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         ctx.fireChannelWritabilityChanged();
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     private void flushOutbound() {
         flushScheduled.set(false);
         if (closed || pipe == null || !channel.isWritable()) {

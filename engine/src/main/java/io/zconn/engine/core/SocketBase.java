@@ -3,7 +3,6 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
-import io.zconn.engine.Poller;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -450,7 +449,7 @@ public abstract class SocketBase implements Pipe.Events {
         try {
             checkOpen();
             processCommands();
-            return (xhasIn() ? Poller.POLLIN : 0) | (xhasOut() ? Poller.POLLOUT : 0);
+            return (xhasIn() ? PollEvents.POLLIN : 0) | (xhasOut() ? PollEvents.POLLOUT : 0);
         } finally {
             lock.unlock();
         }

@@ -1,7 +1,6 @@
 package io.zconn.engine.zmtp;
 
 import io.zconn.engine.SocketType;
-import io.zconn.engine.security.MechanismProvider;
 
 /**
  * What a connection announces and accepts in its handshake.

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.ZmqException;
-import io.zconn.engine.security.Mechanism;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

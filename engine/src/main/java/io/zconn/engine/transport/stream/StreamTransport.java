@@ -30,6 +30,7 @@ import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.core.Transport;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -44,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * The tcp and ipc transports, on Netty: epoll (with Unix domain sockets) where available, else NIO
  * (tcp only). The event loops run on threads from the host's executor or thread factory.
  */
-public final class StreamTransport {
+public final class StreamTransport implements Transport {
     private final EventLoopGroup group;
     private final boolean epoll;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -88,6 +89,7 @@ public final class StreamTransport {
      * @param ep     the endpoint
      * @return the listener
      */
+    @Override
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         Options opts = socket.optionsSnapshot();
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
@@ -127,6 +129,7 @@ public final class StreamTransport {
      * @param ep     the endpoint
      * @return the connecter
      */
+    @Override
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
         Options opts = socket.optionsSnapshot();
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
@@ -277,6 +280,7 @@ public final class StreamTransport {
     }
 
     /** Waits for lingering connections to finish, then stops the event loops and their threads. */
+    @Override
     public void shutdown() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while ((!channels.isEmpty() || !lingerers.isEmpty()) && System.nanoTime() < deadline) {

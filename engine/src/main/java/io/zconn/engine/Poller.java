@@ -34,6 +34,10 @@ public final class Poller implements AutoCloseable {
     private int[] ready = new int[4];
     private final Waiter waiter = new Waiter();
 
+    /** Creates a poller with no sockets registered. */
+    public Poller() {
+    }
+
     /**
      * Adds a socket.
      *

@@ -3,7 +3,6 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
-import io.zconn.engine.Poller;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -318,6 +317,7 @@ public abstract class SocketBase implements Pipe.Events {
         }
     }
 
+    @SuppressWarnings("UnnecessaryLambda") // one shared 'never started' probe for the blocking loops
     private static final java.util.function.BooleanSupplier NOT_STARTED = () -> false;
 
     /**
@@ -449,7 +449,7 @@ public abstract class SocketBase implements Pipe.Events {
         try {
             checkOpen();
             processCommands();
-            return (xhasIn() ? Poller.POLLIN : 0) | (xhasOut() ? Poller.POLLOUT : 0);
+            return (xhasIn() ? PollEvents.POLLIN : 0) | (xhasOut() ? PollEvents.POLLOUT : 0);
         } finally {
             lock.unlock();
         }
@@ -469,7 +469,7 @@ public abstract class SocketBase implements Pipe.Events {
             if (option.access() == ZmqOption.Access.WRITE_ONLY) {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
             }
-            options.put(option, value instanceof byte[] b ? (T) b.clone() : value);
+            options.put(option, value instanceof byte[] b ? option.type().cast(b.clone()) : value);
         } finally {
             lock.unlock();
         }

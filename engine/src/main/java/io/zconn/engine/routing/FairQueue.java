@@ -43,6 +43,7 @@ public final class FairQueue {
     }
 
     /** @return the next frame, or null when no pipe has one */
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     public Frame recv() {
         while (pipes.hasActive()) {
             Pipe p = pipes.current();

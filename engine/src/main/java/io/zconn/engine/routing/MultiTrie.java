@@ -31,7 +31,7 @@ public final class MultiTrie<P> {
             return next[b - min];
         }
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation: new Node<P>[n] is not Java
         Node<P> childOrCreate(int b) {
             if (next == null) {
                 next = new Node[1];

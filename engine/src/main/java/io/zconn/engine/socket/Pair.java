@@ -45,6 +45,7 @@ public final class Pair extends SocketBase {
         return true;
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     @Override
     protected Frame xrecv() {
         if (pipe == null) {

@@ -21,7 +21,6 @@ public class XPub extends SocketBase {
     private final MultiTrie<Pipe> subscriptions = new MultiTrie<>();
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
     private boolean moreOut;
-    private boolean moreIn;
 
     public XPub(Ctx ctx) {
         this(ctx, SocketType.XPUB);
@@ -57,6 +56,7 @@ public class XPub extends SocketBase {
         dist.activate(pipe);
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     @Override
     protected void xreadActivated(Pipe pipe) {
         Frame f;
@@ -100,11 +100,7 @@ public class XPub extends SocketBase {
 
     @Override
     protected Frame xrecv() {
-        Frame f = pending.poll();
-        if (f != null) {
-            moreIn = f.hasMore();
-        }
-        return f;
+        return pending.poll();
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.zconn.engine.transport.inproc;
 import io.zconn.engine.Errno;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
+import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.core.Transport;
 import io.zconn.engine.pipe.Pipe;
 
 import java.util.ArrayList;
@@ -18,10 +20,11 @@ import java.util.Map;
  * before their name was bound, which are completed when it is. Messages cross by reference (no
  * copy) over a pipe whose HWM is the sender's SNDHWM plus the receiver's RCVHWM.
  */
-public final class InprocRegistry {
+public final class InprocRegistry implements Transport {
     private record Bound(SocketBase socket, Options options) {
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // bookkeeping, never compared or hashed
     private record PendingConnect(SocketBase connecter, Options options, Pipe[] pair, Handle handle) {
     }
 
@@ -126,6 +129,16 @@ public final class InprocRegistry {
             socket.attachNow(pair[0]);
         }
         return h;
+    }
+
+    @Override
+    public EndpointHandle bind(SocketBase socket, Endpoint ep) {
+        return bind(ep.address(), socket);
+    }
+
+    @Override
+    public EndpointHandle connect(SocketBase socket, Endpoint ep) {
+        return connect(ep.address(), socket);
     }
 
     private static int hwm(int a, int b) {

@@ -95,6 +95,30 @@ class PeerGoneTest {
     }
 
     @Test
+    void megabyteSubscriptionThenCancelAndDisconnectLeaveXpubEmpty() {
+        Socket xpub = ctx.socket(SocketType.XPUB);
+        xpub.bind("inproc://huge-topic");
+        Socket sub = ctx.socket(SocketType.SUB);
+        sub.connect("inproc://huge-topic");
+        byte[] topic = new byte[1 << 20];
+        java.util.Arrays.fill(topic, (byte) 'h');
+        sub.subscribe(topic);
+        byte[] notice = xpub.recvFrame(WAIT).data();
+        assertThat(notice).hasSize(topic.length + 1);
+        xpub.send(topic);
+        assertThat(sub.recvFrame(WAIT).size()).isEqualTo(topic.length);
+        sub.unsubscribe(topic); // the CANCEL walk
+        assertThat(xpub.recvFrame(WAIT).data()[0]).isZero();
+        sub.subscribe(topic);
+        assertThat(xpub.recvFrame(WAIT).data()[0]).isEqualTo((byte) 1);
+        sub.disconnect("inproc://huge-topic"); // the removeAll walk
+        byte[] gone = xpub.recvFrame(WAIT).data();
+        assertThat(gone[0]).isZero();
+        assertThat(gone).hasSize(topic.length + 1);
+        assertThat(state(xpub)).allSatisfy((k, v) -> assertThat(v).as(k).isZero());
+    }
+
+    @Test
     void xpubHoldsAtMostRcvHwmNoticesAndResumesWhenTheUserReads() {
         Socket xpub = ctx.socket(SocketType.XPUB);
         xpub.setOption(ZmqOption.RCVHWM, 10);

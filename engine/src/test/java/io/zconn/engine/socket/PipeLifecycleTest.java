@@ -7,6 +7,7 @@ import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.SocketBase;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,6 +150,11 @@ class PipeLifecycleTest {
         assertThat(server.tryRecvFrame()).isNull();
     }
 
+    /** Awaitility polling every millisecond (the default 100 ms would dominate a cycle). */
+    static ConditionFactory soon() {
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1));
+    }
+
     static long usedHeapAfterGc() {
         Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
@@ -173,7 +179,7 @@ class PipeLifecycleTest {
             drainNotices(c);
             assertEmpty(c); // ended by us: dropped at once
             if (!transport.equals("inproc")) {
-                await().atMost(WAIT).until(() -> isEmpty(b));
+                soon().until(() -> isEmpty(b));
             }
         };
         measure(p + " " + transport + " connect/disconnect", cycles, cycle, b, c);
@@ -217,7 +223,7 @@ class PipeLifecycleTest {
         for (int i = 0; i < cycles; i++) {
             cycle.run();
         }
-        await().atMost(WAIT).until(() -> {
+        soon().until(() -> {
             drainNotices(b);
             drainNotices(c);
             return isEmpty(b) && isEmpty(c);

@@ -28,6 +28,8 @@ public final class InprocRegistry implements Transport {
     private record PendingConnect(SocketBase connecter, Options options, Pipe[] pair, Handle handle) {
     }
 
+    private static final System.Logger LOG = System.getLogger(InprocRegistry.class.getName());
+
     private final Map<String, Bound> bound = new HashMap<>();
     private final Map<String, List<PendingConnect>> pending = new HashMap<>();
 
@@ -83,11 +85,26 @@ public final class InprocRegistry implements Transport {
         List<PendingConnect> waiting = pending.remove(name);
         if (waiting != null) {
             for (PendingConnect pc : waiting) {
+                Pipe connectEnd = pc.pair[0];
                 Pipe bindEnd = pc.pair[1];
+                if (!pc.connecter.type().isCompatibleWith(socket.type())) {
+                    // refused as a bind-first connect would be: the connecter's end hears its
+                    // peer is gone (and drops what it queued); the binder never sees it
+                    LOG.log(System.Logger.Level.WARNING, () -> "inproc://" + name + ": refusing a " + pc.connecter.type()
+                            + " that connected before this " + socket.type() + " bound (incompatible types)");
+                    bindEnd.terminate();
+                    continue;
+                }
                 bindEnd.routingId(pc.options.routingId());
                 bindEnd.peerSocketType(pc.connecter.type().name());
                 bindEnd.attachment(h);
-                pc.pair[0].routingId(opts.routingId());
+                if (pc.connecter.needsPeerRoutingId()) {
+                    // attached only now, with the binder's routing id already in place: the
+                    // connecter's thread never sees the id change after it attached the pipe
+                    connectEnd.routingId(opts.routingId());
+                    connectEnd.peerSocketType(socket.type().name());
+                    pc.connecter.attachLater(connectEnd);
+                }
                 socket.attachNow(bindEnd);
             }
         }
@@ -126,7 +143,11 @@ public final class InprocRegistry implements Transport {
             pair[0].attachment(h);
             pair[0].peerSocketType(null);
             pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));
-            socket.attachNow(pair[0]);
+            if (!socket.needsPeerRoutingId()) {
+                // messages may be queued before the bind; a ROUTER (which routes by the binder's
+                // routing id, unknown yet) attaches its end when the name is bound
+                socket.attachNow(pair[0]);
+            }
         }
         return h;
     }

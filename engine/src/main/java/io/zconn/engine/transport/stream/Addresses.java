@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -116,10 +118,13 @@ final class Addresses {
         return new InetSocketAddress(addr, port);
     }
 
-    /** {@code *}: with IPV6 off the IPv4 wildcard 0.0.0.0 only; with IPV6 on {@code ::}, dual-stack. */
+    /**
+     * {@code *}: with IPV6 off the IPv4 wildcard 0.0.0.0 only; with IPV6 on {@code ::}, dual-stack,
+     * unless this host cannot make IPv6 sockets, where libzmq falls back to IPv4 too.
+     */
     private static InetAddress wildcard(boolean ipv6) {
         try {
-            return InetAddress.getByAddress(ipv6 ? new byte[16] : new byte[4]);
+            return InetAddress.getByAddress(ipv6 && Ipv6.AVAILABLE ? new byte[16] : new byte[4]);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // cannot happen for a 4 or 16 byte address
         }
@@ -162,6 +167,19 @@ final class Addresses {
             return a;
         }
         return new InetSocketAddress(resolve(a.getHostString(), ipv6), a.getPort());
+    }
+
+    /** Whether IPv6 sockets can be made here, found once. */
+    private static final class Ipv6 {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.INET6)) {
+                return true;
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
     }
 
     private static InetAddress resolve(String host, boolean ipv6) throws UnknownHostException {

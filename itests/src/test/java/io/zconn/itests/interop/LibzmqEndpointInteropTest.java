@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 4.3.4: the tcp wildcard and IPV6, abstract ipc names, and a connection's source address.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LibzmqEndpointConformanceTest {
+class LibzmqEndpointInteropTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static LibzmqPeer peer;
     private Context ctx;

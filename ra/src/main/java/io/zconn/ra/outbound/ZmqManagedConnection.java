@@ -6,6 +6,7 @@ import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
 import io.zconn.ra.RaLog;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
@@ -101,6 +102,11 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     private Socket socket() {
         return own != null ? own : shared.socket();
+    }
+
+    /** For tests: the endpoint the socket bound last (with the real port of {@code tcp://host:*}), or null. */
+    String lastEndpoint() {
+        return socket().getOption(ZmqOption.LAST_ENDPOINT);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.zconn.ra.RaLog;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqMessage;
+import io.zconn.support.Envelope;
 
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -263,7 +264,7 @@ public class ZmqManagedConnection implements ManagedConnection {
                 markBroken(e);
                 throw e;
             }
-            return fromEngine(reply, dealer && reply.size() > 1 && reply.get(0).size() == 0 ? 1 : 0);
+            return fromEngine(reply, dealer ? Envelope.size(SocketType.DEALER, reply) : 0);
         } catch (ZmqException e) {
             throw fail("request", e);
         } finally {

@@ -208,6 +208,91 @@ class InflowTest {
         }
     }
 
+    /** A request listener that always fails. */
+    public static class FailingEcho implements ZmqRequestListener {
+        @Override
+        public ZmqMessage onRequest(ZmqMessage request) {
+            throw new IllegalStateException("no answer for " + request.text());
+        }
+    }
+
+    @Test
+    void subscriptionWithASpaceStaysOneTopic() throws Exception {
+        // the RA splits lists with io.zconn.support.Lists: commas only, inner spaces kept
+        try (Socket pub = peers.socket(SocketType.PUB)) {
+            pub.bind(ANY_PORT);
+            TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
+            ZmqActivationSpec s = spec("SUB", pub.getOption(ZmqOption.LAST_ENDPOINT), false);
+            s.setSubscriptions("news today");
+            s.setOrderedDelivery(true);
+            assertThat(s.settings().subscriptions()).containsExactly("news today");
+            ra.endpointActivation(f, s);
+            ZmqMessage first = null;
+            for (int i = 0; i < 100 && first == null; i++) {
+                pub.send("news yesterday " + i);
+                pub.send("today " + i);
+                pub.send("news today " + i);
+                first = RECEIVED.poll(50, TimeUnit.MILLISECONDS);
+            }
+            assertThat(first).isNotNull();
+            pub.send("news late");
+            pub.send("news today late");
+            ZmqMessage m = first;
+            do {
+                assertThat(m.text()).startsWith("news today");
+                if (m.text().equals("news today late")) {
+                    return;
+                }
+            } while ((m = RECEIVED.poll(2, TimeUnit.SECONDS)) != null);
+            throw new AssertionError("'news today late' not received");
+        }
+    }
+
+    @Test
+    void aFailedRepRequestGetsAnEmptyReplyUnlessTheSpecSaysNone() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(FailingEcho.class, FailingEcho::new, false,
+                ZmqRequestListener.class);
+        ZmqActivationSpec s = spec("REP", ANY_PORT, true);
+        s.setMaxRetries(0);
+        String endpoint = activate(f, s);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.connect(endpoint);
+            req.send("q");
+            Message reply = req.recvMessage(Duration.ofSeconds(5));
+            assertThat(reply).as("the requester is not left waiting").isEqualTo(Message.of(""));
+        }
+        ra.endpointDeactivation(f, s);
+
+        ZmqActivationSpec none = spec("REP", ANY_PORT, true);
+        none.setMaxRetries(0);
+        none.setReplyOnFailure("none");
+        String endpoint2 = activate(f, none);
+        ZmqActivation a = ra.activations().get(0);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.connect(endpoint2);
+            req.send("q");
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.failedCount() == 1);
+            assertThat(req.recvMessage(Duration.ofMillis(200))).as("NONE: the requester times out").isNull();
+        }
+        ZmqActivationSpec bad = spec("REP", ANY_PORT, true);
+        bad.setReplyOnFailure("sometimes");
+        assertThatThrownBy(bad::validate).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContaining("replyOnFailure");
+    }
+
+    @Test
+    void routerRepliesAlongAMultiHopEnvelope() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, false, ZmqRequestListener.class);
+        String endpoint = activate(f, spec("ROUTER", ANY_PORT, true));
+        try (Socket dealer = peers.socket(SocketType.DEALER)) {
+            dealer.connect(endpoint);
+            // as forwarded by a broker: an inner hop's routing id, the delimiter, then the body
+            dealer.send(Message.of("client-7", "", "hello"));
+            Message reply = dealer.recvMessage(Duration.ofSeconds(5));
+            assertThat(reply).isEqualTo(Message.of("client-7", "", "echo:hello"));
+        }
+    }
+
     @Test
     void transactedDeliveryRepliesOnlyAfterAfterDelivery() throws Exception {
         TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, true, ZmqRequestListener.class);

@@ -48,6 +48,15 @@ public record Envelope(List<Frame> frames, Message body) {
     }
 
     /**
+     * @param body a message that carries no envelope (e.g. as received from a REP socket, which
+     *             keeps the envelope itself)
+     * @return an empty envelope around it
+     */
+    public static Envelope none(Message body) {
+        return new Envelope(List.of(), body);
+    }
+
+    /**
      * @param role    the socket's role
      * @param request a received message
      * @return how many leading frames are envelope, or -1 for a REP request without a delimiter

@@ -7,16 +7,19 @@ import io.zconn.engine.SocketType;
 import java.util.Locale;
 
 /**
- * What a request gets back after the listener was called, in particular when it failed.
+ * What a request gets back after the listener was called, in particular when a request listener
+ * (one that returns replies) failed.
  *
  * <p>The rules, the same for the resource adapter and the bundle:
  * <ul>
  * <li>REP: every request is answered, because the requester (REQ) can send nothing else until it
  *     has its reply. A listener that returned nothing (or a one-way listener) answers one empty
- *     frame. A failed listener (after any retries) answers one empty frame with {@link #EMPTY},
- *     the default; with {@link #NONE} it answers nothing and the requester waits for its own timeout.</li>
- * <li>ROUTER: the listener's reply, if any, goes back with the envelope; a failed listener is
- *     answered as for REP ({@link #EMPTY}: one empty frame after the envelope).</li>
+ *     frame. A failed request listener (after any retries) answers one empty frame with
+ *     {@link #EMPTY}, the default; with {@link #NONE} it answers nothing and the requester waits
+ *     for its own timeout.</li>
+ * <li>ROUTER: the listener's reply, if any, goes back with the envelope; a failed request listener
+ *     is answered as for REP ({@link #EMPTY}: one empty frame after the envelope). A one-way
+ *     listener that fails owes no answer.</li>
  * <li>DEALER, PAIR: the listener's reply, if any, is sent; a failure sends nothing (there is no
  *     requester waiting on a lock-step protocol).</li>
  * <li>Other types send nothing.</li>
@@ -64,7 +67,8 @@ public enum ReplyPolicy {
     /**
      * @param role   the socket's role (REP even when a ROUTER is used underneath)
      * @param reply  what the listener returned (null or no frames: nothing); ignored when it failed
-     * @param failed whether the listener failed (after any retries)
+     * @param failed whether a request listener (one that returns replies) failed, after any retries;
+     *               false for a one-way listener, whatever happened
      * @return the reply's body to send (after the request's envelope), or null to send nothing
      */
     public Message answer(SocketType role, Message reply, boolean failed) {

@@ -99,6 +99,8 @@ public final class ZmqActivation {
     private volatile boolean loopStarted;
     private volatile boolean fatal;
     private volatile boolean replyIgnoredLogged;
+    /** Whether the listener method returns a reply (a request listener); set by each delivery. */
+    private volatile boolean listenerAnswers = true;
 
     /**
      * @param context           engine context
@@ -557,7 +559,7 @@ public final class ZmqActivation {
         }
         long n = failed.incrementAndGet();
         RaLog.deliveryAbandoned(name, made, n, last);
-        reply(envelope, null, true);
+        reply(envelope, null, listenerAnswers);
         abandonCounted(message, "the listener failed " + made + " time(s)", last, false);
     }
 
@@ -617,6 +619,7 @@ public final class ZmqActivation {
         MessageEndpoint endpoint = factory.createEndpoint(null);
         try {
             Method method = invoker.method(endpoint);
+            listenerAnswers = method.getReturnType() != void.class;
             boolean transacted;
             try {
                 transacted = factory.isDeliveryTransacted(method);
@@ -652,9 +655,11 @@ public final class ZmqActivation {
 
     /**
      * Answers a request as the {@link ReplyPolicy} says (the listener's reply; an empty frame on REP
-     * when there is none; an empty frame or nothing on REP/ROUTER when the listener failed).
+     * when there is none; an empty frame or nothing on REP/ROUTER when a request listener failed).
+     *
+     * @param requestListenerFailed whether a listener that returns replies failed on every attempt
      */
-    private void reply(Envelope envelope, ZmqMessage reply, boolean listenerFailed) {
+    private void reply(Envelope envelope, ZmqMessage reply, boolean requestListenerFailed) {
         SocketType type = settings.type();
         if (!ReplyPolicy.canReply(type)) {
             if (reply != null && !replyIgnoredLogged) {
@@ -670,7 +675,7 @@ public final class ZmqActivation {
                 body.add(f);
             }
         }
-        Message answer = replyPolicy.answer(type, body, listenerFailed);
+        Message answer = replyPolicy.answer(type, body, requestListenerFailed);
         if (answer == null) {
             return;
         }

@@ -22,8 +22,11 @@ import java.util.Set;
 /**
  * Configures one inbound activation, i.e. one socket feeding one message-driven bean, set with
  * {@code @ActivationConfigProperty} on the MDB. PULL, SUB and PAIR deliver one-way; REP and ROUTER
- * answer each request with the listener's return value (sent to the peer that asked); DEALER and
- * PAIR send a returned value back over the same socket.
+ * answer each request with the listener's return value (sent to the peer that asked, along the
+ * whole envelope); DEALER and PAIR send a returned value back over the same socket. A request whose
+ * listener failed is answered as {@code replyOnFailure} says (see {@link io.zconn.support.ReplyPolicy}:
+ * one empty frame by default). Lists are comma-separated ({@link io.zconn.support.Lists}); the
+ * {@code options} property takes any libzmq option ({@link io.zconn.support.OptionParser}).
  */
 @Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
 public class ZmqActivationSpec implements ActivationSpec, Serializable {

@@ -122,6 +122,16 @@ fd('command-with-more', L1000, 0, bytes([5, 3, 2]) + b'XY')
 fd('malformed-command', L1000, 0, frame(b'\x09SUB', command=True))
 fd('huge-long-size', UNLIMITED, 0, b'\x02\xff\xff\xff\xff\xff\xff\xff\xff')
 fd('incomplete-tail', L1000, 2, frame(b'ok') + b'\x00\x10partial')
+# byte 0 bits 6-7: 0 data phase, subscriptions as commands; 1 as frames; 2 discarded; 3 handshake decoder
+AS_FRAMES, DISCARD, HANDSHAKE = 1 << 6, 2 << 6, 3 << 6
+subs = command(b'SUBSCRIBE', b'news') + frame(b'data') + command(b'CANCEL', b'news') + command(b'HELLO', b'x' * 300)
+fd('subscriptions-as-frames', L1000 | AS_FRAMES, 4, subs)
+fd('subscriptions-discarded', L1000 | DISCARD, 4, subs)
+fd('subscribe-inside-multipart', UNLIMITED | AS_FRAMES, 0, frame(b'a', more=True) + command(b'SUBSCRIBE', b'x') + frame(b'b'))
+fd('large-subscribe-as-frame', UNLIMITED | AS_FRAMES, 100, command(b'SUBSCRIBE', b't' * 9000))
+fd('handshake-decoder-ready', L1000 | HANDSHAKE, 3, ready([(b'Socket-Type', b'DEALER')]) + command(b'HELLO'))
+fd('handshake-decoder-data-refused', L1000 | HANDSHAKE, 0, frame(b'data'))
+fd('ping-announced-too-large', L1000, 0, bytes([4, 100, 4]) + b'PING')
 
 # --- 4. handshake: [type/as-server/timeout byte][chunking seed][peer bytes] -------------------
 H = ('HandshakeFuzzTest', 'handshakeEndsInSuccessFailureOrWaitingWithoutLeaks')

@@ -17,11 +17,13 @@ import java.util.List;
 import static io.zconn.engine.fuzz.FuzzSupport.check;
 
 /**
- * Fuzzes {@link FrameDecoder} with arbitrary bytes cut into arbitrary chunks, as the data phase of
- * a connection delivers them. Input layout:
+ * Fuzzes {@link FrameDecoder} with arbitrary bytes cut into arbitrary chunks, as a connection
+ * delivers them. Input layout:
  * <pre>
  * byte 0   bits 0-2: MAXMSGSIZE, one of {@link #LIMITS} (-1 = unlimited, the rest small);
- *          bits 3-5: back-pressure, the sink refuses every k-th data frame (0 = never)
+ *          bits 3-5: back-pressure, the sink refuses every k-th frame or command (0 = never);
+ *          bits 6-7: the decoder: data phase with SUBSCRIBE/CANCEL as commands, as frames, or
+ *          discarded, or the handshake decoder ({@link FrameDecoder#forHandshake})
  * byte 1   chunking seed (0 = all bytes in one read), see {@link FuzzSupport#chunks}
  * rest     the peer's bytes
  * </pre>
@@ -45,7 +47,7 @@ class FrameDecoderFuzzTest {
     static final long ALLOC_PER_BYTE = 64;
     static final long ALLOC_CONSTANT = 64 * 1024;
 
-    /** A decoded frame or command and where its bytes ended in the stream. */
+    /** A decoded frame or command (or a discarded command: neither) and where its bytes end. */
     private record Event(Frame frame, Command command, int end) {
     }
 
@@ -56,15 +58,16 @@ class FrameDecoderFuzzTest {
         }
         long limit = LIMITS[input[0] & 7];
         int refuseEvery = (input[0] >> 3) & 7;
+        int mode = (input[0] >> 6) & 3;
         byte[] wire = Arrays.copyOfRange(input, 2, input.length);
         int[] chunks = FuzzSupport.chunks(wire.length, input[1] & 0xff);
 
-        Run run = new Run(limit, refuseEvery, wire, chunks);
+        Run run = new Run(limit, refuseEvery, mode, wire, chunks);
         long bound = ALLOC_PER_BYTE * run.fed + ALLOC_CONSTANT;
         if (run.allocated > bound) {
             // the first time through a path links call sites and loads classes; a deterministic
             // input measured again with a fresh decoder shows what the decoder itself allocates
-            run = new Run(limit, refuseEvery, wire, chunks);
+            run = new Run(limit, refuseEvery, mode, wire, chunks);
         }
         check(run.allocated <= bound, "decoder allocated " + run.allocated + " bytes for " + run.fed
                 + " bytes fed (MAXMSGSIZE " + limit + ")");
@@ -80,7 +83,7 @@ class FrameDecoderFuzzTest {
 
         int start = 0;
         for (Event e : run.events) {
-            checkSpan(e, Arrays.copyOfRange(wire, start, e.end()), limit);
+            checkSpan(e, Arrays.copyOfRange(wire, start, e.end()), limit, mode);
             start = e.end();
         }
         if (run.failure == null) {
@@ -97,28 +100,45 @@ class FrameDecoderFuzzTest {
         int fed;
         ZmqException failure;
 
-        Run(long limit, int refuseEvery, byte[] wire, int[] chunks) {
+        Run(long limit, int refuseEvery, int mode, byte[] wire, int[] chunks) {
             // everything the measured calls need is allocated up front
             acc = Unpooled.buffer(wire.length, wire.length);
             events = new ArrayList<>(wire.length / 2 + 2);
             boolean[] refused = new boolean[1];
-            int[] dataFrames = new int[1];
-            decoder = new FrameDecoder(limit, new FrameDecoder.Sink() {
+            int[] delivered = new int[1];
+            FrameDecoder.Sink sink = new FrameDecoder.Sink() {
                 @Override
                 public boolean onFrame(Frame frame) {
                     events.add(new Event(frame, null, acc.readerIndex()));
-                    if (refuseEvery != 0 && ++dataFrames[0] % refuseEvery == 0) {
+                    return accept();
+                }
+
+                @Override
+                public boolean onCommand(Command command) {
+                    events.add(new Event(null, command, acc.readerIndex()));
+                    return accept();
+                }
+
+                @Override
+                public void onDiscarded(String name, long size) {
+                    // called with the header consumed and the body about to be skipped
+                    events.add(new Event(null, null, (int) (acc.readerIndex() + size)));
+                }
+
+                private boolean accept() {
+                    if (refuseEvery != 0 && ++delivered[0] % refuseEvery == 0) {
                         refused[0] = true;
                         return false;
                     }
                     return true;
                 }
-
-                @Override
-                public void onCommand(Command command) {
-                    events.add(new Event(null, command, acc.readerIndex()));
-                }
-            });
+            };
+            decoder = switch (mode) {
+                case 0 -> new FrameDecoder(limit, sink, FrameDecoder.Subscriptions.AS_COMMANDS);
+                case 1 -> new FrameDecoder(limit, sink, FrameDecoder.Subscriptions.AS_FRAMES);
+                case 2 -> new FrameDecoder(limit, sink, FrameDecoder.Subscriptions.DISCARD);
+                default -> FrameDecoder.forHandshake(limit, sink);
+            };
             for (int c : chunks) {
                 acc.writeBytes(wire, fed, c);
                 fed += c;
@@ -138,7 +158,7 @@ class FrameDecoderFuzzTest {
         }
     }
 
-    private static void checkSpan(Event e, byte[] span, long limit) {
+    private static void checkSpan(Event e, byte[] span, long limit, int mode) {
         check(span.length >= 2, "a frame decoded from fewer than 2 bytes");
         int flags = span[0] & 0xff;
         boolean isLong = (flags & 2) != 0;
@@ -148,7 +168,23 @@ class FrameDecoderFuzzTest {
         check(span.length == header + size, "span of " + span.length + " bytes for a frame of " + size);
         check(limit < 0 || size <= limit, "a frame of " + size + " bytes passed MAXMSGSIZE " + limit);
         boolean canonical = (flags & ~7) == 0 && isLong == (size > 255);
+        if (e.frame() == null && e.command() == null) {
+            check((flags & 4) != 0 && mode != 3, "a data frame, or a command during the handshake, was discarded");
+            return;
+        }
+        if (e.frame() != null && (flags & 4) != 0) {
+            // SUBSCRIBE/CANCEL as the ZMTP 3.0 subscription message: kind byte, then the topic
+            check(mode == 1, "a command was delivered as a data frame");
+            int nameLen = span[header] & 0xff;
+            String name = new String(span, header + 1, nameLen, java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] want = Arrays.copyOfRange(span, header + nameLen, span.length);
+            want[0] = (byte) (name.equals("SUBSCRIBE") ? 1 : 0);
+            check((name.equals("SUBSCRIBE") || name.equals("CANCEL")) && Arrays.equals(e.frame().data(), want)
+                    && !e.frame().hasMore(), "subscription frame does not match its command");
+            return;
+        }
         if (e.frame() != null) {
+            check(mode != 3, "a data frame was delivered during the handshake");
             Frame f = e.frame();
             check((flags & 4) == 0, "a command frame was delivered as data");
             check(f.hasMore() == ((flags & 1) != 0), "MORE flag changed");

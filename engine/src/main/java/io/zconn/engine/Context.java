@@ -1,6 +1,9 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.Ctx;
+import io.zconn.engine.socket.SocketFactory;
+import io.zconn.engine.transport.inproc.InprocRegistry;
+import io.zconn.engine.transport.stream.StreamTransport;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -24,7 +27,12 @@ public final class Context implements AutoCloseable {
     }
 
     private Context(Builder b) {
-        this.ctx = new Ctx(b.ioThreads, b.threadFactory, b.executor);
+        int ioThreads = b.ioThreads;
+        ThreadFactory threadFactory = b.threadFactory;
+        Executor executor = b.executor;
+        // the implementation packages are wired here, so core depends on none of them
+        this.ctx = new Ctx(ioThreads, SocketFactory::create, new InprocRegistry(),
+                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath));
     }
 
     /** @return a builder for a context with host-supplied threads or more I/O threads */
@@ -54,9 +62,20 @@ public final class Context implements AutoCloseable {
     }
 
     /**
-     * Closes every socket (honouring each one's LINGER), stops the I/O threads and waits for them.
+     * Closes every socket, waits for their queued messages as each one's LINGER says, stops the
+     * I/O threads and waits for them; no zconn thread is left running when it returns. Like
+     * libzmq's {@code zmq_ctx_term}: a socket with LINGER 0 drops its queue at once; with a
+     * positive LINGER, this returns as soon as every queued message has been written to its peer's
+     * connection, and at LINGER at the latest (a connecting socket whose peer is not there keeps
+     * trying until then); with LINGER -1 it waits until everything is delivered, however long that
+     * takes (the one unbounded wait). Every other wait is bounded (a few seconds of grace for
+     * connections to close). Interrupting the thread blocked here cuts the LINGER wait short.
      * Blocking calls in other threads on this context's sockets fail with {@link Errno#ETERM}.
-     * Idempotent.
+     * Idempotent; a concurrent second call waits for the first.
+     *
+     * <p>If an I/O thread dies (it should not: every task's failure is caught and logged), the
+     * context logs the cause at ERROR and closes itself, so its sockets fail with {@code ETERM}
+     * instead of silently serving nothing; {@link #socket} then reports the cause.
      */
     @Override
     public void close() {

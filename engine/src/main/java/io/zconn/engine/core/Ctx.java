@@ -3,38 +3,46 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
-import io.zconn.engine.socket.SocketFactory;
-import io.zconn.engine.transport.inproc.InprocRegistry;
-import io.zconn.engine.transport.stream.StreamTransport;
 
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The implementation behind {@link io.zconn.engine.Context}: the socket set, the inproc registry
  * and the stream transports (tcp, ipc), whose I/O threads start only when first needed.
+ *
+ * <p>When an I/O thread dies, the context fails loudly rather than serving nothing: the transport
+ * logs the cause at ERROR, and the context closes itself on that dying thread; blocked and later
+ * calls on its sockets fail with {@code ETERM}, and {@link #createSocket} names the cause.
  */
 public final class Ctx {
     private final int ioThreads;
-    private final ThreadFactory threadFactory;
-    private final Executor executor;
+    private final SocketMaker socketMaker;
+    private final Function<Consumer<Throwable>, Transport> streamsFactory;
     private final Set<SocketBase> sockets = ConcurrentHashMap.newKeySet();
-    private final InprocRegistry inproc = new InprocRegistry();
-    private volatile StreamTransport streams;
+    private final Transport inproc;
+    private volatile Transport streams;
     private volatile boolean closed;
+    private volatile Throwable failure;
+    private final CountDownLatch closeDone = new CountDownLatch(1);
 
     /**
-     * @param ioThreads     number of I/O threads
-     * @param threadFactory makes them (null: zconn's own daemon threads), or
-     * @param executor      runs them (null: use the thread factory)
+     * @param ioThreads      number of I/O threads
+     * @param socketMaker    makes the socket implementations (the socket package's factory)
+     * @param inproc         the inproc transport
+     * @param streamsFactory makes the tcp/ipc transport, on first use only (it starts I/O threads),
+     *                       given what to call when one of its I/O threads dies
      */
-    public Ctx(int ioThreads, ThreadFactory threadFactory, Executor executor) {
+    public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
+               Function<Consumer<Throwable>, Transport> streamsFactory) {
         this.ioThreads = ioThreads;
-        this.threadFactory = threadFactory;
-        this.executor = executor;
+        this.socketMaker = socketMaker;
+        this.inproc = inproc;
+        this.streamsFactory = streamsFactory;
     }
 
     /** @return the number of I/O threads */
@@ -53,31 +61,42 @@ public final class Ctx {
      */
     public SocketBase createSocket(SocketType type) {
         if (closed) {
-            throw new ZmqException(Errno.ETERM, "context is closed");
+            throw terminated();
         }
-        SocketBase s = SocketFactory.create(this, type);
+        SocketBase s = socketMaker.create(this, type);
         sockets.add(s);
         if (closed) {
             s.close();
-            throw new ZmqException(Errno.ETERM, "context is closed");
+            throw terminated();
         }
         return s;
+    }
+
+    private ZmqException terminated() {
+        Throwable f = failure;
+        return f == null ? new ZmqException(Errno.ETERM, "context is closed")
+                : new ZmqException(Errno.ETERM, "context terminated because an I/O thread died: " + f, f);
+    }
+
+    /** @return why the context terminated by itself (an I/O thread died), or null */
+    public Throwable failure() {
+        return failure;
     }
 
     public void socketClosed(SocketBase s) {
         sockets.remove(s);
     }
 
-    private StreamTransport streams() {
-        StreamTransport t = streams;
+    private Transport streams() {
+        Transport t = streams;
         if (t == null) {
             synchronized (this) {
                 if (closed) {
-                    throw new ZmqException(Errno.ETERM, "context is closed");
+                    throw terminated();
                 }
                 t = streams;
                 if (t == null) {
-                    t = new StreamTransport(ioThreads, threadFactory, executor);
+                    t = streamsFactory.apply(this::ioThreadDied);
                     streams = t;
                 }
             }
@@ -87,36 +106,70 @@ public final class Ctx {
 
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         return switch (ep.transport()) {
-            case INPROC -> inproc.bind(ep.address(), socket);
+            case INPROC -> inproc.bind(socket, ep);
             case TCP, IPC -> streams().bind(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
         return switch (ep.transport()) {
-            case INPROC -> inproc.connect(ep.address(), socket);
+            case INPROC -> inproc.connect(socket, ep);
             case TCP, IPC -> streams().connect(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 
-    /** Closes all sockets, waits for lingering sessions, stops the I/O threads. */
+    /**
+     * Closes all sockets, waits for lingering sessions (see {@link Transport#shutdown()}),
+     * stops the I/O threads. A second caller waits for the first to finish.
+     */
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        for (SocketBase s : new ArrayList<>(sockets)) {
-            s.close();
+        if (!first) {
+            awaitClosed();
+            return;
         }
-        StreamTransport t = streams;
-        if (t != null) {
-            t.shutdown();
+        try {
+            for (SocketBase s : new ArrayList<>(sockets)) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    // one socket failing to close must not keep the others open or the threads running
+                    System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,
+                            "closing " + s + " failed", e);
+                }
+            }
+            Transport t = streams;
+            if (t != null) {
+                t.shutdown();
+            }
+        } finally {
+            closeDone.countDown();
         }
+    }
+
+    private void awaitClosed() {
+        try {
+            closeDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Called on the dying I/O thread once its loop has ended: terminates the context right there
+     * (no thread of its own is made; the shutdown does not wait for lingering sessions then, so
+     * this returns the thread to its owner within seconds).
+     */
+    private void ioThreadDied(Throwable cause) {
+        failure = cause;
+        close();
     }
 }

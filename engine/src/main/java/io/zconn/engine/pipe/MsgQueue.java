@@ -121,6 +121,7 @@ final class MsgQueue extends MsgQueueReaderFields {
      * Reader: the next frame, or null when empty (the reader is then woken by the next flush).
      * A conflating queue skips to the newest message (single-frame messages, as in libzmq).
      */
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     Frame read() {
         Frame f = readOne();
         if (conflate && f != null && f != Pipe.DELIMITER) {
@@ -132,6 +133,7 @@ final class MsgQueue extends MsgQueueReaderFields {
         return f;
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     private Frame readOne() {
         Frame f = queue.relaxedPoll();
         if (f == null) {
@@ -147,7 +149,9 @@ final class MsgQueue extends MsgQueueReaderFields {
         }
         if (!f.hasMore()) {
             read++;
-            if ((read & publishMask) == 0) {
+            // the delimiter is the last message a reader takes: publish exactly, so a closing
+            // session sees a backlog of 0 rather than one lagging by up to publishMask messages
+            if ((read & publishMask) == 0 || f == Pipe.DELIMITER) {
                 READ_PUBLISHED.setRelease(this, read);
             }
             if (writerWaiting && writtenWhenBlocked - read <= lwm) {
@@ -187,7 +191,10 @@ final class MsgQueue extends MsgQueueReaderFields {
         return n;
     }
 
-    /** @return messages written but not yet read (approximate from other threads) */
+    /**
+     * @return messages written but not yet read; exact once the reader went idle (it found the
+     *         queue empty) or took the delimiter, otherwise it may over-count by up to 63 messages
+     */
     long backlog() {
         return written - readPublished;
     }

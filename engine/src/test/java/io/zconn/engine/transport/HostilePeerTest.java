@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -110,7 +111,7 @@ class HostilePeerTest {
             rawPeer().send(greeting(), ready(t.peerType), oneGib);
         }
         wellBehavedPeerIsServed();
-        long delta = footprint() - before;
+        long delta = measured("footprint delta", footprint() - before);
         assertThat(delta).as("memory held for 8 headers announcing 1 GiB each").isLessThan(SLACK);
     }
 
@@ -146,7 +147,7 @@ class HostilePeerTest {
         assertThat(half.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("half of the frames written").isTrue();
         wellBehavedPeerIsServed();
         long sent = writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        long delta = footprint() - before;
+        long delta = measured("footprint delta", footprint() - before);
         assertThat(delta).as("memory held for %d bytes of MORE frames", sent).isLessThan(3 * sent + 16 * MB);
     }
 
@@ -186,7 +187,7 @@ class HostilePeerTest {
         writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(elapsedMs).as("64 MiB command consumed or dropped").isLessThan(WAIT.toMillis());
-        long delta = footprint() - before;
+        long delta = measured("footprint delta", footprint() - before);
         assertThat(delta).as("memory held after a 64 MiB command ended").isLessThan(SLACK);
         wellBehavedPeerIsServed();
     }
@@ -215,7 +216,7 @@ class HostilePeerTest {
             long dropped = peers.stream().filter(RawPeer::closedByServer).count();
             return strays.get() + dropped >= peers.size();
         });
-        long delta = footprint() - before;
+        long delta = measured("footprint delta", footprint() - before);
         assertThat(delta).as("memory held for 8 READY commands of 10,000 properties").isLessThan(SLACK);
     }
 
@@ -262,6 +263,7 @@ class HostilePeerTest {
         long closedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connected);
         stop.set(true);
         drip.cancel(true);
+        System.out.printf(Locale.ROOT, "[hostile] slowloris: 500 closed %d ms after connecting%n", closedMs);
         assertThat(closedMs).as("all 500 slow greetings closed").isLessThan(ivlMs + 5000L);
         for (SocketChannel c : channels) {
             c.close();
@@ -307,7 +309,7 @@ class HostilePeerTest {
         wellBehavedPeerIsServed();
         // the attackers may be stalled by back-pressure: that is allowed, and bounds it too
         done.await(10, TimeUnit.SECONDS);
-        long delta = footprint() - before;
+        long delta = measured("footprint delta", footprint() - before);
         assertThat(delta).as("memory held after %d SUBSCRIBE commands nobody reads", written.get())
                 .isLessThan(SLACK);
     }
@@ -321,6 +323,7 @@ class HostilePeerTest {
         Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
         byte[] hello = concat(greeting(), ready("PUSH"));
         List<Future<?>> storms = new ArrayList<>();
+        long stormStart = System.nanoTime();
         for (int w = 0; w < 4; w++) {
             int worker = w;
             storms.add(attackers.submit(() -> {
@@ -338,6 +341,8 @@ class HostilePeerTest {
         for (Future<?> f : storms) {
             f.get(40, TimeUnit.SECONDS);
         }
+        System.out.printf(Locale.ROOT, "[hostile] connection storm: 2000 connections in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stormStart));
         await().atMost(WAIT).untilAsserted(() -> assertThat(fdCount()).as("open descriptors").isLessThanOrEqualTo(fdBefore + 2));
         await().atMost(WAIT).untilAsserted(() -> assertThat(newThreads(threadsBefore)).as("threads started since").isEmpty());
         wellBehavedPeerIsServed();
@@ -417,6 +422,12 @@ class HostilePeerTest {
     }
 
     // ---- measurements ----------------------------------------------------------------------------
+
+    /** Prints a measurement (for RELIABILITY.md) and returns it. */
+    private long measured(String what, long bytes) {
+        System.out.printf(Locale.ROOT, "[hostile] %s %s: %.1f MB%n", target, what, bytes / 1048576.0);
+        return bytes;
+    }
 
     /** Heap used plus Netty's and the JDK's direct memory, after GC. */
     static long footprint() {

@@ -310,8 +310,11 @@ class HostilePeerTest {
         // the attackers may be stalled by back-pressure: that is allowed, and bounds it too
         done.await(10, TimeUnit.SECONDS);
         long delta = measured("footprint delta", footprint() - before);
+        // a PULL has no use for subscriptions: it may keep none of them; an XPUB keeps the distinct
+        // topics (its trie, as libzmq's) but queues no more of them for the application than its HWM
+        long bound = t == Target.PULL ? 2 * MB : SLACK;
         assertThat(delta).as("memory held after %d SUBSCRIBE commands nobody reads", written.get())
-                .isLessThan(SLACK);
+                .isLessThan(bound);
     }
 
     // ---- (g) connection storm --------------------------------------------------------------------

@@ -53,7 +53,7 @@ public final class RaLog {
      * @param cause    last failure
      */
     public static void deliveryAbandoned(String name, int attempts, long failed, Throwable cause) {
-        log(Level.WARNING, 13, "message dropped by {0} after {1} attempt(s) ({2} failed so far): {3}", cause,
+        log(Level.WARNING, 13, "delivery by {0} failed after {1} attempt(s) ({2} failed so far): {3}", cause,
                 name, attempts, failed, cause);
     }
 
@@ -66,11 +66,25 @@ public final class RaLog {
     }
 
     /**
-     * @param name  activation
-     * @param cause why the receive loop stopped
+     * The receive loop of an activation failed; logged once per failure streak.
+     *
+     * @param name    activation
+     * @param cause   the first failure of the streak
+     * @param firstMs first pause
+     * @param maxMs   largest pause
      */
-    public static void receiveLoopFailed(String name, Throwable cause) {
-        log(Level.SEVERE, 15, "receive loop of {0} stopped on an error: {1}", cause, name, cause);
+    public static void receiveLoopFailing(String name, Throwable cause, long firstMs, long maxMs) {
+        log(Level.SEVERE, 15, "receive loop of {0} failed: {1}; retrying with back-off from {2} ms up to {3} ms"
+                + " (logged once until it recovers)", cause, name, cause, firstMs, maxMs);
+    }
+
+    /**
+     * @param name     activation
+     * @param failures failures in the streak
+     * @param millis   how long the streak lasted
+     */
+    public static void receiveLoopRecovered(String name, int failures, long millis) {
+        info(19, "receive loop of {0} recovered after {1} failure(s) in {2} ms", name, failures, millis);
     }
 
     /**
@@ -117,6 +131,82 @@ public final class RaLog {
     /** @param what what was leaked */
     public static void handleNotClosed(String what) {
         warn(23, "connection handle was not closed by the application: {0}", what);
+    }
+
+    /**
+     * @param name     activation
+     * @param endpoint dead-letter endpoint
+     * @param dropped  messages dropped so far
+     * @param reason   why the dead letter was not queued
+     */
+    public static void deadLetterFailed(String name, String endpoint, long dropped, Object reason) {
+        log(Level.WARNING, 40, "message of {0} could not be sent to dead-letter endpoint {1} and is dropped"
+                + " ({2} dropped so far): {3}", reason instanceof Throwable t ? t : null, name, endpoint, dropped,
+                reason);
+    }
+
+    /**
+     * @param name    activation
+     * @param reason  why the message could not be delivered
+     * @param dropped messages dropped so far
+     * @param cause   failure, or null
+     */
+    public static void messageDropped(String name, String reason, long dropped, Throwable cause) {
+        log(Level.WARNING, 41, "message received by {0} dropped (no dead-letter endpoint): {1} ({2} dropped so"
+                + " far){3}", cause, name, reason, dropped, cause == null ? "" : ": " + cause);
+    }
+
+    /**
+     * @param name         activation
+     * @param delivered    queued messages delivered while draining
+     * @param deadLettered messages dead-lettered while draining
+     * @param dropped      messages dropped while draining
+     * @param millis       how long deactivation took
+     */
+    public static void drained(String name, long delivered, long deadLettered, long dropped, long millis) {
+        log(dropped > 0 ? Level.WARNING : Level.INFO, 42, "deactivation of {0} drained the messages already"
+                + " received: {1} delivered, {2} dead-lettered, {3} dropped, in {4} ms", null, name, delivered,
+                deadLettered, dropped, millis);
+    }
+
+    /**
+     * @param name  activation
+     * @param error the fatal error
+     */
+    public static void activationFailed(String name, Throwable error) {
+        log(Level.SEVERE, 43, "receive loop of {0} died of a fatal error; the activation receives nothing more"
+                + " until it is redeployed: {1}", error, name, error);
+    }
+
+    /**
+     * @param name    activation
+     * @param running listener invocations still running
+     */
+    public static void invocationsStillRunning(String name, int running) {
+        warn(44, "{0}: {1} listener invocation(s) still running after deactivation; no new invocation starts,"
+                + " and their endpoints are released when they return", name, running);
+    }
+
+    /**
+     * @param name  activation
+     * @param cause what release() threw
+     */
+    public static void endpointReleaseFailed(String name, Throwable cause) {
+        log(Level.WARNING, 45, "{0}: MessageEndpoint.release() failed: {1}", cause, name, cause);
+    }
+
+    /** @param name activation whose receive loop was interrupted */
+    public static void receiveLoopInterrupted(String name) {
+        log(Level.SEVERE, 46, "receive loop of {0} was interrupted; the activation receives nothing more until it"
+                + " is redeployed", null, name);
+    }
+
+    /**
+     * @param what    shared socket
+     * @param dropped replies discarded so far
+     */
+    public static void lateReplyDiscarded(String what, long dropped) {
+        log(Level.FINE, 24, "{0}: discarded a reply whose request had timed out ({1} so far)", null, what, dropped);
     }
 
     /** @param cause why the I/O work could not start */

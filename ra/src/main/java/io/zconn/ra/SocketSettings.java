@@ -8,7 +8,9 @@ import io.zconn.engine.ZmqOption;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,9 +27,13 @@ import java.util.Set;
  * @param reconnectIvl     RECONNECT_IVL ms
  * @param reconnectIvlMax  RECONNECT_IVL_MAX ms
  * @param subscriptions    SUB prefixes
+ * @param maxMessageSize   MAXMSGSIZE in bytes, -1 = unlimited
+ * @param options          further options in canonical {@code NAME=value,...} form (see {@link #parseOptions}),
+ *                         set after all the others
  */
 public record SocketSettings(SocketType type, List<String> endpoints, boolean bind, int sendHwm, int receiveHwm,
-                             int linger, int reconnectIvl, int reconnectIvlMax, List<String> subscriptions) {
+                             int linger, int reconnectIvl, int reconnectIvlMax, List<String> subscriptions,
+                             long maxMessageSize, String options) {
 
     /** Canonical constructor: checks the settings and copies the lists. */
     public SocketSettings {
@@ -36,6 +42,68 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         }
         endpoints = List.copyOf(endpoints);
         subscriptions = List.copyOf(subscriptions);
+        options = options == null ? "" : options;
+        parseOptions("options", options);
+    }
+
+    /**
+     * Parses the generic {@code options} property: {@code NAME=value} entries separated by commas,
+     * NAME any {@link ZmqOption} (libzmq name, with or without {@code ZMQ_}, any case), value in the
+     * option's type, e.g. {@code TCP_KEEPALIVE=1,HEARTBEAT_IVL=5000,IMMEDIATE=true}.
+     *
+     * @param property the configuration property's name, for messages
+     * @param text     the entries, may be null or blank
+     * @return the options in order, with validated values
+     * @throws IllegalArgumentException naming the property, the entry and what is wrong
+     */
+    public static Map<ZmqOption<?>, Object> parseOptions(String property, String text) {
+        Map<ZmqOption<?>, Object> out = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return out;
+        }
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(property + ": entry '" + entry.trim() + "' is not NAME=value");
+            }
+            String n = entry.substring(0, eq).trim();
+            String v = entry.substring(eq + 1).trim();
+            try {
+                ZmqOption<?> o = ZmqOption.forName(n);
+                out.put(o, o.parse(v));
+            } catch (ZmqException e) {
+                throw new IllegalArgumentException(property + ": entry '" + entry.trim() + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param property the configuration property's name, for messages
+     * @param text     the {@code options} property
+     * @return its canonical form (upper-case names, trimmed, comma-separated), for equality of settings
+     * @throws IllegalArgumentException as {@link #parseOptions}
+     */
+    public static String canonicalOptions(String property, String text) {
+        parseOptions(property, text);
+        StringBuilder b = new StringBuilder();
+        if (text != null) {
+            for (String entry : text.split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                int eq = entry.indexOf('=');
+                if (b.length() > 0) {
+                    b.append(',');
+                }
+                b.append(ZmqOption.forName(entry.substring(0, eq).trim()).name()).append('=')
+                        .append(entry.substring(eq + 1).trim());
+            }
+        }
+        return b.toString();
     }
 
     /**
@@ -100,6 +168,10 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
             s.setOption(ZmqOption.LINGER, linger);
             s.setOption(ZmqOption.RECONNECT_IVL, reconnectIvl);
             s.setOption(ZmqOption.RECONNECT_IVL_MAX, reconnectIvlMax);
+            s.setOption(ZmqOption.MAXMSGSIZE, maxMessageSize);
+            for (Map.Entry<ZmqOption<?>, Object> e : parseOptions("options", options).entrySet()) {
+                set(s, e.getKey(), e.getValue());
+            }
             if (s.type() == SocketType.SUB) {
                 if (subscriptions.isEmpty()) {
                     s.subscribe("");
@@ -120,6 +192,11 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
             s.close();
             throw e;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void set(Socket s, ZmqOption<T> option, Object value) {
+        s.setOption(option, (T) value);
     }
 
     @Override

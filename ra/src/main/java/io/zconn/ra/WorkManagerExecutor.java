@@ -5,13 +5,19 @@ import jakarta.resource.spi.work.HintsContext;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkContext;
 import jakarta.resource.spi.work.WorkContextProvider;
+import jakarta.resource.spi.work.WorkAdapter;
+import jakarta.resource.spi.work.WorkEvent;
 import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
+import jakarta.resource.spi.work.WorkRejectedException;
 
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Runs the adapter's tasks on threads of the application server's {@link WorkManager}: the
@@ -71,11 +77,42 @@ public final class WorkManagerExecutor implements Executor {
      * @throws RejectedExecutionException when the WorkManager refuses it
      */
     public void schedule(Runnable task) {
+        schedule(task, null);
+    }
+
+    /**
+     * Schedules a short task (a delivery), with a callback for work the WorkManager accepts but
+     * later rejects (its {@code WorkListener.workRejected}), so that no task vanishes unnoticed.
+     *
+     * @param task       the task
+     * @param onRejected called (on the container's thread) with the cause when the accepted work is
+     *                   rejected before it ran; may be null
+     * @throws RejectedExecutionException when the WorkManager refuses it right away (and did not report
+     *                                    it through the listener, in which case onRejected ran instead)
+     */
+    public void schedule(Runnable task, Consumer<Throwable> onRejected) {
         Tracked work = new Tracked(task, false);
+        WorkListener listener = new WorkAdapter() {
+            @Override
+            public void workRejected(WorkEvent e) {
+                if (work.claim()) {
+                    end();
+                    RaLog.workRejected(e.getException());
+                    if (onRejected != null) {
+                        onRejected.accept(e.getException() != null ? e.getException()
+                                : new WorkRejectedException("work rejected"));
+                    }
+                }
+            }
+        };
         begin();
         try {
-            workManager.scheduleWork(work, WorkManager.INDEFINITE, null, null);
+            workManager.scheduleWork(work, WorkManager.INDEFINITE, null, listener);
         } catch (WorkException | RuntimeException e) {
+            if (!work.claim()) {
+                // the listener reported the rejection (onRejected ran) or the work ran: already accounted for
+                return;
+            }
             end();
             RaLog.workRejected(e);
             throw new RejectedExecutionException("WorkManager refused " + name + " work", e);
@@ -122,14 +159,23 @@ public final class WorkManagerExecutor implements Executor {
         private static final long serialVersionUID = 1L;
         private final transient Runnable task;
         private final boolean longRunning;
+        private final AtomicBoolean claimed = new AtomicBoolean();
 
         Tracked(Runnable task, boolean longRunning) {
             this.task = task;
             this.longRunning = longRunning;
         }
 
+        /** @return true for the first of run and rejection to claim this work */
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
         @Override
         public void run() {
+            if (!claim()) {
+                return;
+            }
             try {
                 task.run();
             } finally {

@@ -29,6 +29,10 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
         return t;
     });
     final AtomicInteger active = new AtomicInteger();
+    /** When set, scheduleWork throws WorkRejectedException (as a saturated WorkManager does). */
+    public volatile boolean rejectScheduledWork;
+    /** When set, scheduleWork accepts the work but reports it rejected through the WorkListener. */
+    public volatile boolean rejectScheduledWorkLater;
     final AtomicInteger longRunning = new AtomicInteger();
 
     @Override
@@ -126,6 +130,15 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
 
     @Override
     public void scheduleWork(Work work, long timeout, ExecutionContext ec, WorkListener l) throws WorkException {
+        if (rejectScheduledWork) {
+            throw new WorkRejectedException("test: WorkManager saturated");
+        }
+        if (rejectScheduledWorkLater && l != null) {
+            pool.execute(() -> l.workRejected(new jakarta.resource.spi.work.WorkEvent(this,
+                    jakarta.resource.spi.work.WorkEvent.WORK_REJECTED, work,
+                    new WorkRejectedException("test: start timed out"))));
+            return;
+        }
         submit(work, null);
     }
 }

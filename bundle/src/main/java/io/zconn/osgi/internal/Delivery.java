@@ -18,12 +18,18 @@ import java.time.Duration;
 final class Delivery implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
+    /** How long {@link #stop()} lets a running listener finish before interrupting it (ms). */
+    static final long GRACE_MS = 1000;
+    /** How long {@link #stop()} waits after the interrupt (ms). */
+    static final long INTERRUPT_WAIT_MS = 2000;
 
     private final ManagedSocket owner;
     private final Socket socket;
     private final Listeners listeners;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The listener being called right now, or null (for the stop logs). */
+    private volatile Object current;
     private boolean warnedNoReply;
 
     Delivery(ManagedSocket owner, Socket socket, Listeners listeners) {
@@ -39,25 +45,46 @@ final class Delivery implements Runnable {
         thread.start();
     }
 
-    /** Asks the thread to stop after the current message. */
+    /** Asks the thread to stop after the current listener call; {@link #stop()} then waits for it. */
     void signalStop() {
         running = false;
     }
 
-    /** Stops and waits a little; a listener stuck in a call keeps its thread until it returns. */
-    void stop() {
+    /**
+     * Stops the thread; never leaves it behind silently. Waits {@link #GRACE_MS} for the message in
+     * progress, then interrupts the thread (ZCONN-133) and waits {@link #INTERRUPT_WAIT_MS} more.
+     * A listener that ignores the interrupt keeps the thread until its call returns; that is logged
+     * (ZCONN-134, with the thread's stack) and the thread then ends without calling any listener again.
+     *
+     * @return whether the thread has ended
+     */
+    boolean stop() {
         running = false;
         if (Thread.currentThread() == thread) {
-            return;
+            return false;
         }
         try {
-            thread.join(2000);
+            thread.join(GRACE_MS);
+            if (thread.isAlive()) {
+                Log.deliveryInterrupted(thread.getName(), String.valueOf(current), GRACE_MS);
+                thread.interrupt();
+                thread.join(INTERRUPT_WAIT_MS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (thread.isAlive()) {
-            Log.threadLeft(thread.getName());
+            Throwable where = new Throwable("stack of " + thread.getName());
+            where.setStackTrace(thread.getStackTrace());
+            Log.threadLeft(thread.getName(), String.valueOf(current), where);
+            return false;
         }
+        return true;
+    }
+
+    /** @return whether the delivery thread is still alive */
+    boolean isAlive() {
+        return thread.isAlive();
     }
 
     @Override
@@ -90,19 +117,35 @@ final class Delivery implements Runnable {
             splitEnvelope(body, envelope);
         }
         for (Listeners.Entry<MessageListener> e : listeners.messageListeners()) {
+            if (!running) {
+                Log.deliveryCutShort(owner.name(), e.listener());
+                return;
+            }
+            current = e.listener();
             try {
                 e.listener().onMessage(new Message(body.frames()));
             } catch (Throwable t) {
                 Log.listenerFailed(owner.name(), e.listener(), owner.countFailure(), t);
+                rethrowIfFatal(t);
+            } finally {
+                current = null;
             }
         }
         Message reply = null;
         RequestListener r = listeners.requestListener();
         if (r != null) {
+            if (!running) {
+                Log.deliveryCutShort(owner.name(), r);
+                return;
+            }
+            current = r;
             try {
                 reply = r.onRequest(new Message(body.frames()));
             } catch (Throwable t) {
                 Log.listenerFailed(owner.name(), r, owner.countFailure(), t);
+                rethrowIfFatal(t);
+            } finally {
+                current = null;
             }
         }
         switch (type) {
@@ -127,6 +170,12 @@ final class Delivery implements Runnable {
                     Log.requestListenerIgnored(owner.name(), type);
                 }
             }
+        }
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError v) {
+            throw v;
         }
     }
 

@@ -63,8 +63,19 @@ final class Log {
                 + " replies are dropped", name, type);
     }
 
-    static void threadLeft(String thread) {
-        LOG.log(Level.WARNING, "ZCONN-140 delivery thread {0} did not stop in time (a listener is still"
-                + " running); it stops after that call returns", thread);
+    static void deliveryInterrupted(String thread, String listener, long graceMs) {
+        LOG.log(Level.WARNING, "ZCONN-133 delivery thread {0} still runs listener {1} {2} ms after stop was"
+                + " asked; interrupting it", thread, listener, graceMs);
+    }
+
+    static void threadLeft(String thread, String listener, Throwable stack) {
+        LOG.log(Level.ERROR, "ZCONN-134 delivery thread " + thread + " is stuck in listener " + listener
+                + ", which ignores interrupts; the thread ends as soon as that call returns and calls no"
+                + " listener again", stack);
+    }
+
+    static void deliveryCutShort(String name, Object listener) {
+        LOG.log(Level.WARNING, "ZCONN-135 socket ''{0}'' stopped during a delivery: listener {1} and those"
+                + " after it did not get the message in progress", name, listener);
     }
 }

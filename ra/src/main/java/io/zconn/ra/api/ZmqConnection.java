@@ -54,8 +54,10 @@ public interface ZmqConnection extends AutoCloseable {
     Optional<ZmqMessage> receive(Duration timeout);
 
     /**
-     * Sends a request and waits for its reply (REQ and DEALER sockets). On timeout the socket is
-     * discarded, since a REQ socket that missed its reply cannot be reused.
+     * Sends a request and waits for its reply (REQ and DEALER sockets). A timeout affects only this
+     * caller: a socket of its own ({@code bind=false}) is discarded, since a REQ socket that missed
+     * its reply cannot be reused; on the shared bound socket ({@code bind=true}) each request carries
+     * its own id, so the socket stays in service for everyone and the late reply is discarded.
      *
      * @param request the request
      * @param timeout how long to wait for the reply

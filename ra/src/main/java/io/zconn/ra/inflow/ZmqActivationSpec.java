@@ -79,6 +79,17 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
             defaultValue = "0")
     private Integer reconnectIntervalMax = 0;
 
+    @ConfigProperty(description = "Largest message (bytes, all frames) a peer may send (MAXMSGSIZE); a peer that sends a "
+            + "bigger one is disconnected; -1 = unlimited. The default protects the server: the receive "
+            + "queue of each peer holds up to receiveHighWaterMark messages of this size.",
+            defaultValue = "1048576")
+    private Long maxMessageSize = 1_048_576L;
+
+    @ConfigProperty(description = "Further socket options as NAME=value pairs, comma-separated, NAME being any zconn/libzmq "
+            + "option (e.g. TCP_KEEPALIVE=1,HEARTBEAT_IVL=5000,IMMEDIATE=true); applied after the other "
+            + "properties, so they win.")
+    private String options = "";
+
     private transient ResourceAdapter resourceAdapter;
 
     /** Creates a spec with default settings. */
@@ -119,9 +130,18 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         check("linger", linger, -1);
         check("reconnectInterval", reconnectInterval, -1);
         check("reconnectIntervalMax", reconnectIntervalMax, 0);
+        if (maxMessageSize == null || maxMessageSize < -1) {
+            throw new InvalidPropertyException("maxMessageSize must be >= -1, was " + maxMessageSize);
+        }
+        String opts;
+        try {
+            opts = SocketSettings.canonicalOptions("options", options);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException(e.getMessage());
+        }
         return new SocketSettings(type, SocketSettings.split(endpoints), bind == null || bind, sendHighWaterMark,
                 receiveHighWaterMark, linger, reconnectInterval, reconnectIntervalMax,
-                SocketSettings.split(subscriptions));
+                SocketSettings.split(subscriptions), maxMessageSize, opts);
     }
 
     private static void check(String name, Integer v, int min) throws InvalidPropertyException {
@@ -278,6 +298,26 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     /** @param v RECONNECT_IVL_MAX ms */
     public void setReconnectIntervalMax(Integer v) {
         this.reconnectIntervalMax = v;
+    }
+
+    /** @return MAXMSGSIZE in bytes, -1 = unlimited */
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** @param v MAXMSGSIZE in bytes, -1 = unlimited */
+    public void setMaxMessageSize(Long v) {
+        this.maxMessageSize = v;
+    }
+
+    /** @return further options, NAME=value,... */
+    public String getOptions() {
+        return options;
+    }
+
+    /** @param v further options, NAME=value,... */
+    public void setOptions(String v) {
+        this.options = v;
     }
 
     @Override

@@ -49,6 +49,7 @@ public class ZmqManagedConnection implements ManagedConnection {
     private final SharedSockets.Shared shared;
     private final SharedSockets registry;
     private final ReentrantLock requestLock;
+    private final SocketType configured;
     private final long id = IDS.incrementAndGet();
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<ZmqConnectionImpl> handles = ConcurrentHashMap.newKeySet();
@@ -62,6 +63,7 @@ public class ZmqManagedConnection implements ManagedConnection {
         this.shared = null;
         this.registry = null;
         this.requestLock = new ReentrantLock();
+        this.configured = socket.type();
     }
 
     ZmqManagedConnection(ZmqManagedConnectionFactory factory, SharedSockets.Shared shared, SharedSockets registry) {
@@ -69,7 +71,8 @@ public class ZmqManagedConnection implements ManagedConnection {
         this.own = null;
         this.shared = shared;
         this.registry = registry;
-        this.requestLock = shared.requestLock();
+        this.requestLock = null;
+        this.configured = factory.socketTypeOrNull() != null ? factory.socketTypeOrNull() : shared.socket().type();
     }
 
     ZmqManagedConnectionFactory factory() {
@@ -188,11 +191,11 @@ public class ZmqManagedConnection implements ManagedConnection {
     }
 
     SocketType type() {
-        return socket().type();
+        return configured;
     }
 
     void send(ZmqMessage message) {
-        SocketType t = socket().type();
+        SocketType t = configured;
         if (t == SocketType.PULL || t == SocketType.SUB) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot send", null);
         }
@@ -212,7 +215,7 @@ public class ZmqManagedConnection implements ManagedConnection {
     }
 
     Optional<ZmqMessage> receive(Duration timeout) {
-        SocketType t = socket().type();
+        SocketType t = configured;
         if (t == SocketType.PUSH || t == SocketType.PUB || t == SocketType.REQ) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot receive"
                     + (t == SocketType.REQ ? "; use request()" : ""), null);
@@ -230,9 +233,12 @@ public class ZmqManagedConnection implements ManagedConnection {
     }
 
     ZmqMessage request(ZmqMessage request, Duration timeout) {
-        SocketType t = socket().type();
+        SocketType t = configured;
         if (t != SocketType.REQ && t != SocketType.DEALER) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot make requests", null);
+        }
+        if (shared != null) {
+            return sharedRequest(request, timeout);
         }
         boolean dealer = t == SocketType.DEALER;
         long deadline = System.nanoTime() + (timeout.isNegative() ? Long.MAX_VALUE / 2 : timeout.toNanos());
@@ -257,6 +263,23 @@ public class ZmqManagedConnection implements ManagedConnection {
         } finally {
             requestLock.unlock();
         }
+    }
+
+    /** A request on the shared bound socket: correlated by id, a timeout only affects this caller. */
+    private ZmqMessage sharedRequest(ZmqMessage request, Duration timeout) {
+        Message reply;
+        try {
+            reply = shared.request(toEngine(request, false), timeout);
+        } catch (SharedSockets.SendTimeout e) {
+            throw new ZmqConnectionException(Reason.TIMEOUT, "request could not be sent in time on " + this, null);
+        } catch (ZmqException e) {
+            throw fail("request", e);
+        }
+        if (reply == null) {
+            throw new ZmqConnectionException(Reason.TIMEOUT, "no reply within " + timeout.toMillis() + " ms on "
+                    + this + " (the shared socket stays in service; a late reply is discarded)", null);
+        }
+        return fromEngine(reply, 0);
     }
 
     private ZmqConnectionException fail(String op, ZmqException e) {

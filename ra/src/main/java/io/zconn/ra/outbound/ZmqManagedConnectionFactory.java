@@ -97,6 +97,18 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     @ConfigProperty(description = "SUB only: subscription prefixes, comma-separated; empty = everything.")
     private String subscriptions = "";
 
+    @ConfigProperty(description = "Largest message (bytes, all frames) a peer may send to this factory's sockets "
+            + "(MAXMSGSIZE); a peer that sends a bigger one is disconnected; -1 = unlimited (replies come "
+            + "from peers the application chose; set a limit for bound PULL/SUB factories open to "
+            + "untrusted peers).",
+            defaultValue = "-1")
+    private Long maxMessageSize = -1L;
+
+    @ConfigProperty(description = "Further socket options as NAME=value pairs, comma-separated, NAME being any zconn/libzmq "
+            + "option (e.g. TCP_KEEPALIVE=1,HEARTBEAT_IVL=5000,IMMEDIATE=true); applied after the other "
+            + "properties, so they win.")
+    private String options = "";
+
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient Context ownContext;
@@ -173,11 +185,30 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             throw new InvalidPropertyException("endpoints: at least one endpoint is required for the " + type
                     + " connection factory");
         }
+        if (maxMessageSize == null || maxMessageSize < -1) {
+            throw new InvalidPropertyException("maxMessageSize must be >= -1, was " + maxMessageSize);
+        }
+        String opts;
+        try {
+            opts = SocketSettings.canonicalOptions("options", options);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException(e.getMessage());
+        }
         return new SocketSettings(type, SocketSettings.split(endpoints), bind != null && bind,
                 nonNegative("sendHighWaterMark", sendHighWaterMark), nonNegative("receiveHighWaterMark",
                 receiveHighWaterMark), atLeastMinusOne("linger", linger),
                 atLeastMinusOne("reconnectInterval", reconnectInterval),
-                nonNegative("reconnectIntervalMax", reconnectIntervalMax), SocketSettings.split(subscriptions));
+                nonNegative("reconnectIntervalMax", reconnectIntervalMax), SocketSettings.split(subscriptions),
+                maxMessageSize, opts);
+    }
+
+    /** @return the configured socket type, or null when it does not parse */
+    SocketType socketTypeOrNull() {
+        try {
+            return SocketSettings.parseType(socketType, TYPES);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static int nonNegative(String name, Integer v) throws InvalidPropertyException {
@@ -363,6 +394,26 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         this.subscriptions = subscriptions;
     }
 
+    /** @return MAXMSGSIZE in bytes, -1 = unlimited */
+    public Long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** @param v MAXMSGSIZE in bytes, -1 = unlimited */
+    public void setMaxMessageSize(Long v) {
+        this.maxMessageSize = v;
+    }
+
+    /** @return further options, NAME=value,... */
+    public String getOptions() {
+        return options;
+    }
+
+    /** @param v further options, NAME=value,... */
+    public void setOptions(String v) {
+        this.options = v;
+    }
+
     /** Factories are equal when all configuration properties are (and they belong to the same adapter). */
     @Override
     public boolean equals(Object o) {
@@ -376,13 +427,14 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 && Objects.equals(sendTimeout, f.sendTimeout) && Objects.equals(receiveTimeout, f.receiveTimeout)
                 && Objects.equals(reconnectInterval, f.reconnectInterval)
                 && Objects.equals(reconnectIntervalMax, f.reconnectIntervalMax)
-                && Objects.equals(subscriptions, f.subscriptions) && resourceAdapter == f.resourceAdapter;
+                && Objects.equals(subscriptions, f.subscriptions) && Objects.equals(maxMessageSize, f.maxMessageSize)
+                && Objects.equals(options, f.options) && resourceAdapter == f.resourceAdapter;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(socketType, endpoints, bind, sendHighWaterMark, receiveHighWaterMark, linger, sendTimeout,
-                receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions);
+                receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions, maxMessageSize, options);
     }
 
     @Override

@@ -158,7 +158,7 @@ public final class Soak {
                 for (Process proc : running) {
                     if (!proc.isAlive()) {
                         errors.add("a libzmq peer exited by itself with " + proc.exitValue()
-                                + " (is python3-zmq installed for " + PYTHON + "?)");
+                                + " (is python3-zmq installed for " + PYTHON + "? see " + PEER_LOG + ")");
                         stop.set(true);
                     }
                 }
@@ -235,12 +235,15 @@ public final class Soak {
         return s.getOption(ZmqOption.LAST_ENDPOINT);
     }
 
+    /** The peers' stderr (not inherited: a test fork's own streams are its channel to the build). */
+    static final File PEER_LOG = new File(System.getProperty("java.io.tmpdir"), "zconn-soak-peers.log");
+
     private static Process startPeer(Path script, String repEp, String pubEp, String pullEp) throws IOException {
         // no pipes: a peer holds no descriptor of this JVM, so the fd count measures zconn alone
         return new ProcessBuilder(PYTHON, "-u", script.toString(), repEp, pubEp, pullEp)
                 .redirectInput(new File("/dev/null"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.appendTo(PEER_LOG))
                 .start();
     }
 

@@ -72,6 +72,12 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> HEARTBEAT_TTL = intOption("HEARTBEAT_TTL", 0, v -> v >= 0 && v <= 6553500, "0 to 6553500");
     /** How long (ms) to wait for traffic after a PING before dropping the connection; 0 means HEARTBEAT_IVL. */
     public static final ZmqOption<Integer> HEARTBEAT_TIMEOUT = intOption("HEARTBEAT_TIMEOUT", 0, v -> v >= 0, ">= 0");
+    /**
+     * How long (ms) a new tcp or ipc connection may take to complete its ZMTP handshake (greeting and
+     * security handshake) before it is dropped; 0 means no limit. Default 30000, as in libzmq. Takes
+     * effect for connections made after it is set.
+     */
+    public static final ZmqOption<Integer> HANDSHAKE_IVL = intOption("HANDSHAKE_IVL", 30_000, v -> v >= 0, ">= 0");
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
 

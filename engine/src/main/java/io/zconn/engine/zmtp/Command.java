@@ -132,6 +132,16 @@ public sealed interface Command {
      * @throws ZmtpException when malformed
      */
     static Command parse(ByteBuf body) {
+        return parse(body, false);
+    }
+
+    /**
+     * @param body  name length, name, data
+     * @param owned whether {@code body}'s heap array is the caller's to give away (READY metadata
+     *              then refers to it instead of copying it)
+     * @return the command
+     */
+    static Command parse(ByteBuf body, boolean owned) {
         if (!body.isReadable()) {
             throw new ZmtpException("empty command frame");
         }
@@ -142,7 +152,7 @@ public sealed interface Command {
         String name = body.readCharSequence(nameLen, StandardCharsets.US_ASCII).toString();
         switch (name) {
             case "READY":
-                return new Ready(Metadata.decode(body));
+                return new Ready(Metadata.decode(body, owned));
             case "ERROR": {
                 if (!body.isReadable()) {
                     throw new ZmtpException("malformed ERROR command");
@@ -173,6 +183,23 @@ public sealed interface Command {
             default:
                 return new Unknown(name, rest(body));
         }
+    }
+
+    /**
+     * The largest body (name included) a command of this name can have: PING (a TTL and at most
+     * 16 bytes of context), PONG and ERROR (a reason of at most 255 bytes) are refused from their
+     * header when announced larger, before any of their body is awaited.
+     *
+     * @param name a command name
+     * @return its largest valid body size, or -1 when only MAXMSGSIZE bounds it
+     */
+    static int maxSize(String name) {
+        return switch (name) {
+            case "PING" -> 1 + 4 + 2 + 16;
+            case "PONG" -> 1 + 4 + 16;
+            case "ERROR" -> 1 + 5 + 1 + 255;
+            default -> -1;
+        };
     }
 
     private static byte[] rest(ByteBuf body) {

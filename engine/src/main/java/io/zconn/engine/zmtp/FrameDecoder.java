@@ -1,23 +1,67 @@
 package io.zconn.engine.zmtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Reads ZMTP 3 frames from accumulated bytes, delivering data frames and commands to a
- * {@link Sink}. A frame's size is checked against MAXMSGSIZE from its header alone, before any of
- * its body is awaited, so a peer cannot make us buffer or allocate more than allowed. Incomplete
- * frames are left in the buffer for the next call, except the body of a large data frame: its array is
- * allocated once the header is read (the size having passed the MAXMSGSIZE check) and filled as bytes
- * arrive, so a large frame is copied once, not gathered first (as libzmq reads a large message
- * straight into its buffer). Reserved flag bits are ignored, as libzmq does.
+ * {@link Sink}. Reserved flag bits are ignored, as libzmq does.
+ *
+ * <p><b>Memory is bounded by what the peer sent, never by what its header announces.</b> A frame's
+ * size is checked against MAXMSGSIZE from its header alone. A frame smaller than
+ * {@link #STREAM_THRESHOLD} waits whole in the caller's buffer and is then copied once into its own
+ * array. A larger frame's body is taken from the caller's buffer as it arrives: a body of at most
+ * {@link #CHUNK} bytes straight into its final array (allocated when its first byte arrives), a
+ * larger one into {@value #CHUNK}-byte chunks, each allocated only when bytes for it arrive, joined
+ * into one array when the last byte is in (one extra copy, only for frames over 64 KiB). So a peer
+ * that announces 1 GiB and sends 10 bytes costs at most 64 KiB, and a connection holds at most the
+ * bytes it received plus one chunk. (libzmq allocates the announced size at once and relies on the
+ * OS committing pages lazily; a Java array is zeroed, so that would pin the announced size.)
+ *
+ * <p><b>Commands.</b> libzmq bounds commands by MAXMSGSIZE only; so does this decoder, so every
+ * command libzmq accepts is accepted. On top of that each command is bounded by what this end does
+ * with it:
+ * <ul>
+ *   <li>PING (at most 23 bytes), PONG (21) and ERROR (262) are refused as soon as their header and
+ *       name announce more than their format allows, before any of their body is awaited;</li>
+ *   <li>commands this end does not use — unknown names, READY after the handshake, SUBSCRIBE and
+ *       CANCEL on sockets that take no subscriptions ({@link Subscriptions#DISCARD}) — are dropped
+ *       byte by byte as they arrive, whatever their size: CPU linear in their size, no memory;</li>
+ *   <li>commands that are kept — handshake commands (e.g. a large READY) and SUBSCRIBE/CANCEL for
+ *       PUB/XPUB — are accumulated exactly like large data frames.</li>
+ * </ul>
+ * A SUBSCRIBE or CANCEL inside a multipart message (between a frame with MORE and the message's
+ * last frame) breaks the ZMTP grammar and is a protocol error when subscriptions are delivered as
+ * frames.
  */
 public final class FrameDecoder {
     private static final int MORE = 1, LONG = 2, COMMAND = 4;
     private static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
-    /** Data frames at least this large are filled in place as their bytes arrive. */
+    /** Frames and kept commands at least this large are taken as their bytes arrive. */
     static final int STREAM_THRESHOLD = 8192;
+    /** A large body is kept in chunks of this size, each allocated when its first byte arrives. */
+    static final int CHUNK = 64 * 1024;
+    private static final int DATA = 0, SUBSCRIPTION = 1, KEPT_COMMAND = 2;
+
+    /** What becomes of SUBSCRIBE and CANCEL commands (ZMTP 3.1). */
+    public enum Subscriptions {
+        /** Delivered to {@link Sink#onCommand} as {@link Command.Subscribe} and {@link Command.Cancel}. */
+        AS_COMMANDS,
+        /**
+         * Delivered to {@link Sink#onFrame} as the single-frame messages ZMTP 3.0 uses for them (a
+         * byte 1 or 0, then the topic), so they take the same path, HWM and back-pressure as data:
+         * for PUB and XPUB.
+         */
+        AS_FRAMES,
+        /** Dropped as their bytes arrive (sockets that take no subscriptions). */
+        DISCARD
+    }
 
     /** Where decoded frames go. */
     public interface Sink {
@@ -27,29 +71,73 @@ public final class FrameDecoder {
          */
         boolean onFrame(Frame frame);
 
-        /** @param command a command frame */
-        void onCommand(Command command);
+        /**
+         * @param command a command frame
+         * @return false to stop decoding after this command; call decode again later
+         */
+        boolean onCommand(Command command);
+
+        /**
+         * A command this end does not use is being dropped unread.
+         *
+         * @param name its name
+         * @param size its body size
+         */
+        default void onDiscarded(String name, long size) {
+        }
     }
 
     private final long maxMsgSize;
     private final Sink sink;
+    private final boolean handshake;
+    private final Subscriptions subscriptions;
     private boolean failed;
-    // a large data frame being filled: its body, bytes filled so far, its MORE flag
-    private byte[] partial;
-    private int partialFilled;
-    private boolean partialMore;
+    private boolean lastMore;
+    private Body body;
+    private long skip;
 
     /**
+     * A decoder for the data phase that hands SUBSCRIBE and CANCEL to {@link Sink#onCommand}.
+     *
      * @param maxMsgSize largest accepted frame body, -1 for no limit but the JVM's array limit
      * @param sink       receives frames
      */
     public FrameDecoder(long maxMsgSize, Sink sink) {
-        this.maxMsgSize = maxMsgSize < 0 ? ARRAY_LIMIT : Math.min(maxMsgSize, ARRAY_LIMIT);
-        this.sink = sink;
+        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false);
     }
 
     /**
-     * Decodes every complete frame in {@code in}.
+     * A decoder for the data phase.
+     *
+     * @param maxMsgSize    largest accepted frame body, -1 for no limit but the JVM's array limit
+     * @param sink          receives frames
+     * @param subscriptions what to do with SUBSCRIBE and CANCEL
+     */
+    public FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions) {
+        this(maxMsgSize, sink, subscriptions, false);
+    }
+
+    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake) {
+        this.maxMsgSize = maxMsgSize < 0 ? ARRAY_LIMIT : Math.min(maxMsgSize, ARRAY_LIMIT);
+        this.sink = sink;
+        this.subscriptions = subscriptions;
+        this.handshake = handshake;
+    }
+
+    /**
+     * A decoder for the handshake: every command is kept and passed to {@link Sink#onCommand}
+     * (bounded by MAXMSGSIZE, as in libzmq), a data frame is a protocol error from its first byte.
+     *
+     * @param maxMsgSize largest accepted command, -1 for no limit but the JVM's array limit
+     * @param sink       receives the commands
+     * @return the decoder
+     */
+    public static FrameDecoder forHandshake(long maxMsgSize, Sink sink) {
+        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true);
+    }
+
+    /**
+     * Decodes every complete frame in {@code in}, and takes the bytes of a large frame as they come.
      *
      * @param in accumulated bytes; what is decoded is consumed
      * @throws ZmtpException on a protocol violation (the decoder then stays failed)
@@ -58,82 +146,245 @@ public final class FrameDecoder {
         if (failed) {
             throw new ZmtpException("decoder already failed");
         }
-        if (partial != null && !fillPartial(in)) {
-            return;
+        try {
+            run(in);
+        } catch (ZmtpException e) {
+            failed = true;
+            body = null;
+            throw e;
+        } catch (RuntimeException | Error e) {
+            failed = true;
+            body = null; // let the partial body go at once (OutOfMemoryError)
+            throw e;
         }
+    }
+
+    private void run(ByteBuf in) {
         while (true) {
+            if (body != null) {
+                if (!body.fill(in)) {
+                    return;
+                }
+                Body b = body;
+                body = null;
+                if (!deliver(b)) {
+                    return;
+                }
+                continue;
+            }
+            if (skip > 0) {
+                int n = (int) Math.min(skip, in.readableBytes());
+                in.skipBytes(n);
+                skip -= n;
+                if (skip > 0) {
+                    return;
+                }
+                continue;
+            }
             int avail = in.readableBytes();
             if (avail < 2) {
                 return;
             }
             int r = in.readerIndex();
             int flags = in.getUnsignedByte(r);
-            boolean isLong = (flags & LONG) != 0;
-            int headerSize = isLong ? 9 : 2;
+            boolean command = (flags & COMMAND) != 0;
+            boolean more = (flags & MORE) != 0;
+            if (handshake && !command) {
+                throw new ZmtpException("data frame before the handshake completed");
+            }
+            if (command && more) {
+                throw new ZmtpException("command frame with the MORE flag set");
+            }
+            int headerSize = (flags & LONG) != 0 ? 9 : 2;
             if (avail < headerSize) {
                 return;
             }
-            long size = isLong ? in.getLong(r + 1) : in.getUnsignedByte(r + 1);
-            boolean command = (flags & COMMAND) != 0;
-            boolean more = (flags & MORE) != 0;
-            if (command && more) {
-                throw fail(new ZmtpException("command frame with the MORE flag set"));
-            }
+            long size = headerSize == 9 ? in.getLong(r + 1) : in.getUnsignedByte(r + 1);
             if (size < 0 || size > maxMsgSize) {
-                throw fail(new ZmtpException(Errno.EMSGSIZE, "frame of " + Long.toUnsignedString(size)
-                        + " bytes exceeds the limit of " + maxMsgSize));
+                throw new ZmtpException(Errno.EMSGSIZE, (command ? "command" : "frame") + " of "
+                        + Long.toUnsignedString(size) + " bytes exceeds the limit of " + maxMsgSize);
             }
-            if (avail - headerSize < size) {
-                if (!command && size >= STREAM_THRESHOLD) {
-                    in.skipBytes(headerSize);
-                    partial = new byte[(int) size];
-                    partialFilled = 0;
-                    partialMore = more;
-                    fillPartial(in);
-                }
-                return;
-            }
-            in.skipBytes(headerSize);
             if (command) {
-                Command c;
-                try {
-                    c = Command.parse(in.readSlice((int) size));
-                } catch (ZmtpException e) {
-                    throw fail(e);
-                } catch (RuntimeException e) {
-                    throw fail(new ZmtpException("malformed command: " + e));
+                if (!command(in, r, headerSize, (int) size)) {
+                    return;
                 }
-                sink.onCommand(c);
-            } else {
+            } else if (avail - headerSize >= size) {
+                in.skipBytes(headerSize);
                 byte[] data = new byte[(int) size];
                 in.readBytes(data);
+                lastMore = more;
                 if (!sink.onFrame(Frame.wrap(data, more))) {
                     return;
                 }
+            } else if (size >= STREAM_THRESHOLD) {
+                in.skipBytes(headerSize);
+                lastMore = more;
+                body = new Body(DATA, (int) size, more, (byte) -1);
+            } else {
+                return;
             }
         }
     }
 
-    /** @return whether decoding may go on (the frame was completed and accepted by the sink) */
-    private boolean fillPartial(ByteBuf in) {
-        int n = Math.min(in.readableBytes(), partial.length - partialFilled);
-        in.readBytes(partial, partialFilled, n);
-        partialFilled += n;
-        if (partialFilled < partial.length) {
+    /** @return whether decoding may go on now */
+    private boolean command(ByteBuf in, int r, int headerSize, int size) {
+        if (size == 0) {
+            throw new ZmtpException("empty command frame");
+        }
+        int avail = in.readableBytes();
+        if (avail < headerSize + 1) {
             return false;
         }
-        Frame f = Frame.wrap(partial, partialMore);
-        partial = null;
-        return sink.onFrame(f);
+        int nameLen = in.getUnsignedByte(r + headerSize);
+        if (nameLen == 0 || nameLen > size - 1) {
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+        }
+        if (avail < headerSize + 1 + nameLen) {
+            return false; // at most 9 + 256 bytes wait
+        }
+        String name = in.toString(r + headerSize + 1, nameLen, StandardCharsets.US_ASCII);
+        int cap = Command.maxSize(name);
+        if (cap >= 0 && size > cap) {
+            throw new ZmtpException("malformed " + name + " command of " + size + " bytes (at most " + cap + ")");
+        }
+        boolean subscription = name.equals("SUBSCRIBE") || name.equals("CANCEL");
+        boolean kept = handshake || (subscription ? subscriptions != Subscriptions.DISCARD : cap >= 0);
+        if (!kept) {
+            in.skipBytes(headerSize);
+            skip = size;
+            sink.onDiscarded(name, size);
+            return true;
+        }
+        boolean whole = avail - headerSize >= size;
+        if (!whole && size < STREAM_THRESHOLD) {
+            return false; // a small command waits whole in the caller's buffer
+        }
+        if (subscription && subscriptions == Subscriptions.AS_FRAMES) {
+            if (lastMore) {
+                throw new ZmtpException(name + " command inside a multipart message");
+            }
+            byte kind = (byte) (name.equals("SUBSCRIBE") ? 1 : 0);
+            int topic = size - 1 - nameLen;
+            in.skipBytes(headerSize + 1 + nameLen);
+            if (!whole) {
+                body = new Body(SUBSCRIPTION, topic, false, kind);
+                return true;
+            }
+            byte[] d = new byte[1 + topic];
+            d[0] = kind;
+            in.readBytes(d, 1, topic);
+            return sink.onFrame(Frame.wrap(d));
+        }
+        in.skipBytes(headerSize);
+        if (!whole) {
+            body = new Body(KEPT_COMMAND, size, false, (byte) -1);
+            return true;
+        }
+        return sink.onCommand(parse(in.readSlice(size), false));
     }
 
-    /** @return whether a large frame is partly read (its remaining bytes are awaited) */
+    private boolean deliver(Body b) {
+        byte[] data = b.result();
+        return switch (b.kind) {
+            case DATA -> sink.onFrame(Frame.wrap(data, b.more));
+            case SUBSCRIPTION -> sink.onFrame(Frame.wrap(data));
+            default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true));
+        };
+    }
+
+    private static Command parse(ByteBuf body, boolean owned) {
+        try {
+            return Command.parse(body, owned);
+        } catch (ZmtpException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ZmtpException("malformed command: " + e);
+        }
+    }
+
+    /** @return whether a large frame or command is partly read (its remaining bytes are awaited) */
     public boolean inFrame() {
-        return partial != null;
+        return body != null || skip > 0;
     }
 
-    private ZmtpException fail(ZmtpException e) {
-        failed = true;
-        return e;
+    /** @return bytes of partly received bodies this decoder holds (not counting the caller's buffer) */
+    long heldBytes() {
+        return body == null ? 0 : body.held;
+    }
+
+    /**
+     * A large body being received: {@code size} bytes, after {@code prefix} bytes that the result
+     * starts with (the kind byte of a subscription).
+     */
+    private static final class Body {
+        final int kind;
+        final int size;
+        final boolean more;
+        final int prefix;
+        final byte first;
+        int received;
+        long held;
+        byte[] single;
+        List<byte[]> chunks;
+
+        Body(int kind, int size, boolean more, byte first) {
+            this.kind = kind;
+            this.size = size;
+            this.more = more;
+            this.first = first;
+            this.prefix = kind == SUBSCRIPTION ? 1 : 0;
+        }
+
+        /** @return whether the body is complete */
+        boolean fill(ByteBuf in) {
+            while (received < size && in.isReadable()) {
+                if (prefix + size <= CHUNK) {
+                    if (single == null) {
+                        single = new byte[prefix + size]; // at most one chunk, whatever was announced
+                        held = single.length;
+                        if (prefix > 0) {
+                            single[0] = first;
+                        }
+                    }
+                    int n = Math.min(in.readableBytes(), size - received);
+                    in.readBytes(single, prefix + received, n);
+                    received += n;
+                } else {
+                    if (chunks == null) {
+                        chunks = new ArrayList<>();
+                    }
+                    int at = received % CHUNK;
+                    if (at == 0) {
+                        byte[] c = new byte[Math.min(CHUNK, size - received)];
+                        chunks.add(c);
+                        held += c.length;
+                    }
+                    byte[] c = chunks.get(chunks.size() - 1);
+                    int n = Math.min(in.readableBytes(), c.length - at);
+                    in.readBytes(c, at, n);
+                    received += n;
+                }
+            }
+            return received == size;
+        }
+
+        /** @return the whole body (after the prefix); chunks are joined once, then let go */
+        byte[] result() {
+            if (single != null) {
+                return single;
+            }
+            byte[] r = new byte[prefix + size];
+            if (prefix > 0) {
+                r[0] = first;
+            }
+            int p = prefix;
+            for (int i = 0; i < chunks.size(); i++) {
+                byte[] c = chunks.set(i, null);
+                System.arraycopy(c, 0, r, p, c.length);
+                p += c.length;
+            }
+            chunks = null;
+            return r;
+        }
     }
 }

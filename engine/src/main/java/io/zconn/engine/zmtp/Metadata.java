@@ -3,13 +3,22 @@ package io.zconn.engine.zmtp;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * ZMTP metadata (READY and similar commands): a sequence of properties, each a name (1-byte
  * length, 1 to 255 ASCII bytes) and a value (4-byte big-endian length). Names compare
  * case-insensitively.
+ *
+ * <p>Decoding is one linear pass that only validates: the result is a read-only map over the
+ * received bytes themselves, so a peer's metadata costs no memory beyond its own size whatever the
+ * number of properties (thousands of tiny properties would otherwise cost ~100 bytes of objects
+ * each). A lookup scans the properties (a handshake makes a few); the last property of a name wins.
  */
 public final class Metadata {
     private Metadata() {
@@ -50,28 +59,148 @@ public final class Metadata {
     }
 
     /**
-     * Consumes all readable bytes as properties.
+     * Consumes all readable bytes as properties (copied once: the map keeps them).
      *
      * @param in the encoded properties
-     * @return them, with case-insensitive names
+     * @return them, with case-insensitive names (read-only)
      * @throws ZmtpException when truncated or malformed
      */
     public static Map<String, byte[]> decode(ByteBuf in) {
-        Map<String, byte[]> props = newMap();
-        while (in.isReadable()) {
-            int nameLen = in.readUnsignedByte();
-            if (nameLen == 0 || in.readableBytes() < nameLen + 4) {
+        return decode(in, false);
+    }
+
+    /**
+     * @param in    the encoded properties
+     * @param owned whether {@code in}'s heap array belongs to the caller for good (then it is used in
+     *              place, not copied)
+     * @return the properties
+     */
+    static Map<String, byte[]> decode(ByteBuf in, boolean owned) {
+        int n = in.readableBytes();
+        byte[] a;
+        int off;
+        if (owned && in.hasArray()) {
+            a = in.array();
+            off = in.arrayOffset() + in.readerIndex();
+        } else {
+            a = new byte[n];
+            in.getBytes(in.readerIndex(), a);
+            off = 0;
+        }
+        in.skipBytes(n);
+        return new Packed(a, off, n);
+    }
+
+    /** Validates the properties in {@code a[off, off+len)}; linear, allocates nothing on success. */
+    private static int validate(byte[] a, int off, int len) {
+        int p = off;
+        int end = off + len;
+        int count = 0;
+        while (p < end) {
+            int nameLen = a[p] & 0xFF;
+            p++;
+            if (nameLen == 0 || end - p < nameLen + 4) {
                 throw new ZmtpException("malformed metadata: truncated property name");
             }
-            String name = in.readCharSequence(nameLen, StandardCharsets.US_ASCII).toString();
-            long valueLen = in.readUnsignedInt();
-            if (valueLen > in.readableBytes()) {
-                throw new ZmtpException("malformed metadata: value of '" + name + "' is truncated");
+            p += nameLen;
+            long valueLen = readInt(a, p) & 0xFFFFFFFFL;
+            p += 4;
+            if (valueLen > end - p) {
+                throw new ZmtpException("malformed metadata: value of '"
+                        + new String(a, p - 4 - nameLen, nameLen, StandardCharsets.US_ASCII) + "' is truncated");
             }
-            byte[] value = new byte[(int) valueLen];
-            in.readBytes(value);
-            props.put(name, value);
+            p += (int) valueLen;
+            count++;
         }
-        return props;
+        return count;
+    }
+
+    private static int readInt(byte[] a, int p) {
+        return (a[p] & 0xFF) << 24 | (a[p + 1] & 0xFF) << 16 | (a[p + 2] & 0xFF) << 8 | (a[p + 3] & 0xFF);
+    }
+
+    private static int lower(int b) {
+        return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
+    }
+
+    /** Read-only properties over received bytes; see the class comment. */
+    private static final class Packed extends AbstractMap<String, byte[]> {
+        private final byte[] a;
+        private final int off;
+        private final int len;
+        private final int count;
+        private Map<String, byte[]> expanded;
+
+        Packed(byte[] a, int off, int len) {
+            this.count = validate(a, off, len);
+            this.a = a;
+            this.off = off;
+            this.len = len;
+        }
+
+        @Override
+        public byte[] get(Object key) {
+            if (!(key instanceof String name)) {
+                return null;
+            }
+            int keyLen = name.length();
+            int found = -1;
+            int foundLen = 0;
+            int p = off;
+            int end = off + len;
+            while (p < end) {
+                int nameLen = a[p] & 0xFF;
+                int nameAt = p + 1;
+                p = nameAt + nameLen;
+                int valueLen = readInt(a, p);
+                p += 4;
+                if (nameLen == keyLen && sameName(nameAt, name)) {
+                    found = p;
+                    foundLen = valueLen;
+                }
+                p += valueLen;
+            }
+            return found < 0 ? null : Arrays.copyOfRange(a, found, found + foundLen);
+        }
+
+        private boolean sameName(int at, String name) {
+            for (int i = 0; i < name.length(); i++) {
+                if (lower(a[at + i] & 0xFF) != lower(name.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** Builds a map of every property (one object per property: only when iterated). */
+        @Override
+        public Set<Entry<String, byte[]>> entrySet() {
+            if (expanded == null) {
+                Map<String, byte[]> m = newMap();
+                int p = off;
+                int end = off + len;
+                while (p < end) {
+                    int nameLen = a[p] & 0xFF;
+                    String name = new String(a, p + 1, nameLen, StandardCharsets.US_ASCII);
+                    p += 1 + nameLen;
+                    int valueLen = readInt(a, p);
+                    p += 4;
+                    m.put(name, Arrays.copyOfRange(a, p, p + valueLen));
+                    p += valueLen;
+                }
+                expanded = Collections.unmodifiableMap(m);
+            }
+            return expanded.entrySet();
+        }
     }
 }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.security.Mechanism;
 
@@ -20,15 +22,24 @@ import java.util.concurrent.TimeUnit;
  * exchange its commands. On success it tells the {@link HandshakeListener}, which installs the
  * data-phase handler, passes on any bytes already received and removes itself from the pipeline.
  * Every failure goes to the listener and closes the connection; nothing is thrown further.
+ *
+ * <p>Handshake commands are read by a {@link FrameDecoder#forHandshake handshake decoder}: bounded by
+ * MAXMSGSIZE only, as in libzmq (so a large READY that libzmq accepts is accepted), and held only as
+ * their bytes arrive (64 KiB chunks), never sized by the announced length; READY metadata is then
+ * read in one linear pass over those bytes ({@link Metadata}). The whole handshake is bounded in time
+ * by {@link HandshakeConfig#handshakeTimeoutMillis()} (the socket's HANDSHAKE_IVL). A failure is a
+ * {@link ZmtpException} when the peer broke the protocol, was refused or was too slow, and a plain
+ * {@link ZmqException} when the connection just went away.
  */
 public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
-    private static final int MAX_HANDSHAKE_FRAME = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger(ZmtpHandshakeHandler.class.getName());
 
     private final HandshakeConfig config;
     private final HandshakeListener listener;
     private ByteBuf buf;
     private Greeting peerGreeting;
     private Mechanism mechanism;
+    private FrameDecoder decoder;
     private boolean started;
     private ByteBuf greetingRest;
     private boolean done;
@@ -81,11 +92,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(in);
             return;
         }
-        if (buf == null) {
-            buf = ctx.alloc().buffer(Math.max(128, in.readableBytes()));
-        }
-        buf.writeBytes(in);
-        in.release();
+        buf = Cumulation.append(ctx.alloc(), buf, in);
         try {
             process(ctx);
         } catch (ZmqException e) {
@@ -111,43 +118,37 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
                         + ", local " + config.mechanism().name());
             }
             mechanism = config.mechanism().create(config.socketType(), localProperties(), config.asServer());
+            decoder = FrameDecoder.forHandshake(config.maxMsgSize(), new FrameDecoder.Sink() {
+                @Override
+                public boolean onFrame(Frame frame) {
+                    throw new ZmtpException("data frame before the handshake completed");
+                }
+
+                @Override
+                public boolean onCommand(Command command) {
+                    return handshakeCommand(ctx, command);
+                }
+            });
             sendPending(ctx);
         }
-        while (!done) {
-            int avail = buf.readableBytes();
-            if (avail < 2) {
-                return;
-            }
-            int r = buf.readerIndex();
-            int flags = buf.getUnsignedByte(r);
-            if ((flags & 4) == 0) {
-                throw new ZmtpException("data frame before the handshake completed");
-            }
-            if ((flags & 1) != 0) {
-                throw new ZmtpException("command frame with the MORE flag set");
-            }
-            boolean isLong = (flags & 2) != 0;
-            int header = isLong ? 9 : 2;
-            if (avail < header) {
-                return;
-            }
-            long size = isLong ? buf.getLong(r + 1) : buf.getUnsignedByte(r + 1);
-            if (size < 0 || size > MAX_HANDSHAKE_FRAME) {
-                throw new ZmtpException("handshake command of " + size + " bytes is too large");
-            }
-            if (avail - header < size) {
-                return;
-            }
-            buf.skipBytes(header);
-            Command c = Command.parse(buf.readSlice((int) size));
-            mechanism.processHandshakeCommand(c);
-            sendPending(ctx);
-            switch (mechanism.status()) {
-                case ERROR -> throw new ZmtpException(mechanism.errorReason());
-                case READY -> succeed(ctx);
-                default -> { }
-            }
+        decoder.decode(buf);
+        if (mechanism.status() == Mechanism.Status.READY) {
+            succeed(ctx);
+        } else if (buf != null && !buf.isReadable()) {
+            buf.release();
+            buf = null;
         }
+    }
+
+    /** @return whether to decode on (false once the handshake is complete: the rest is data) */
+    private boolean handshakeCommand(ChannelHandlerContext ctx, Command c) {
+        mechanism.processHandshakeCommand(c);
+        sendPending(ctx);
+        return switch (mechanism.status()) {
+            case ERROR -> throw new ZmtpException(mechanism.errorReason());
+            case READY -> false;
+            default -> true;
+        };
     }
 
     private Map<String, byte[]> localProperties() {
@@ -207,7 +208,8 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!done) {
-            fail(ctx, new ZmtpException("connection closed during handshake"));
+            // not a ZmtpException: the peer went away, it broke no rule
+            fail(ctx, new ZmqException(Errno.EOTHER, "connection closed during handshake"));
         }
         release();
         ctx.fireChannelInactive();
@@ -215,8 +217,14 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Error) {
+            LOG.log(System.Logger.Level.ERROR, "error during the handshake with " + ctx.channel().remoteAddress()
+                    + ": closing the connection", cause);
+        }
         if (!done) {
-            fail(ctx, new ZmtpException("connection failed during handshake: " + cause));
+            fail(ctx, cause instanceof java.io.IOException
+                    ? new ZmqException(Errno.EOTHER, "connection failed during handshake: " + cause)
+                    : new ZmtpException("connection failed during handshake: " + cause));
         } else {
             ctx.fireExceptionCaught(cause);
         }

@@ -63,7 +63,8 @@ class DecoderFuzzTest {
                 }
 
                 @Override
-                public void onCommand(Command command) {
+                public boolean onCommand(Command command) {
+                    return true;
                 }
             });
             ByteBuf buf = Unpooled.buffer();

@@ -155,4 +155,70 @@ class HandshakeHandlerTest {
         rest.release();
         peer.release();
     }
+
+    /** A peer's greeting, and a READY with a Socket-Type and one extra property of {@code padding} bytes. */
+    private static ByteBuf greetingAndReady(ByteBuf out, String type, int padding) {
+        new Greeting(3, 1, "NULL", false).encode(out);
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int body = 1 + 5 + (1 + 11 + 4 + t.length) + (1 + 5 + 4 + padding);
+        out.writeByte(6).writeLong(body);
+        out.writeByte(5).writeBytes("READY".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeByte(11).writeBytes("Socket-Type".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .writeInt(t.length).writeBytes(t);
+        out.writeByte(5).writeBytes("X-Pad".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).writeInt(padding);
+        return out;
+    }
+
+    @Test
+    void readyOf169KibIsAcceptedAsLibzmqDoes() {
+        Outcome o = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PULL, "", o);
+        ByteBuf in = greetingAndReady(a.alloc().buffer(), "PUSH", 169 * 1024);
+        in.writeZero(169 * 1024);
+        a.writeInbound(in);
+        assertThat(o.failure).isNull();
+        assertThat(o.peer.socketType()).isEqualTo("PUSH");
+        assertThat(o.peer.properties().get("x-pad")).hasSize(169 * 1024);
+    }
+
+    @Test
+    void readyOverMaxMsgSizeIsRefusedFromItsHeader() {
+        Outcome o = new Outcome();
+        HandshakeConfig cfg = new HandshakeConfig(SocketType.PULL, new byte[0], NullMechanism.PROVIDER, false, 1000, 0);
+        EmbeddedChannel a = new EmbeddedChannel(new ZmtpHandshakeHandler(cfg, o));
+        a.writeInbound(greetingAndReady(a.alloc().buffer(), "PUSH", 2000));
+        assertThat(o.failure).isInstanceOf(ZmtpException.class).hasMessageContaining("exceeds the limit of 1000");
+        assertThat(a.isActive()).isFalse();
+    }
+
+    @Test
+    void readyOf64MibFedIn64KibChunksCostsLinearMemory() {
+        int padding = 64 << 20;
+        Outcome o = new Outcome();
+        EmbeddedChannel a = channel(SocketType.PULL, "", o);
+        byte[] zeros = new byte[64 * 1024];
+        long before = FrameDecoderBoundsTest.allocated();
+        a.writeInbound(greetingAndReady(a.alloc().buffer(), "PUSH", padding));
+        for (int left = padding; left > 0; left -= zeros.length) {
+            a.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(zeros, 0, Math.min(left, zeros.length)));
+        }
+        long used = FrameDecoderBoundsTest.allocated() - before;
+        assertThat(o.failure).isNull();
+        assertThat(o.peer.socketType()).isEqualTo("PUSH");
+        assertThat(used).as("bytes allocated to receive a 64 MiB READY").isLessThan(4L * padding);
+    }
+
+    @Test
+    void handshakeTimesOutAfterItsInterval() {
+        Outcome o = new Outcome();
+        HandshakeConfig cfg = new HandshakeConfig(SocketType.PULL, new byte[0], NullMechanism.PROVIDER, false, -1, 200);
+        EmbeddedChannel a = new EmbeddedChannel(new ZmtpHandshakeHandler(cfg, o));
+        a.advanceTimeBy(150, java.util.concurrent.TimeUnit.MILLISECONDS);
+        a.runScheduledPendingTasks();
+        assertThat(a.isActive()).isTrue();
+        a.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        a.runScheduledPendingTasks();
+        assertThat(o.failure).isInstanceOf(ZmtpException.class).hasMessageContaining("timed out");
+        assertThat(a.isActive()).isFalse();
+    }
 }

@@ -13,11 +13,13 @@ import io.zconn.engine.core.Options;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.security.NullMechanism;
 import io.zconn.engine.zmtp.Command;
+import io.zconn.engine.zmtp.Cumulation;
 import io.zconn.engine.zmtp.FrameDecoder;
 import io.zconn.engine.zmtp.FrameEncoder;
 import io.zconn.engine.zmtp.HandshakeConfig;
 import io.zconn.engine.zmtp.HandshakeListener;
 import io.zconn.engine.zmtp.PeerInfo;
+import io.zconn.engine.zmtp.ZmtpException;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one buffer per write, converts subscriptions to SUBSCRIBE/CANCEL commands for ZMTP 3.1 peers,
  * answers PINGs and sends its own heartbeats. Runs on the channel's event loop only, except the
  * {@link Pipe.Events} callbacks, which hop onto it.
+ *
+ * <p>Inbound memory is bounded by what the peer sent: the {@link FrameDecoder} takes large bodies as
+ * they arrive and {@link Cumulation} keeps only the undecoded rest (amortised linear). SUBSCRIBE and
+ * CANCEL from ZMTP 3.1 peers go into the pipe as the frames ZMTP 3.0 uses for them, for PUB and
+ * XPUB only, counted against the receive HWM exactly like data (reading stalls at the HWM and
+ * resumes on {@link #writeActivated}); every other socket type drops them unread. A connection
+ * this side drops (protocol error, oversized frame, refused or timed-out handshake, heartbeat
+ * timeout, ERROR from the peer, an {@code Error}) is logged once at WARNING with the peer's
+ * address and the reason; an {@code Error} is also logged at ERROR with its stack trace.
  */
 final class ZmtpEngine extends ChannelInboundHandlerAdapter
         implements Pipe.Events, FrameDecoder.Sink, HandshakeListener {
@@ -53,6 +64,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private boolean subscriptionsAsCommands;
     private boolean terminating;
     private boolean closed;
+    private boolean dropLogged;
     private long lastReceived = System.nanoTime();
     private long lastPingSent;
     private long peerTtlNanos;
@@ -73,7 +85,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             default -> new byte[0];
         };
         HandshakeConfig cfg = new HandshakeConfig(type, id, NullMechanism.PROVIDER, asServer,
-                opts.get(ZmqOption.MAXMSGSIZE), 30_000);
+                opts.get(ZmqOption.MAXMSGSIZE), opts.get(ZmqOption.HANDSHAKE_IVL));
         ch.pipeline().addLast("zmtp-handshake", new ZmtpHandshakeHandler(cfg, this));
         ch.closeFuture().addListener(f -> onClosed());
     }
@@ -88,7 +100,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             return;
         }
         pipe = p;
-        decoder = new FrameDecoder(opts.get(ZmqOption.MAXMSGSIZE), this);
+        // like libzmq, SUBSCRIBE/CANCEL reach the socket through the pipe (HWM and back-pressure
+        // included); only PUB/XPUB use them, the other types would drop them: drop them unread here
+        decoder = new FrameDecoder(opts.get(ZmqOption.MAXMSGSIZE), this,
+                type == SocketType.PUB || type == SocketType.XPUB
+                        ? FrameDecoder.Subscriptions.AS_FRAMES : FrameDecoder.Subscriptions.DISCARD);
         subscriptionsAsCommands = peer.minorVersion() >= 1 && (type == SocketType.SUB || type == SocketType.XSUB);
         ctx.pipeline().addLast("zmtp", this);
         pipe.setEvents(this);
@@ -98,7 +114,12 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "handshake with " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
+        if (cause instanceof ZmtpException) {
+            // refused, timed out or broke the protocol: an operator wants to know
+            dropped("handshake failed: " + cause.getMessage());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "handshake with " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
+        }
     }
 
     // ---- inbound ----------------------------------------------------------------------------------
@@ -111,18 +132,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             in.release();
             return;
         }
-        if (cumulation == null) {
-            cumulation = in;
-        } else {
-            if (cumulation.writableBytes() < in.readableBytes() || cumulation.refCnt() > 1 || cumulation.isReadOnly()) {
-                ByteBuf bigger = ctx.alloc().buffer(cumulation.readableBytes() + in.readableBytes());
-                bigger.writeBytes(cumulation);
-                cumulation.release();
-                cumulation = bigger;
-            }
-            cumulation.writeBytes(in);
-            in.release();
-        }
+        cumulation = Cumulation.append(ctx.alloc(), cumulation, in);
         decodeAvailable();
     }
 
@@ -141,7 +151,13 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             try {
                 decoder.decode(cumulation);
             } catch (ZmqException e) {
-                LOG.log(System.Logger.Level.WARNING, "dropping connection from " + channel.remoteAddress() + ": " + e.getMessage());
+                dropped(e.getMessage());
+                pipe.flush();
+                close();
+                return;
+            } catch (OutOfMemoryError e) {
+                LOG.log(System.Logger.Level.ERROR, "out of memory decoding from " + channel.remoteAddress(), e);
+                dropped("out of memory (" + e.getMessage() + "); consider MAXMSGSIZE");
                 pipe.flush();
                 close();
                 return;
@@ -149,8 +165,6 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             if (!cumulation.isReadable()) {
                 cumulation.release();
                 cumulation = null;
-            } else if (cumulation.readerIndex() > 0 && cumulation.readerIndex() > cumulation.capacity() / 2) {
-                cumulation.discardReadBytes();
             }
         }
         pipe.flush();
@@ -177,39 +191,53 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     }
 
     @Override
-    public void onCommand(Command command) {
+    public boolean onCommand(Command command) {
         if (command instanceof Command.Ping ping) {
-            ByteBuf out = channel.alloc().ioBuffer(32);
-            FrameEncoder.encodeCommand(new Command.Pong(ping.context()), out);
-            channel.writeAndFlush(out, channel.voidPromise());
+            // a peer that PINGs without reading our PONGs gets none past the write buffer's
+            // watermark (libzmq keeps one pending PONG): PINGs cannot grow our outbound queue
+            if (channel.isWritable()) {
+                ByteBuf out = channel.alloc().ioBuffer(32);
+                FrameEncoder.encodeCommand(new Command.Pong(ping.context()), out);
+                channel.writeAndFlush(out, channel.voidPromise());
+            }
             if (ping.ttlDeciseconds() > 0) {
                 peerTtlNanos = TimeUnit.MILLISECONDS.toNanos(ping.ttlDeciseconds() * 100L);
                 scheduleTtlCheck();
             }
-        } else if (command instanceof Command.Subscribe s) {
-            writeSubscription((byte) 1, s.topic());
-        } else if (command instanceof Command.Cancel c) {
-            writeSubscription((byte) 0, c.topic());
         } else if (command instanceof Command.Error e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "peer " + channel.remoteAddress() + " sent ERROR: " + e.reason());
+            dropped("peer sent ERROR: " + e.reason());
             close();
-        } else if (!(command instanceof Command.Pong)) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "ignoring unexpected command " + command.name());
+            return false;
         }
+        return true;
     }
 
-    private void writeSubscription(byte kind, byte[] topic) {
-        byte[] d = new byte[topic.length + 1];
-        d[0] = kind;
-        System.arraycopy(topic, 0, d, 1, topic.length);
-        pipe.write(Frame.wrap(d)); // subscriptions pass even at the HWM, as in libzmq
+    @Override
+    public void onDiscarded(String name, long size) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "ignoring " + name + " command of " + size + " bytes from " + channel.remoteAddress());
+    }
+
+    /** Logs, once per connection, why it is being dropped, where an operator sees it. */
+    private void dropped(String reason) {
+        if (dropLogged) {
+            return;
+        }
+        dropLogged = true;
+        LOG.log(System.Logger.Level.WARNING, "dropping connection " + channel.localAddress() + " <- "
+                + channel.remoteAddress() + " (" + type + "): " + reason);
     }
 
     @Override
     public void writeActivated(Pipe p) {
         channel.eventLoop().execute(() -> {
             if (!closed && pipe != null && (readBlocked || stalled != null)) {
-                decodeAvailable();
+                try {
+                    decodeAvailable();
+                } catch (RuntimeException | Error e) {
+                    // not inside a handler call: route it where a channelRead failure would go
+                    failed(e);
+                    return;
+                }
                 if (!readBlocked) {
                     channel.config().setAutoRead(true);
                 }
@@ -314,7 +342,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> {
             long now = System.nanoTime();
             if (lastPingSent != 0 && lastReceived - lastPingSent < 0 && now - lastPingSent >= timeout) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "heartbeat timeout: closing " + channel.remoteAddress());
+                dropped("heartbeat timeout: nothing received for " + timeoutMs(timeout) + " ms after a PING");
                 close();
                 return;
             }
@@ -334,7 +362,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         long ttl = peerTtlNanos;
         ttlCheck = channel.eventLoop().schedule(() -> {
             if (System.nanoTime() - lastReceived >= ttl) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "peer TTL expired: closing " + channel.remoteAddress());
+                dropped("peer's heartbeat TTL of " + timeoutMs(ttl) + " ms expired");
                 close();
             } else {
                 scheduleTtlCheck();
@@ -346,8 +374,26 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+        failed(cause);
+    }
+
+    /** Logs a failure where an operator sees it (an Error at ERROR, never silently) and closes. */
+    private void failed(Throwable cause) {
+        if (cause instanceof Error) {
+            LOG.log(System.Logger.Level.ERROR, "error on connection " + channel.remoteAddress() + ": closing it", cause);
+            dropped(cause.toString());
+        } else if (cause instanceof java.io.IOException) {
+            // the network or the peer ended it (reset, broken pipe): nothing we decided
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + channel.remoteAddress() + " failed: " + cause);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "unexpected failure on connection " + channel.remoteAddress(), cause);
+            dropped(cause.toString());
+        }
         close();
+    }
+
+    private static long timeoutMs(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** Closes the connection now. */

@@ -69,8 +69,9 @@ public class FrameCodecBench {
             }
 
             @Override
-            public void onCommand(Command command) {
+            public boolean onCommand(Command command) {
                 sinkHole.consume(command);
+                return true;
             }
         });
     }

@@ -54,9 +54,20 @@ public final class Context implements AutoCloseable {
     }
 
     /**
-     * Closes every socket (honouring each one's LINGER), stops the I/O threads and waits for them.
+     * Closes every socket, waits for their queued messages as each one's LINGER says, stops the
+     * I/O threads and waits for them; no zconn thread is left running when it returns. Like
+     * libzmq's {@code zmq_ctx_term}: a socket with LINGER 0 drops its queue at once; with a
+     * positive LINGER, this returns as soon as every queued message has been written to its peer's
+     * connection, and at LINGER at the latest (a connecting socket whose peer is not there keeps
+     * trying until then); with LINGER -1 it waits until everything is delivered, however long that
+     * takes (the one unbounded wait). Every other wait is bounded (a few seconds of grace for
+     * connections to close). Interrupting the thread blocked here cuts the LINGER wait short.
      * Blocking calls in other threads on this context's sockets fail with {@link Errno#ETERM}.
-     * Idempotent.
+     * Idempotent; a concurrent second call waits for the first.
+     *
+     * <p>If an I/O thread dies (it should not: every task's failure is caught and logged), the
+     * context logs the cause at ERROR and closes itself, so its sockets fail with {@code ETERM}
+     * instead of silently serving nothing; {@link #socket} then reports the cause.
      */
     @Override
     public void close() {

@@ -10,12 +10,17 @@ import io.zconn.engine.transport.stream.StreamTransport;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * The implementation behind {@link io.zconn.engine.Context}: the socket set, the inproc registry
  * and the stream transports (tcp, ipc), whose I/O threads start only when first needed.
+ *
+ * <p>When an I/O thread dies, the context fails loudly rather than serving nothing: the transport
+ * logs the cause at ERROR, and the context closes itself on that dying thread; blocked and later
+ * calls on its sockets fail with {@code ETERM}, and {@link #createSocket} names the cause.
  */
 public final class Ctx {
     private final int ioThreads;
@@ -25,6 +30,8 @@ public final class Ctx {
     private final InprocRegistry inproc = new InprocRegistry();
     private volatile StreamTransport streams;
     private volatile boolean closed;
+    private volatile Throwable failure;
+    private final CountDownLatch closeDone = new CountDownLatch(1);
 
     /**
      * @param ioThreads     number of I/O threads
@@ -53,15 +60,26 @@ public final class Ctx {
      */
     public SocketBase createSocket(SocketType type) {
         if (closed) {
-            throw new ZmqException(Errno.ETERM, "context is closed");
+            throw terminated();
         }
         SocketBase s = SocketFactory.create(this, type);
         sockets.add(s);
         if (closed) {
             s.close();
-            throw new ZmqException(Errno.ETERM, "context is closed");
+            throw terminated();
         }
         return s;
+    }
+
+    private ZmqException terminated() {
+        Throwable f = failure;
+        return f == null ? new ZmqException(Errno.ETERM, "context is closed")
+                : new ZmqException(Errno.ETERM, "context terminated because an I/O thread died: " + f, f);
+    }
+
+    /** @return why the context terminated by itself (an I/O thread died), or null */
+    public Throwable failure() {
+        return failure;
     }
 
     public void socketClosed(SocketBase s) {
@@ -73,11 +91,11 @@ public final class Ctx {
         if (t == null) {
             synchronized (this) {
                 if (closed) {
-                    throw new ZmqException(Errno.ETERM, "context is closed");
+                    throw terminated();
                 }
                 t = streams;
                 if (t == null) {
-                    t = new StreamTransport(ioThreads, threadFactory, executor);
+                    t = new StreamTransport(ioThreads, threadFactory, executor, this::ioThreadDied);
                     streams = t;
                 }
             }
@@ -103,20 +121,54 @@ public final class Ctx {
         };
     }
 
-    /** Closes all sockets, waits for lingering sessions, stops the I/O threads. */
+    /**
+     * Closes all sockets, waits for lingering sessions (see {@link StreamTransport#shutdown()}),
+     * stops the I/O threads. A second caller waits for the first to finish.
+     */
     public void close() {
+        boolean first;
         synchronized (this) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        for (SocketBase s : new ArrayList<>(sockets)) {
-            s.close();
+        if (!first) {
+            awaitClosed();
+            return;
         }
-        StreamTransport t = streams;
-        if (t != null) {
-            t.shutdown();
+        try {
+            for (SocketBase s : new ArrayList<>(sockets)) {
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    // one socket failing to close must not keep the others open or the threads running
+                    System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,
+                            "closing " + s + " failed", e);
+                }
+            }
+            StreamTransport t = streams;
+            if (t != null) {
+                t.shutdown();
+            }
+        } finally {
+            closeDone.countDown();
         }
+    }
+
+    private void awaitClosed() {
+        try {
+            closeDone.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Called on the dying I/O thread once its loop has ended: terminates the context right there
+     * (no thread of its own is made; the shutdown does not wait for lingering sessions then, so
+     * this returns the thread to its owner within seconds).
+     */
+    private void ioThreadDied(Throwable cause) {
+        failure = cause;
+        close();
     }
 }

@@ -147,7 +147,9 @@ final class MsgQueue extends MsgQueueReaderFields {
         }
         if (!f.hasMore()) {
             read++;
-            if ((read & publishMask) == 0) {
+            // the delimiter is the last message a reader takes: publish exactly, so a closing
+            // session sees a backlog of 0 rather than one lagging by up to publishMask messages
+            if ((read & publishMask) == 0 || f == Pipe.DELIMITER) {
                 READ_PUBLISHED.setRelease(this, read);
             }
             if (writerWaiting && writtenWhenBlocked - read <= lwm) {
@@ -187,7 +189,10 @@ final class MsgQueue extends MsgQueueReaderFields {
         return n;
     }
 
-    /** @return messages written but not yet read (approximate from other threads) */
+    /**
+     * @return messages written but not yet read; exact once the reader went idle (it found the
+     *         queue empty) or took the delimiter, otherwise it may over-count by up to 63 messages
+     */
     long backlog() {
         return written - readPublished;
     }

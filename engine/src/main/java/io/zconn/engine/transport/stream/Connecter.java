@@ -68,7 +68,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
 
             @Override
             public void terminated(Pipe pipe) {
-                loop.execute(() -> {
+                onLoop(() -> {
                     if (current == null && !lingering) {
                         stop();
                     }
@@ -86,7 +86,17 @@ final class Connecter implements EndpointHandle, SessionOwner {
             sessionPipe.setEvents(idle);
             socket.attachNow(pair[0]);
         }
-        loop.execute(this::attempt);
+        onLoop(this::attempt);
+    }
+
+    /** Runs a task on this connecter's loop; if the loop is gone, there is nothing left to do. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            transport.lingerDone(this);
+            LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop of " + endpoint + " is gone: " + e);
+        }
     }
 
     private void attempt() {
@@ -124,7 +134,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
             return;
         }
         int delay = Math.max(1, interval);
-        retry = loop.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+        // a scheduled task's failure would be kept in its future, unseen: guard it
+        retry = loop.schedule(() -> StreamTransport.runGuarded(this::attempt), delay, TimeUnit.MILLISECONDS);
         int max = opts.get(ZmqOption.RECONNECT_IVL_MAX);
         if (max > ivl) {
             interval = (int) Math.min((long) interval * 2, max);
@@ -158,6 +169,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
                 pipe.terminate();
             } else {
                 pipe.setEvents(idle);
+                // the backlog is exact once the engine has taken the delimiter
                 if (pipe.isPeerTerminated() && (!lingering || pipe.peer().outboundBacklog() <= 0)) {
                     stop();
                     return;
@@ -171,7 +183,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         stopped = true;
         closed = true;
         lingering = false;
-        transport.lingering(this, false);
+        transport.lingerDone(this);
         if (lingerTimer != null) {
             lingerTimer.cancel(false);
             lingerTimer = null;
@@ -180,6 +192,11 @@ final class Connecter implements EndpointHandle, SessionOwner {
             retry.cancel(false);
             retry = null;
         }
+    }
+
+    @Override
+    public StreamTransport transport() {
+        return transport;
     }
 
     @Override
@@ -194,18 +211,21 @@ final class Connecter implements EndpointHandle, SessionOwner {
         // sent or LINGER expires; the socket terminates the pipe right after this call
         boolean keepTrying = linger != 0 && !pipePerConnection && sessionPipe != null
                 && sessionPipe.peer().outboundBacklog() > 0;
+        long deadline = StreamTransport.deadline(linger);
         if (keepTrying) {
-            transport.lingering(this, true);
+            transport.lingerUntil(this, deadline); // before returning: the context waits for it
         }
         closed = true;
-        loop.execute(() -> {
+        onLoop(() -> {
             if (stopped) {
+                transport.lingerDone(this);
                 return; // the queue was already delivered and the connection ended
             }
             if (keepTrying) {
                 lingering = true;
-                if (linger > 0) {
-                    lingerTimer = loop.schedule(this::abort, linger, TimeUnit.MILLISECONDS);
+                if (deadline != StreamTransport.FOREVER) {
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    lingerTimer = loop.schedule(() -> StreamTransport.runGuarded(this::abort), left, TimeUnit.NANOSECONDS);
                 }
                 if (current == null && retry == null) {
                     attempt();

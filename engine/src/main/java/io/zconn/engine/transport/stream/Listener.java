@@ -10,6 +10,7 @@ import io.zconn.engine.zmtp.PeerInfo;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A bound tcp or ipc endpoint: every accepted connection that completes its handshake gets a new
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * arrived before).
  */
 final class Listener implements EndpointHandle, SessionOwner {
+    private final StreamTransport transport;
     private final SocketBase socket;
     private final Options opts;
     private final Set<Channel> children = ConcurrentHashMap.newKeySet();
@@ -24,7 +26,8 @@ final class Listener implements EndpointHandle, SessionOwner {
     private volatile String endpoint;
     private volatile boolean closed;
 
-    Listener(SocketBase socket, Options opts) {
+    Listener(StreamTransport transport, SocketBase socket, Options opts) {
+        this.transport = transport;
         this.socket = socket;
         this.opts = opts;
     }
@@ -66,6 +69,11 @@ final class Listener implements EndpointHandle, SessionOwner {
     }
 
     @Override
+    public StreamTransport transport() {
+        return transport;
+    }
+
+    @Override
     public String endpoint() {
         return endpoint;
     }
@@ -74,12 +82,14 @@ final class Listener implements EndpointHandle, SessionOwner {
     public void close() {
         closed = true;
         Channel s = serverChannel;
-        if (s != null) {
-            s.close().syncUninterruptibly();
+        if (s != null && !StreamTransport.loopStopped(s) && !s.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            // its I/O thread is stuck or dead; the transport closes what is left at shutdown
+            System.getLogger(Listener.class.getName()).log(System.Logger.Level.WARNING,
+                    "listener " + endpoint + " did not close within 5 s");
         }
         // connections whose handshake never finished have no pipe the socket could end
         for (Channel c : children) {
-            if (c.pipeline().get("zmtp") == null) {
+            if (c.pipeline().get("zmtp") == null && !StreamTransport.loopStopped(c)) {
                 c.close();
             }
         }

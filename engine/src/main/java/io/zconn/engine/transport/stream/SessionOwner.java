@@ -24,4 +24,12 @@ interface SessionOwner {
      * @param pipe   its pipe end, or null if the handshake never completed
      */
     void closed(ZmtpEngine engine, Pipe pipe);
+
+    /**
+     * @return the transport, which keeps the context open while a connection lingers; null for an
+     *         owner outside any transport (an engine tested alone)
+     */
+    default StreamTransport transport() {
+        return null;
+    }
 }

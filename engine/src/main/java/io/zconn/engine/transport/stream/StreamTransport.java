@@ -4,10 +4,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoopTaskQueueFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -21,7 +25,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultEventExecutorChooserFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.RejectedExecutionHandler;
+import io.netty.util.concurrent.RejectedExecutionHandlers;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import io.zconn.engine.Errno;
 import io.zconn.engine.ZmqException;
@@ -34,22 +41,59 @@ import io.zconn.engine.core.SocketBase;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.AbstractQueue;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jctools.queues.MpscChunkedArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
  * The tcp and ipc transports, on Netty: epoll (with Unix domain sockets) where available, else NIO
  * (tcp only). The event loops run on threads from the host's executor or thread factory.
+ *
+ * <p>Failures on the event loops: a {@link Throwable} (an {@code Error} included) thrown by any
+ * task run on a loop is caught around that task, logged at ERROR and the loop goes on. Should a
+ * loop thread end all the same (an error thrown by Netty's own code, or by its logging), the
+ * transport notices at once, logs the cause at ERROR, refuses new endpoints with
+ * {@link Errno#ETERM} and reports the failure to its owner, which terminates the context (sockets
+ * then fail with {@code ETERM}) instead of serving nothing in silence. Every ERROR report falls
+ * back to standard error when the logging system itself fails (as it may without file descriptors).
+ *
+ * <p>Failed accepts (EMFILE: no descriptor left) pause accepting on that listener with a back-off
+ * from 100 ms up to 1 s and are logged once per episode, not per attempt.
+ *
+ * <p>Shutdown honours LINGER: every session with messages still queued registers as lingering
+ * until its deadline (forever for LINGER -1); {@link #shutdown()} returns as soon as those
+ * sessions have written everything and closed, and never later than the last deadline plus a short
+ * grace; other connections get the same grace to close before they are closed by force.
  */
 public final class StreamTransport {
+    private static final System.Logger LOG = System.getLogger(StreamTransport.class.getName());
+    /** How long connections not lingering may take to close, and slack after the last deadline. */
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Deadline of a session lingering with LINGER -1. */
+    static final long FOREVER = Long.MAX_VALUE;
+
     private final EventLoopGroup group;
     private final boolean epoll;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
-    private final Set<Object> lingerers = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger loopsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    /** Lingering sessions (connecters, channels) and their deadlines in nanoTime, or FOREVER. */
+    private final Map<Object, Long> lingerers = new ConcurrentHashMap<>();
+    private final Object changes = new Object();
+    private final AtomicInteger loopsRunning = new AtomicInteger();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final Consumer<Throwable> onLoopDeath;
+    private volatile boolean shuttingDown;
+    private volatile Throwable failure;
 
     /**
      * @param ioThreads     number of event loops
@@ -57,28 +101,55 @@ public final class StreamTransport {
      * @param executor      or runs them (takes precedence)
      */
     public StreamTransport(int ioThreads, ThreadFactory threadFactory, Executor executor) {
-        Executor host = executor != null ? executor
-                : new ThreadPerTaskExecutor(threadFactory != null ? threadFactory
-                : new DefaultThreadFactory("zconn-io", true));
+        this(ioThreads, threadFactory, executor, cause -> { });
+    }
+
+    /**
+     * @param ioThreads     number of event loops
+     * @param threadFactory makes their threads (null for zconn's daemon threads)
+     * @param executor      or runs them (takes precedence)
+     * @param onLoopDeath   told (once, on the dying thread) when an event loop ended unexpectedly
+     */
+    public StreamTransport(int ioThreads, ThreadFactory threadFactory, Executor executor,
+                           Consumer<Throwable> onLoopDeath) {
+        this.onLoopDeath = onLoopDeath;
+        // initialise logging now, while descriptors and classes can still be loaded
+        LOG.isLoggable(System.Logger.Level.ERROR);
+        ThreadFactory factory = threadFactory != null ? threadFactory : new DefaultThreadFactory("zconn-io", true);
+        Executor host = executor != null ? executor : new ThreadPerTaskExecutor(r -> {
+            Thread t = factory.newThread(r);
+            threads.add(t); // joined at shutdown, so none is left running when close() returns
+            return t;
+        });
         // count the loops still running on host threads, so shutdown returns only once every
-        // task has handed its thread back
+        // task has handed its thread back; a loop that ends before shutdown has died
         Executor ex = task -> {
             loopsRunning.incrementAndGet();
             try {
                 host.execute(() -> {
+                    Throwable died = null;
                     try {
                         task.run();
+                    } catch (Throwable t) {
+                        died = t;
                     } finally {
-                        loopDone();
+                        loopDone(died);
                     }
                 });
             } catch (RuntimeException e) {
-                loopDone();
+                loopNotStarted(); // the host refused a thread: the caller (bind, connect) fails
                 throw e;
             }
         };
         this.epoll = Epoll.isAvailable() && !Boolean.getBoolean("io.zconn.noEpoll");
-        this.group = epoll ? new EpollEventLoopGroup(ioThreads, ex) : new NioEventLoopGroup(ioThreads, ex);
+        EventLoopTaskQueueFactory guarded = GuardedTaskQueue::new;
+        RejectedExecutionHandler rejected = RejectedExecutionHandlers.reject();
+        this.group = epoll
+                ? new EpollEventLoopGroup(ioThreads, ex, DefaultEventExecutorChooserFactory.INSTANCE,
+                        DefaultSelectStrategyFactory.INSTANCE, rejected, guarded)
+                : new NioEventLoopGroup(ioThreads, ex, DefaultEventExecutorChooserFactory.INSTANCE,
+                        java.nio.channels.spi.SelectorProvider.provider(), DefaultSelectStrategyFactory.INSTANCE,
+                        rejected, guarded);
     }
 
     /**
@@ -89,15 +160,18 @@ public final class StreamTransport {
      * @return the listener
      */
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
+        checkAlive();
         Options opts = socket.optionsSnapshot();
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
         checkIpc(ipc, ep);
         SocketAddress addr = Addresses.forBind(ep, opts.get(ZmqOption.IPV6));
-        Listener listener = new Listener(socket, opts);
+        Listener listener = new Listener(this, socket, opts);
+        AcceptGuard acceptGuard = new AcceptGuard(ep.text());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(serverChannel(ipc))
                 .option(ChannelOption.SO_BACKLOG, opts.get(ZmqOption.BACKLOG))
+                .handler(acceptGuard)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -116,7 +190,10 @@ public final class StreamTransport {
                     ? Errno.EADDRINUSE : Errno.EADDRNOTAVAIL;
             throw new ZmqException(errno, "cannot bind " + ep + ": " + c.getMessage(), c);
         }
-        listener.bound(f.channel(), resolved(ep, f.channel().localAddress()));
+        track(f.channel()); // closed by the listener; by force at shutdown if its loop died
+        String bound = resolved(ep, f.channel().localAddress());
+        acceptGuard.endpoint = bound;
+        listener.bound(f.channel(), bound);
         return listener;
     }
 
@@ -128,6 +205,7 @@ public final class StreamTransport {
      * @return the connecter
      */
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
+        checkAlive();
         Options opts = socket.optionsSnapshot();
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
         checkIpc(ipc, ep);
@@ -154,7 +232,18 @@ public final class StreamTransport {
 
     private void track(Channel ch) {
         channels.add(ch);
-        ch.closeFuture().addListener(f -> channels.remove(ch));
+        ch.closeFuture().addListener(f -> {
+            channels.remove(ch);
+            lingerers.remove(ch);
+            changed();
+        });
+    }
+
+    private void checkAlive() {
+        Throwable f = failure;
+        if (f != null) {
+            throw new ZmqException(Errno.ETERM, "an I/O thread of this context died: " + f, f);
+        }
     }
 
     private void checkIpc(boolean ipc, Endpoint ep) {
@@ -268,30 +357,97 @@ public final class StreamTransport {
         return head + "::" + tail;
     }
 
-    void lingering(Object o, boolean on) {
-        if (on) {
-            lingerers.add(o);
-        } else {
-            lingerers.remove(o);
+    /**
+     * A session keeps the context open until {@link #lingerDone} or its deadline.
+     *
+     * @param who      the session (a connecter)
+     * @param deadline System.nanoTime() at which LINGER expires, or {@link #FOREVER}
+     */
+    void lingerUntil(Object who, long deadline) {
+        lingerers.put(who, deadline);
+        changed();
+    }
+
+    /** @param who a session registered with {@link #lingerUntil} that has finished */
+    void lingerDone(Object who) {
+        if (lingerers.remove(who) != null) {
+            changed();
         }
     }
 
-    /** Waits for lingering connections to finish, then stops the event loops and their threads. */
+    /**
+     * A connection delivering its queue keeps the context open until it closes or its deadline.
+     *
+     * @param ch       the connection
+     * @param deadline System.nanoTime() at which LINGER expires, or {@link #FOREVER}
+     */
+    void lingerUntilClosed(Channel ch, long deadline) {
+        lingerers.put(ch, deadline);
+        if (!ch.isOpen()) {
+            lingerers.remove(ch); // closed meanwhile: its close listener may have run already
+        }
+        changed();
+    }
+
+    /** @return the deadline for a LINGER of {@code lingerMs} starting now */
+    static long deadline(int lingerMs) {
+        return lingerMs < 0 ? FOREVER : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+    }
+
+    private void changed() {
+        synchronized (changes) {
+            changes.notifyAll();
+        }
+    }
+
+    /**
+     * Waits for lingering sessions to deliver their queues (or reach their LINGER), then stops the
+     * event loops and waits for their threads. Unbounded only while a session with LINGER -1 still
+     * has messages to deliver and its loop is alive; otherwise every wait is bounded. Interrupting
+     * the calling thread cuts the LINGER wait short (connections are then closed by force) and
+     * leaves the thread's interrupt status set.
+     */
     public void shutdown() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while ((!channels.isEmpty() || !lingerers.isEmpty()) && System.nanoTime() < deadline) {
-            Channel any = channels.stream().findFirst().orElse(null);
-            if (any != null) {
-                any.closeFuture().awaitUninterruptibly(50);
+        shuttingDown = true;
+        long quietSince = System.nanoTime();
+        boolean interrupted = false;
+        while (true) {
+            long now = System.nanoTime();
+            if (failure != null) {
+                break; // a dead loop delivers nothing more
+            }
+            if (lingerers.isEmpty()) {
+                if (channels.isEmpty()) {
+                    break;
+                }
+                if (now - quietSince >= GRACE_NANOS) {
+                    LOG.log(System.Logger.Level.WARNING, channels.size()
+                            + " connection(s) not lingering did not close within 2 s; closing them now");
+                    break;
+                }
             } else {
-                try {
-                    Thread.sleep(10); // a lingering connecter between attempts has no channel to wait on
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                quietSince = now;
+                long last = lingerers.values().stream().mapToLong(Long::longValue).max().orElse(now);
+                if (last != FOREVER && now - last >= GRACE_NANOS) {
+                    // the sessions' own timers should have ended them at their deadline
+                    LOG.log(System.Logger.Level.WARNING, "the LINGER of " + lingerers.size()
+                            + " session(s) expired 2 s ago and they did not close; closing them now");
                     break;
                 }
             }
+            synchronized (changes) {
+                if (!lingerers.isEmpty() || !channels.isEmpty()) {
+                    try {
+                        changes.wait(50);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+            }
         }
+        lingerers.clear();
+        closeAll();
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (loopsRunning) {
@@ -299,17 +455,249 @@ public final class StreamTransport {
                 try {
                     loopsRunning.wait(10);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
+                    break;
                 }
+            }
+        }
+        for (Thread t : threads) {
+            long left = until - System.nanoTime();
+            if (t == Thread.currentThread() || left <= 0 || interrupted) {
+                continue;
+            }
+            try {
+                t.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes the connections still open, waiting a bounded time for them to go. */
+    private void closeAll() {
+        for (Channel ch : new ArrayList<>(channels)) {
+            ChannelFuture f;
+            try {
+                f = loopStopped(ch) ? null : ch.close();
+            } catch (RuntimeException e) {
+                f = null;
+            }
+            if (f == null || (f.isDone() && !f.isSuccess())) {
+                // its loop is gone and cannot close it: release the descriptor ourselves
+                channels.remove(ch);
+                if (ch instanceof io.netty.channel.unix.UnixChannel u) {
+                    try {
+                        u.fd().close();
+                    } catch (Exception | Error e) {
+                        LOG.log(System.Logger.Level.DEBUG, () -> "cannot close " + ch + ": " + e);
+                    }
+                }
+            }
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (Channel ch : new ArrayList<>(channels)) {
+            long left = until - System.nanoTime();
+            if (left <= 0 || failure != null) {
+                break;
+            }
+            ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+    }
+
+    /** @return whether the channel's event loop no longer runs (died, or never registered) */
+    static boolean loopStopped(Channel ch) {
+        try {
+            return ch.eventLoop().isShutdown();
+        } catch (IllegalStateException notRegistered) {
+            return true;
+        }
+    }
+
+    private void loopNotStarted() {
+        loopsRunning.decrementAndGet();
+        synchronized (loopsRunning) {
+            loopsRunning.notifyAll();
+        }
+    }
+
+    private void loopDone(Throwable cause) {
+        loopNotStarted();
+        if (!shuttingDown) {
+            Throwable reported = cause != null ? cause
+                    : new IllegalStateException("I/O thread " + Thread.currentThread().getName()
+                    + " ended unexpectedly (its cause was logged by Netty just before)");
+            failure = reported;
+            logError("zconn I/O thread " + Thread.currentThread().getName()
+                    + " died; this context's tcp/ipc connections no longer work and it terminates", reported);
+            changed();
+            try {
+                onLoopDeath.accept(reported);
+            } catch (Throwable t) {
+                logError("cannot report the death of an I/O thread", t);
             }
         }
     }
 
-    private void loopDone() {
-        loopsRunning.decrementAndGet();
-        synchronized (loopsRunning) {
-            loopsRunning.notifyAll();
+    /** @return the cause if an event loop died, else null */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** @return the listening channels (tests) */
+    java.util.List<Channel> serverChannels() {
+        return channels.stream().filter(c -> c instanceof ServerChannel).toList();
+    }
+
+    /** @return the event loops (tests inject failures through them) */
+    EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * Logs at ERROR; when the logging system fails (no descriptor left, a class that cannot be
+     * loaded), prints to standard error instead, so that the report is never lost.
+     */
+    static void logError(String message, Throwable cause) {
+        logError(LOG, message, cause);
+    }
+
+    /**
+     * Logs at ERROR on {@code log}, with the same fallback to standard error.
+     *
+     * @param log     the logger
+     * @param message what failed
+     * @param cause   why
+     */
+    static void logError(System.Logger log, String message, Throwable cause) {
+        try {
+            log.log(System.Logger.Level.ERROR, message, cause);
+        } catch (Throwable logFailed) {
+            try {
+                System.err.println("[zconn] ERROR " + message + ": " + cause);
+                cause.printStackTrace();
+            } catch (Throwable ignored) {
+                // nothing is left to report with
+            }
+        }
+    }
+
+    /**
+     * The event loops' task queue: every task taken out of it runs inside a guard that catches and
+     * logs what it throws, so that no task can end a loop (Netty's own guard logs at WARN through a
+     * logger that may fail when descriptors are exhausted, and then the loop thread dies).
+     */
+    private static final class GuardedTaskQueue extends AbstractQueue<Runnable> {
+        private final Queue<Runnable> q;
+
+        GuardedTaskQueue(int maxCapacity) {
+            this.q = maxCapacity == Integer.MAX_VALUE ? new MpscUnboundedArrayQueue<>(1024)
+                    : new MpscChunkedArrayQueue<>(Math.max(2, Math.min(1024, maxCapacity / 2)), Math.max(4, maxCapacity));
+        }
+
+        @Override
+        public boolean offer(Runnable task) {
+            return q.offer(task);
+        }
+
+        @Override
+        public Runnable poll() {
+            Runnable task = q.poll();
+            return task == null ? null : () -> runGuarded(task);
+        }
+
+        @Override
+        public Runnable peek() {
+            return q.peek();
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return q.remove(o);
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return q.isEmpty();
+        }
+
+        @Override
+        public int size() {
+            return q.size();
+        }
+
+        @Override
+        public Iterator<Runnable> iterator() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    static void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            logError("a task on zconn I/O thread " + Thread.currentThread().getName()
+                    + " failed; the thread goes on", t);
+        }
+    }
+
+    /**
+     * First handler of a listening channel: when accepting fails (typically EMFILE, no descriptor
+     * left), stops accepting for a back-off of 100 ms doubling to 1 s, so the loop does not spin,
+     * and logs once per episode of failures rather than per attempt.
+     */
+    private static final class AcceptGuard extends ChannelInboundHandlerAdapter {
+        private volatile String endpoint;
+        private int failures;
+        private long backoffMs = 100;
+
+        AcceptGuard(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public boolean isSharable() {
+            return false;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (failures > 0) {
+                int n = failures;
+                failures = 0;
+                backoffMs = 100;
+                LOG.log(System.Logger.Level.INFO, () -> "accepting on " + endpoint + " again after "
+                        + n + " failed attempt(s)");
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (failures++ == 0) {
+                logError("cannot accept connections on " + endpoint
+                        + " (retrying with back-off; further failures are logged at DEBUG)", cause);
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, () -> "accept on " + endpoint + " failed again: " + cause);
+            }
+            Channel server = ctx.channel();
+            if (server.config().isAutoRead()) {
+                server.config().setAutoRead(false);
+                long delay = backoffMs;
+                backoffMs = Math.min(backoffMs * 2, 1000);
+                server.eventLoop().schedule(() -> {
+                    if (server.isOpen()) {
+                        server.config().setAutoRead(true);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** @return failed accepts in the current episode (tests) */
+        int failures() {
+            return failures;
         }
     }
 }

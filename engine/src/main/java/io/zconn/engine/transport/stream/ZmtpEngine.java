@@ -229,7 +229,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void writeActivated(Pipe p) {
-        channel.eventLoop().execute(() -> {
+        onLoop(() -> {
             if (!closed && pipe != null && (readBlocked || stalled != null)) {
                 try {
                     decodeAvailable();
@@ -250,7 +250,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     @Override
     public void readActivated(Pipe p) {
         if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(flushTask);
+            onLoop(flushTask);
         }
     }
 
@@ -310,23 +310,49 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         }
     }
 
+    /**
+     * The socket closed its end: send what it queued before, then hang up (on reading the
+     * delimiter). LINGER starts now: 0 hangs up at once; a finite LINGER hangs up at its deadline
+     * at the latest; -1 waits for delivery however long. Until the connection closes, the context
+     * waits for it: registered here, on the closing thread, so {@code Context.close()} cannot miss
+     * it.
+     */
     @Override
     public void terminated(Pipe p) {
-        channel.eventLoop().execute(() -> {
+        int linger = opts.linger();
+        long deadline = StreamTransport.deadline(linger);
+        StreamTransport transport = owner.transport();
+        if (linger != 0 && transport != null) {
+            transport.lingerUntilClosed(channel, deadline);
+        }
+        onLoop(() -> {
             if (closed || terminating) {
                 return;
             }
             terminating = true;
-            int linger = opts.linger();
             if (linger == 0) {
                 close();
                 return;
             }
             flushOutbound();
-            if (linger > 0) {
-                channel.eventLoop().schedule(this::close, linger, TimeUnit.MILLISECONDS);
+            if (deadline != StreamTransport.FOREVER && !closed) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                channel.eventLoop().schedule(() -> StreamTransport.runGuarded(this::close),
+                        left, TimeUnit.NANOSECONDS);
             }
         });
+    }
+
+    /**
+     * Hops onto the channel's loop. A {@link Pipe.Events} callback must not throw into the socket
+     * calling it: if the loop died (the context is terminating then), the task is dropped.
+     */
+    private void onLoop(Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop of " + channel + " is gone: " + e);
+        }
     }
 
     // ---- heartbeats -------------------------------------------------------------------------------
@@ -380,7 +406,8 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     /** Logs a failure where an operator sees it (an Error at ERROR, never silently) and closes. */
     private void failed(Throwable cause) {
         if (cause instanceof Error) {
-            LOG.log(System.Logger.Level.ERROR, "error on connection " + channel.remoteAddress() + ": closing it", cause);
+            // safe: falls back to stderr should logging itself fail (e.g. no descriptor left)
+            StreamTransport.logError(LOG, "error on connection " + channel.remoteAddress() + ": closing it", cause);
             dropped(cause.toString());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided

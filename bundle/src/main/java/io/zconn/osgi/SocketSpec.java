@@ -141,7 +141,7 @@ public final class SocketSpec {
             // A single string may hold several entries separated by commas (as in .cfg files).
             String s = value.toString();
             if (s.indexOf(',') >= 0) {
-                for (String part : s.split(",")) {
+                for (String part : s.split(",", -1)) {
                     out.add(part.trim());
                 }
             } else {

@@ -1,6 +1,9 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.Ctx;
+import io.zconn.engine.socket.SocketFactory;
+import io.zconn.engine.transport.inproc.InprocRegistry;
+import io.zconn.engine.transport.stream.StreamTransport;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -24,7 +27,12 @@ public final class Context implements AutoCloseable {
     }
 
     private Context(Builder b) {
-        this.ctx = new Ctx(b.ioThreads, b.threadFactory, b.executor);
+        int ioThreads = b.ioThreads;
+        ThreadFactory threadFactory = b.threadFactory;
+        Executor executor = b.executor;
+        // the implementation packages are wired here, so core depends on none of them
+        this.ctx = new Ctx(ioThreads, SocketFactory::create, new InprocRegistry(),
+                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath));
     }
 
     /** @return a builder for a context with host-supplied threads or more I/O threads */

@@ -1,5 +1,6 @@
 package io.zconn.engine;
 
+import io.zconn.engine.core.PollEvents;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Waiter;
 
@@ -24,14 +25,18 @@ import java.util.Objects;
  */
 public final class Poller implements AutoCloseable {
     /** Ready to receive a frame without blocking. */
-    public static final int POLLIN = 1;
+    public static final int POLLIN = PollEvents.POLLIN;
     /** Ready to send a frame without blocking. */
-    public static final int POLLOUT = 2;
+    public static final int POLLOUT = PollEvents.POLLOUT;
 
     private final List<Socket> sockets = new ArrayList<>();
     private final List<Integer> interests = new ArrayList<>();
     private int[] ready = new int[4];
     private final Waiter waiter = new Waiter();
+
+    /** Creates a poller with no sockets registered. */
+    public Poller() {
+    }
 
     /**
      * Adds a socket.

@@ -31,6 +31,7 @@ public enum SocketType {
     /** Extended subscriber: sends subscriptions as messages. */
     XSUB("PUB", "XPUB");
 
+    @SuppressWarnings("ImmutableEnumChecker") // Set.of: unmodifiable
     private final Set<String> peers;
 
     SocketType(String... peers) {

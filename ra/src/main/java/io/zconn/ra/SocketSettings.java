@@ -61,7 +61,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         if (text == null || text.isBlank()) {
             return out;
         }
-        for (String entry : text.split(",")) {
+        for (String entry : text.split(",", -1)) {
             if (entry.isBlank()) {
                 continue;
             }
@@ -91,7 +91,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         parseOptions(property, text);
         StringBuilder b = new StringBuilder();
         if (text != null) {
-            for (String entry : text.split(",")) {
+            for (String entry : text.split(",", -1)) {
                 if (entry.isBlank()) {
                     continue;
                 }
@@ -115,7 +115,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
     public static List<String> split(String text) {
         List<String> out = new ArrayList<>();
         if (text != null) {
-            for (String s : text.split("[,\\s]+")) {
+            for (String s : text.split("[,\\s]+", -1)) {
                 if (!s.isBlank()) {
                     out.add(s.trim());
                 }

@@ -23,6 +23,7 @@ public final class Ports {
      * @param port a port
      * @return whether it can be bound now
      */
+    @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

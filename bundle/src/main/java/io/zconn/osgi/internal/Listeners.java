@@ -11,6 +11,8 @@ import java.util.List;
  * The whiteboard listeners attached to one socket name. Copy-on-write: the delivery thread reads
  * without locking while services come and go.
  */
+// MessageListener/RequestListener overloads: callers pass typed listener services, never lambdas
+@SuppressWarnings("overloads")
 final class Listeners {
     /** A listener service with what orders it: higher ranking first, then older (lower id) first. */
     record Entry<T>(T listener, long serviceId, int ranking) {

@@ -208,6 +208,7 @@ final class ManagedSocket implements SocketInfo {
         error = e.getMessage();
     }
 
+    @SuppressWarnings("JdkObsolete") // OSGi service properties are a Dictionary: Hashtable is the one to hand
     private Dictionary<String, Object> serviceProperties() {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ZconnConstants.NAME, name);
@@ -227,7 +228,7 @@ final class ManagedSocket implements SocketInfo {
         }
         for (Map.Entry<ZmqOption<?>, Object> e : now.options().entrySet()) {
             Object before = old.options().get(e.getKey());
-            boolean same = before instanceof byte[] a && e.getValue() instanceof byte[] b
+            boolean same = (before instanceof byte[] a && e.getValue() instanceof byte[] b)
                     ? Arrays.equals(a, b) : e.getValue().equals(before);
             if (!same) {
                 set(s, e.getKey(), e.getValue());

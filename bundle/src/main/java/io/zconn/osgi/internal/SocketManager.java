@@ -34,6 +34,8 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = SocketManager.class, configurationPid = ZconnConstants.CONTEXT_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = ContextConfig.class)
+// MessageListener/RequestListener overloads: callers pass typed listener services, never lambdas
+@SuppressWarnings("overloads")
 public final class SocketManager {
     static final String FROM_CONFIGURATION = "configuration";
     static final String FROM_REGISTRY = "registry";

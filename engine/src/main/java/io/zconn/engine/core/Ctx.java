@@ -3,16 +3,13 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
-import io.zconn.engine.socket.SocketFactory;
-import io.zconn.engine.transport.inproc.InprocRegistry;
-import io.zconn.engine.transport.stream.StreamTransport;
 
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The implementation behind {@link io.zconn.engine.Context}: the socket set, the inproc registry
@@ -24,24 +21,28 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class Ctx {
     private final int ioThreads;
-    private final ThreadFactory threadFactory;
-    private final Executor executor;
+    private final SocketMaker socketMaker;
+    private final Function<Consumer<Throwable>, Transport> streamsFactory;
     private final Set<SocketBase> sockets = ConcurrentHashMap.newKeySet();
-    private final InprocRegistry inproc = new InprocRegistry();
-    private volatile StreamTransport streams;
+    private final Transport inproc;
+    private volatile Transport streams;
     private volatile boolean closed;
     private volatile Throwable failure;
     private final CountDownLatch closeDone = new CountDownLatch(1);
 
     /**
-     * @param ioThreads     number of I/O threads
-     * @param threadFactory makes them (null: zconn's own daemon threads), or
-     * @param executor      runs them (null: use the thread factory)
+     * @param ioThreads      number of I/O threads
+     * @param socketMaker    makes the socket implementations (the socket package's factory)
+     * @param inproc         the inproc transport
+     * @param streamsFactory makes the tcp/ipc transport, on first use only (it starts I/O threads),
+     *                       given what to call when one of its I/O threads dies
      */
-    public Ctx(int ioThreads, ThreadFactory threadFactory, Executor executor) {
+    public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
+               Function<Consumer<Throwable>, Transport> streamsFactory) {
         this.ioThreads = ioThreads;
-        this.threadFactory = threadFactory;
-        this.executor = executor;
+        this.socketMaker = socketMaker;
+        this.inproc = inproc;
+        this.streamsFactory = streamsFactory;
     }
 
     /** @return the number of I/O threads */
@@ -62,7 +63,7 @@ public final class Ctx {
         if (closed) {
             throw terminated();
         }
-        SocketBase s = SocketFactory.create(this, type);
+        SocketBase s = socketMaker.create(this, type);
         sockets.add(s);
         if (closed) {
             s.close();
@@ -86,8 +87,8 @@ public final class Ctx {
         sockets.remove(s);
     }
 
-    private StreamTransport streams() {
-        StreamTransport t = streams;
+    private Transport streams() {
+        Transport t = streams;
         if (t == null) {
             synchronized (this) {
                 if (closed) {
@@ -95,7 +96,7 @@ public final class Ctx {
                 }
                 t = streams;
                 if (t == null) {
-                    t = new StreamTransport(ioThreads, threadFactory, executor, this::ioThreadDied);
+                    t = streamsFactory.apply(this::ioThreadDied);
                     streams = t;
                 }
             }
@@ -105,24 +106,24 @@ public final class Ctx {
 
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         return switch (ep.transport()) {
-            case INPROC -> inproc.bind(ep.address(), socket);
+            case INPROC -> inproc.bind(socket, ep);
             case TCP, IPC -> streams().bind(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
         return switch (ep.transport()) {
-            case INPROC -> inproc.connect(ep.address(), socket);
+            case INPROC -> inproc.connect(socket, ep);
             case TCP, IPC -> streams().connect(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "transport " + ep.transport().name().toLowerCase() + " is not supported yet: " + ep);
+                    "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
     }
 
     /**
-     * Closes all sockets, waits for lingering sessions (see {@link StreamTransport#shutdown()}),
+     * Closes all sockets, waits for lingering sessions (see {@link Transport#shutdown()}),
      * stops the I/O threads. A second caller waits for the first to finish.
      */
     public void close() {
@@ -145,7 +146,7 @@ public final class Ctx {
                             "closing " + s + " failed", e);
                 }
             }
-            StreamTransport t = streams;
+            Transport t = streams;
             if (t != null) {
                 t.shutdown();
             }

@@ -3,7 +3,6 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
-import io.zconn.engine.Poller;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -66,8 +65,30 @@ public abstract class SocketBase implements Pipe.Events {
     /** A new pipe to route over. */
     protected abstract void xattachPipe(Pipe pipe);
 
-    /** A pipe is gone: remove it from send-side structures (fair queues drop it by themselves). */
+    /**
+     * A pipe is gone for good: remove it from every routing structure that holds it (fair queue,
+     * load balancer, distributor, routing-id map, subscriptions, request state). Called exactly
+     * once per attached pipe, under the lock, by the one owner of pipe termination (this class):
+     * when the socket ends the pipe ({@link #terminatePipe}: disconnect, unbind, close, a refused
+     * peer), or when a pipe whose peer ended it has been read up to its delimiter
+     * ({@link #pipeFinished}).
+     */
     protected abstract void xpipeTerminated(Pipe pipe);
+
+    /**
+     * The peer ended a pipe: it can no longer be written, but what the peer sent before ending
+     * stays readable up to the delimiter (libzmq's semantics). Types that read through a
+     * {@link io.zconn.engine.routing.FairQueue} drop the pipe from their send-side structures
+     * here and let the queue call {@link #pipeFinished} at the delimiter; the default, for types
+     * that never read what peers send, ends the pipe at once.
+     */
+    protected void xpipePeerTerminated(Pipe pipe) {
+        pipeFinished(pipe);
+    }
+
+    /** Adds the sizes of the routing structures to {@code out} (diagnostics, tests). */
+    protected void xroutingState(Map<String, Integer> out) {
+    }
 
     /** A pipe has frames to read again. */
     protected void xreadActivated(Pipe pipe) {
@@ -207,22 +228,61 @@ public abstract class SocketBase implements Pipe.Events {
     }
 
     private void onPeerTerminated(Pipe p) {
+        if (pipes.contains(p) && !p.isTerminated()) {
+            p.terminate(); // nothing more goes out; what came in stays readable
+            xpipePeerTerminated(p);
+        }
+    }
+
+    /**
+     * A pipe whose peer ended it has been read up to its delimiter (or had nothing left to read):
+     * it leaves every routing structure now. Caller holds the lock.
+     *
+     * @param p the socket's end
+     */
+    protected final void pipeFinished(Pipe p) {
         if (pipes.remove(p)) {
             p.terminate();
+            p.setEvents(null);
             xpipeTerminated(p);
         }
     }
 
     /**
-     * Ends a pipe from the socket's side (disconnect, unbind, PAIR refusing a second peer).
-     * Caller holds the lock.
+     * Ends a pipe from the socket's side (disconnect, unbind, close, PAIR refusing a second peer,
+     * ROUTER refusing a duplicate routing id): it leaves every routing structure at once, with
+     * whatever it still holds. Caller holds the lock.
      *
      * @param p the socket's end
      */
     protected final void terminatePipe(Pipe p) {
         if (pipes.remove(p)) {
             p.terminate();
+            p.setEvents(null);
             xpipeTerminated(p);
+        }
+    }
+
+    /**
+     * Sizes of this socket's pipe bookkeeping: {@code pipes} (attached pipes) and the routing
+     * structures of its type (e.g. {@code fq}, {@code lb}, {@code dist}, {@code routingIds},
+     * {@code subscriptions}). For diagnostics and leak tests; processes pending pipe events first.
+     *
+     * @return structure name to number of entries
+     */
+    public final Map<String, Integer> routingState() {
+        lock.lock();
+        try {
+            if (!closed) {
+                processCommands();
+            }
+            Map<String, Integer> out = new LinkedHashMap<>();
+            out.put("pipes", pipes.size());
+            out.put("mailbox", mailbox.size());
+            xroutingState(out);
+            return out;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -318,6 +378,7 @@ public abstract class SocketBase implements Pipe.Events {
         }
     }
 
+    @SuppressWarnings("UnnecessaryLambda") // one shared 'never started' probe for the blocking loops
     private static final java.util.function.BooleanSupplier NOT_STARTED = () -> false;
 
     /**
@@ -449,7 +510,7 @@ public abstract class SocketBase implements Pipe.Events {
         try {
             checkOpen();
             processCommands();
-            return (xhasIn() ? Poller.POLLIN : 0) | (xhasOut() ? Poller.POLLOUT : 0);
+            return (xhasIn() ? PollEvents.POLLIN : 0) | (xhasOut() ? PollEvents.POLLOUT : 0);
         } finally {
             lock.unlock();
         }
@@ -469,7 +530,7 @@ public abstract class SocketBase implements Pipe.Events {
             if (option.access() == ZmqOption.Access.WRITE_ONLY) {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
             }
-            options.put(option, value instanceof byte[] b ? (T) b.clone() : value);
+            options.put(option, value instanceof byte[] b ? option.type().cast(b.clone()) : value);
         } finally {
             lock.unlock();
         }
@@ -555,6 +616,7 @@ public abstract class SocketBase implements Pipe.Events {
         try {
             checkOpen();
             Endpoint.parse(endpoint);
+            processCommands(); // pipes of this endpoint still waiting in the mailbox are attached first
             List<EndpointHandle> hs = endpoints.remove(endpoint);
             if (hs == null || hs.isEmpty()) {
                 throw new ZmqException(Errno.ENOENT, "endpoint '" + endpoint + "' is not " + what + " on " + this);

@@ -121,6 +121,7 @@ final class MsgQueue extends MsgQueueReaderFields {
      * Reader: the next frame, or null when empty (the reader is then woken by the next flush).
      * A conflating queue skips to the newest message (single-frame messages, as in libzmq).
      */
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     Frame read() {
         Frame f = readOne();
         if (conflate && f != null && f != Pipe.DELIMITER) {
@@ -132,6 +133,7 @@ final class MsgQueue extends MsgQueueReaderFields {
         return f;
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     private Frame readOne() {
         Frame f = queue.relaxedPoll();
         if (f == null) {

@@ -114,4 +114,9 @@ public final class Distributor {
     public int size() {
         return pipes.size();
     }
+
+    /** @return whether no pipe is attached */
+    public boolean isEmpty() {
+        return pipes.size() == 0;
+    }
 }

@@ -25,8 +25,9 @@ public final class LoadBalancer {
 
     /** @param p a pipe that is gone; the rest of a message being sent to it is dropped */
     public void remove(Pipe p) {
-        if (pipes.remove(p) && p == last && more) {
-            dropping = true;
+        if (pipes.remove(p) && p == last) {
+            dropping = more;
+            last = null;
         }
     }
 
@@ -79,5 +80,10 @@ public final class LoadBalancer {
     /** @return number of attached pipes */
     public int size() {
         return pipes.size();
+    }
+
+    /** @return whether no pipe is attached */
+    public boolean isEmpty() {
+        return pipes.size() == 0;
     }
 }

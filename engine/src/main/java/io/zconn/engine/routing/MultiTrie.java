@@ -13,6 +13,10 @@ import java.util.function.Consumer;
  * that asked for it. Matching walks the message once and reports every subscriber with a prefix of
  * it; removing a subscriber reports the prefixes nobody wants any more.
  *
+ * <p>Every walk is a loop, never a recursion, so a topic of any length (a peer may send one of
+ * megabytes) cannot overflow the stack; removals prune the nodes they emptied, so the trie holds
+ * nothing once every subscription is gone.
+ *
  * @param <P> the subscriber type (pipes)
  */
 public final class MultiTrie<P> {
@@ -31,7 +35,7 @@ public final class MultiTrie<P> {
             return next[b - min];
         }
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation: new Node<P>[n] is not Java
         Node<P> childOrCreate(int b) {
             if (next == null) {
                 next = new Node[1];
@@ -53,8 +57,20 @@ public final class MultiTrie<P> {
             return c;
         }
 
+        void unlink(int b) {
+            next[b - min] = null;
+            live--;
+            if (live == 0) {
+                next = null;
+            }
+        }
+
+        boolean hasSubs() {
+            return subs != null && !subs.isEmpty();
+        }
+
         boolean empty() {
-            return (subs == null || subs.isEmpty()) && live == 0;
+            return !hasSubs() && live == 0;
         }
     }
 
@@ -77,66 +93,94 @@ public final class MultiTrie<P> {
     }
 
     /**
+     * Removes one subscription; the chain of nodes that only served it is cut off where it
+     * branches from the rest.
+     *
      * @param prefix the prefix
      * @param sub    the subscriber
      * @return true when the last subscriber of this prefix went away
      */
     public boolean remove(byte[] prefix, int off, int len, P sub) {
-        return remove(root, prefix, off, len, 0, sub);
-    }
-
-    private boolean remove(Node<P> n, byte[] prefix, int off, int len, int depth, P sub) {
-        if (depth == len) {
-            if (n.subs == null || !n.subs.remove(sub)) {
+        Node<P> n = root;
+        Node<P> cutParent = root;
+        int cutByte = len > 0 ? prefix[off] & 0xff : -1;
+        for (int i = 0; i < len; i++) {
+            int b = prefix[off + i] & 0xff;
+            if (n != root && (n.hasSubs() || n.live > 1)) {
+                cutParent = n; // n stays: the chain below it serves this prefix alone
+                cutByte = b;
+            }
+            n = n.child(b);
+            if (n == null) {
                 return false;
             }
-            return n.subs.isEmpty();
         }
-        int b = prefix[off + depth] & 0xff;
-        Node<P> c = n.child(b);
-        if (c == null) {
+        if (n.subs == null || !n.subs.remove(sub)) {
             return false;
         }
-        boolean gone = remove(c, prefix, off, len, depth + 1, sub);
-        prune(n, b, c);
-        return gone;
-    }
-
-    private void prune(Node<P> n, int b, Node<P> c) {
-        if (c.empty()) {
-            n.next[b - n.min] = null;
-            n.live--;
-            if (n.live == 0) {
-                n.next = null;
-            }
+        if (!n.subs.isEmpty()) {
+            return false;
         }
+        n.subs = null;
+        if (n.live == 0 && n != root) {
+            cutParent.unlink(cutByte);
+        }
+        return true;
     }
 
     /**
-     * Removes a subscriber everywhere.
+     * Removes a subscriber everywhere, pruning emptied nodes.
      *
      * @param sub      the subscriber
      * @param orphaned told each prefix that no subscriber wants any more
      */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation: new Node<P>[n] is not Java
     public void removeAll(P sub, Consumer<byte[]> orphaned) {
-        removeAll(root, new byte[0], sub, orphaned);
+        // post-order walk with an explicit stack: nodes[d] at depth d, pos[d] the next child index
+        // under it, path[0..d) the bytes leading to it; a node is pruned once its children are done
+        Node<P>[] nodes = new Node[16];
+        int[] pos = new int[16];
+        byte[] path = new byte[16];
+        nodes[0] = root;
+        int d = 0;
+        removeHere(root, sub, path, 0, orphaned);
+        while (d >= 0) {
+            Node<P> n = nodes[d];
+            Node<P> c = null;
+            int i = pos[d];
+            if (n.next != null) {
+                while (i < n.next.length && (c = n.next[i]) == null) {
+                    i++;
+                }
+            }
+            if (c == null) {
+                // all children done: prune n from its parent if it holds nothing any more
+                if (d > 0 && n.empty()) {
+                    nodes[d - 1].unlink(path[d - 1] & 0xff);
+                }
+                d--;
+                continue;
+            }
+            pos[d] = i + 1;
+            if (d + 1 == nodes.length) {
+                nodes = Arrays.copyOf(nodes, nodes.length * 2);
+                pos = Arrays.copyOf(pos, pos.length * 2);
+            }
+            if (d == path.length) {
+                path = Arrays.copyOf(path, path.length * 2);
+            }
+            path[d] = (byte) (n.min + i);
+            d++;
+            nodes[d] = c;
+            pos[d] = 0;
+            removeHere(c, sub, path, d, orphaned);
+        }
     }
 
-    private void removeAll(Node<P> n, byte[] path, P sub, Consumer<byte[]> orphaned) {
+    private void removeHere(Node<P> n, P sub, byte[] path, int len, Consumer<byte[]> orphaned) {
         if (n.subs != null && n.subs.remove(sub) && n.subs.isEmpty()) {
-            orphaned.accept(path);
-        }
-        if (n.next == null) {
-            return;
-        }
-        for (int i = 0; n.next != null && i < n.next.length; i++) {
-            Node<P> c = n.next[i];
-            if (c != null) {
-                byte[] p = Arrays.copyOf(path, path.length + 1);
-                p[path.length] = (byte) (n.min + i);
-                removeAll(c, p, sub, orphaned);
-                prune(n, n.min + i, c);
-            }
+            n.subs = null;
+            orphaned.accept(Arrays.copyOf(path, len));
         }
     }
 
@@ -167,31 +211,58 @@ public final class MultiTrie<P> {
         }
     }
 
+    /** @return whether no subscription is stored */
+    public boolean isEmpty() {
+        return root.empty();
+    }
+
     /** @param visitor told each (prefix, subscriber) pair */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation, as above
     public void forEach(BiConsumer<byte[], P> visitor) {
         List<Object[]> out = new ArrayList<>();
-        walk(root, new byte[0], out);
+        Node<P>[] nodes = new Node[16];
+        int[] pos = new int[16];
+        byte[] path = new byte[16];
+        nodes[0] = root;
+        int d = 0;
+        collect(root, path, 0, out);
+        while (d >= 0) {
+            Node<P> n = nodes[d];
+            Node<P> c = null;
+            int i = pos[d];
+            if (n.next != null) {
+                while (i < n.next.length && (c = n.next[i]) == null) {
+                    i++;
+                }
+            }
+            if (c == null) {
+                d--;
+                continue;
+            }
+            pos[d] = i + 1;
+            if (d + 1 == nodes.length) {
+                nodes = Arrays.copyOf(nodes, nodes.length * 2);
+                pos = Arrays.copyOf(pos, pos.length * 2);
+            }
+            if (d == path.length) {
+                path = Arrays.copyOf(path, path.length * 2);
+            }
+            path[d] = (byte) (n.min + i);
+            d++;
+            nodes[d] = c;
+            pos[d] = 0;
+            collect(c, path, d, out);
+        }
         for (Object[] e : out) {
-            @SuppressWarnings("unchecked")
-            P p = (P) e[1];
-            visitor.accept((byte[]) e[0], p);
+            visitor.accept((byte[]) e[0], (P) e[1]);
         }
     }
 
-    private void walk(Node<P> n, byte[] path, List<Object[]> out) {
-        if (n.subs != null) {
-            for (P p : n.subs) {
-                out.add(new Object[] {path, p});
-            }
-        }
-        if (n.next == null) {
-            return;
-        }
-        for (int i = 0; i < n.next.length; i++) {
-            if (n.next[i] != null) {
-                byte[] p = Arrays.copyOf(path, path.length + 1);
-                p[path.length] = (byte) (n.min + i);
-                walk(n.next[i], p, out);
+    private void collect(Node<P> n, byte[] path, int len, List<Object[]> out) {
+        if (n.subs != null && !n.subs.isEmpty()) {
+            byte[] p = Arrays.copyOf(path, len);
+            for (P s : n.subs) {
+                out.add(new Object[] {p, s});
             }
         }
     }

@@ -1,8 +1,15 @@
 package io.zconn.engine.routing;
 
+import java.util.Arrays;
+import java.util.function.Consumer;
+
 /**
  * A set of byte-string prefixes with reference counts (SUB/XSUB local filter): subscribing twice
  * needs two unsubscribes. {@link #matches} tells whether any stored prefix starts the data.
+ *
+ * <p>Every walk is a loop, never a recursion, so a topic of any length (a peer may send one of
+ * megabytes) cannot overflow the stack; a removal prunes the nodes it emptied, so the trie holds
+ * nothing once every prefix is gone.
  */
 public final class PrefixTrie {
     private final Node root = new Node();
@@ -30,9 +37,7 @@ public final class PrefixTrie {
                 next = n;
                 min = b;
             } else if (b >= min + next.length) {
-                Node[] n = new Node[b - min + 1];
-                System.arraycopy(next, 0, n, 0, next.length);
-                next = n;
+                next = Arrays.copyOf(next, b - min + 1);
             }
             Node c = next[b - min];
             if (c == null) {
@@ -41,6 +46,14 @@ public final class PrefixTrie {
                 live++;
             }
             return c;
+        }
+
+        void unlink(int b) {
+            next[b - min] = null;
+            live--;
+            if (live == 0) {
+                next = null;
+            }
         }
     }
 
@@ -57,35 +70,38 @@ public final class PrefixTrie {
     }
 
     /**
+     * Drops one reference to a prefix; when it was the last, the chain of nodes that only served
+     * this prefix is cut off where it branches from the rest.
+     *
      * @param prefix the prefix
      * @return true when its last reference went away
      */
     public boolean remove(byte[] prefix) {
-        return remove(root, prefix, 0);
-    }
-
-    private boolean remove(Node n, byte[] prefix, int depth) {
-        if (depth == prefix.length) {
-            if (n.refs == 0) {
+        Node n = root;
+        Node cutParent = root;
+        int cutByte = prefix.length > 0 ? prefix[0] & 0xff : -1;
+        for (int i = 0; i < prefix.length; i++) {
+            int b = prefix[i] & 0xff;
+            if (n != root && (n.refs > 0 || n.live > 1)) {
+                cutParent = n; // n stays: the chain below it is ours alone from here
+                cutByte = b;
+            }
+            n = n.child(b);
+            if (n == null) {
                 return false;
             }
-            n.refs--;
-            return n.refs == 0;
         }
-        int b = prefix[depth] & 0xff;
-        Node c = n.child(b);
-        if (c == null) {
+        if (n.refs == 0) {
             return false;
         }
-        boolean gone = remove(c, prefix, depth + 1);
-        if (c.refs == 0 && c.live == 0) {
-            n.next[b - n.min] = null;
-            n.live--;
-            if (n.live == 0) {
-                n.next = null;
-            }
+        n.refs--;
+        if (n.refs > 0) {
+            return false;
         }
-        return gone;
+        if (n.live == 0 && n != root) {
+            cutParent.unlink(cutByte);
+        }
+        return true;
     }
 
     /**
@@ -116,22 +132,42 @@ public final class PrefixTrie {
     }
 
     /** @param visitor told each stored prefix (once per prefix, whatever its count) */
-    public void forEach(java.util.function.Consumer<byte[]> visitor) {
-        walk(root, new byte[0], visitor);
-    }
-
-    private void walk(Node n, byte[] path, java.util.function.Consumer<byte[]> visitor) {
-        if (n.refs > 0) {
-            visitor.accept(path);
+    public void forEach(Consumer<byte[]> visitor) {
+        // depth-first with an explicit stack: nodes[d] is the node at depth d, pos[d] the next
+        // child index to visit under it, path[0..d) the bytes leading to it
+        Node[] nodes = new Node[16];
+        int[] pos = new int[16];
+        byte[] path = new byte[16];
+        nodes[0] = root;
+        int d = 0;
+        if (root.refs > 0) {
+            visitor.accept(new byte[0]);
         }
-        if (n.next == null) {
-            return;
-        }
-        for (int i = 0; i < n.next.length; i++) {
-            if (n.next[i] != null) {
-                byte[] p = java.util.Arrays.copyOf(path, path.length + 1);
-                p[path.length] = (byte) (n.min + i);
-                walk(n.next[i], p, visitor);
+        while (d >= 0) {
+            Node n = nodes[d];
+            Node c = null;
+            int i = pos[d];
+            while (n.next != null && i < n.next.length && (c = n.next[i]) == null) {
+                i++;
+            }
+            if (c == null || n.next == null || i >= n.next.length) {
+                d--;
+                continue;
+            }
+            pos[d] = i + 1;
+            if (d + 1 == nodes.length) {
+                nodes = Arrays.copyOf(nodes, nodes.length * 2);
+                pos = Arrays.copyOf(pos, pos.length * 2);
+            }
+            if (d == path.length) {
+                path = Arrays.copyOf(path, path.length * 2);
+            }
+            path[d] = (byte) (n.min + i);
+            d++;
+            nodes[d] = c;
+            pos[d] = 0;
+            if (c.refs > 0) {
+                visitor.accept(Arrays.copyOf(path, d));
             }
         }
     }

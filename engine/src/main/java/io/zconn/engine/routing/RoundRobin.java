@@ -79,4 +79,9 @@ final class RoundRobin {
     int size() {
         return pipes.size();
     }
+
+    /** @return the pipe's index in the array, -1 when it is not attached */
+    int indexOf(Pipe p) {
+        return pipes.indexOf(p);
+    }
 }

@@ -2,6 +2,8 @@ package io.zconn.engine.security;
 
 import io.zconn.engine.SocketType;
 import io.zconn.engine.zmtp.Command;
+import io.zconn.engine.zmtp.Mechanism;
+import io.zconn.engine.zmtp.MechanismProvider;
 import io.zconn.engine.zmtp.ZmtpException;
 
 import java.nio.charset.StandardCharsets;

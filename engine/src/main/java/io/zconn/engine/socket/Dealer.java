@@ -8,10 +8,12 @@ import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.routing.FairQueue;
 import io.zconn.engine.routing.LoadBalancer;
 
+import java.util.Map;
+
 /** DEALER: load-balances sends and fair-queues receives; REQ builds on it. */
 public class Dealer extends SocketBase {
     protected final LoadBalancer lb = new LoadBalancer();
-    protected final FairQueue fq = new FairQueue();
+    protected final FairQueue fq = new FairQueue(this::pipeFinished);
 
     public Dealer(Ctx ctx) {
         this(ctx, SocketType.DEALER);
@@ -30,6 +32,19 @@ public class Dealer extends SocketBase {
     @Override
     protected void xpipeTerminated(Pipe pipe) {
         lb.remove(pipe);
+        fq.remove(pipe);
+    }
+
+    @Override
+    protected void xpipePeerTerminated(Pipe pipe) {
+        lb.remove(pipe);
+        fq.peerTerminated(pipe); // readable up to its delimiter
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("lb", lb.size());
+        out.put("fq", fq.size());
     }
 
     @Override

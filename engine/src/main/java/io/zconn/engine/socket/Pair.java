@@ -6,10 +6,17 @@ import io.zconn.engine.core.Ctx;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 
-/** PAIR: exactly one peer at a time; a second connection is refused while the first lives. */
+import java.util.Map;
+
+/**
+ * PAIR: exactly one peer at a time; a second connection is refused while the first lives. When the
+ * peer goes, what it sent before going is still delivered (the pipe is read up to its delimiter).
+ */
 public final class Pair extends SocketBase {
     private Pipe pipe;
     private boolean more;
+    /** A frame read ahead by {@link #xhasIn()} or at the peer's termination. */
+    private Frame peeked;
 
     public Pair(Ctx ctx) {
         super(ctx, SocketType.PAIR);
@@ -29,7 +36,23 @@ public final class Pair extends SocketBase {
         if (p == pipe) {
             pipe = null;
             more = false;
+            peeked = null;
         }
+    }
+
+    @Override
+    protected void xpipePeerTerminated(Pipe p) {
+        if (p == pipe) {
+            more = false;
+            readAhead(); // leaves at once when only the delimiter is left
+        } else {
+            pipeFinished(p);
+        }
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("pair", pipe == null ? 0 : 1);
     }
 
     @Override
@@ -45,18 +68,42 @@ public final class Pair extends SocketBase {
         return true;
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     @Override
     protected Frame xrecv() {
+        if (peeked != null) {
+            Frame f = peeked;
+            peeked = null;
+            return f;
+        }
         if (pipe == null) {
             return null;
         }
         Frame f = pipe.read();
-        return f == Pipe.DELIMITER ? null : f;
+        if (f == Pipe.DELIMITER) {
+            pipeFinished(pipe);
+            return null;
+        }
+        return f;
+    }
+
+    /** @return whether a frame was read ahead */
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
+    private boolean readAhead() {
+        if (peeked == null && pipe != null) {
+            Frame f = pipe.read();
+            if (f == Pipe.DELIMITER) {
+                pipeFinished(pipe);
+            } else {
+                peeked = f;
+            }
+        }
+        return peeked != null;
     }
 
     @Override
     protected boolean xhasIn() {
-        return pipe != null && pipe.checkRead();
+        return readAhead();
     }
 
     @Override

@@ -7,9 +7,11 @@ import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.routing.FairQueue;
 
+import java.util.Map;
+
 /** PULL: fair-queues messages from connected PUSH peers. */
 public final class Pull extends SocketBase {
-    private final FairQueue fq = new FairQueue();
+    private final FairQueue fq = new FairQueue(this::pipeFinished);
 
     public Pull(Ctx ctx) {
         super(ctx, SocketType.PULL);
@@ -22,7 +24,17 @@ public final class Pull extends SocketBase {
 
     @Override
     protected void xpipeTerminated(Pipe pipe) {
-        // the fair queue drops the pipe after reading what it still holds
+        fq.remove(pipe);
+    }
+
+    @Override
+    protected void xpipePeerTerminated(Pipe pipe) {
+        fq.peerTerminated(pipe); // readable up to its delimiter
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("fq", fq.size());
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.routing.LoadBalancer;
 
+import java.util.Map;
+
 /** PUSH: load-balances messages over connected PULL peers; blocks when all are at HWM. */
 public final class Push extends SocketBase {
     private final LoadBalancer lb = new LoadBalancer();
@@ -23,6 +25,11 @@ public final class Push extends SocketBase {
     @Override
     protected void xpipeTerminated(Pipe pipe) {
         lb.remove(pipe);
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("lb", lb.size());
     }
 
     @Override

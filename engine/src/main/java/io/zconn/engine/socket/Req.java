@@ -43,6 +43,14 @@ public final class Req extends Dealer {
     }
 
     @Override
+    protected void xpipeTerminated(Pipe pipe) {
+        super.xpipeTerminated(pipe);
+        if (pipe == replyPipe) {
+            replyPipe = null; // its reply can no longer come (libzmq's REQ then waits, as here)
+        }
+    }
+
+    @Override
     protected Frame xrecv() {
         if (!awaitingReply) {
             throw new ZmqException(Errno.EFSM, "REQ socket must send a request before receiving");

@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * ROUTER_MANDATORY (EAGAIN when the peer is at its HWM). REP builds on it.
  */
 public class Router extends SocketBase {
-    protected final FairQueue fq = new FairQueue();
+    protected final FairQueue fq = new FairQueue(this::pipeFinished);
     private final Map<ByteBuffer, Pipe> byId = new HashMap<>();
     private int nextId = ThreadLocalRandom.current().nextInt();
     private Frame prefetched;
@@ -68,6 +68,17 @@ public class Router extends SocketBase {
 
     @Override
     protected void xpipeTerminated(Pipe pipe) {
+        forget(pipe);
+        fq.remove(pipe);
+    }
+
+    @Override
+    protected void xpipePeerTerminated(Pipe pipe) {
+        forget(pipe); // unroutable now (a peer with the same id may come back), but readable
+        fq.peerTerminated(pipe);
+    }
+
+    private void forget(Pipe pipe) {
         byte[] id = pipe.routingId();
         if (id != null && byId.get(ByteBuffer.wrap(id)) == pipe) {
             byId.remove(ByteBuffer.wrap(id));
@@ -75,6 +86,12 @@ public class Router extends SocketBase {
         if (target == pipe) {
             target = null;
         }
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("fq", fq.size());
+        out.put("routingIds", byId.size());
     }
 
     @Override

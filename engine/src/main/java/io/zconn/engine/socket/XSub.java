@@ -9,13 +9,15 @@ import io.zconn.engine.routing.Distributor;
 import io.zconn.engine.routing.FairQueue;
 import io.zconn.engine.routing.PrefixTrie;
 
+import java.util.Map;
+
 /**
  * XSUB: receives from all publishers, keeping messages that match its subscriptions; sending a
  * message whose first byte is 1 (subscribe) or 0 (unsubscribe) changes them and tells every
  * publisher, and new publishers hear all current subscriptions. SUB sets them through options.
  */
 public class XSub extends SocketBase {
-    protected final FairQueue fq = new FairQueue();
+    protected final FairQueue fq = new FairQueue(this::pipeFinished);
     private final Distributor dist = new Distributor();
     private final PrefixTrie subscriptions = new PrefixTrie();
     private boolean moreIn;
@@ -41,6 +43,19 @@ public class XSub extends SocketBase {
     @Override
     protected void xpipeTerminated(Pipe pipe) {
         dist.remove(pipe);
+        fq.remove(pipe);
+    }
+
+    @Override
+    protected void xpipePeerTerminated(Pipe pipe) {
+        dist.remove(pipe);
+        fq.peerTerminated(pipe); // readable up to its delimiter
+    }
+
+    @Override
+    protected void xroutingState(Map<String, Integer> out) {
+        out.put("fq", fq.size());
+        out.put("dist", dist.size());
     }
 
     @Override

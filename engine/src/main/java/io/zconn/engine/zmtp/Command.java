@@ -9,6 +9,8 @@ import java.util.Map;
  * A ZMTP command frame body: a short name and command-specific data. Parsed by {@link #parse},
  * written by {@link FrameEncoder#encodeCommand}.
  */
+// Commands carrying byte[] are wire values, never compared or hashed (tests compare their bytes).
+@SuppressWarnings("ArrayRecordComponent")
 public sealed interface Command {
     /** @return the command name, e.g. {@code READY} */
     String name();
@@ -21,29 +23,36 @@ public sealed interface Command {
 
     /** READY: the sender's metadata (NULL and PLAIN handshakes). */
     record Ready(Map<String, byte[]> properties) implements Command {
+        @Override
         public String name() {
             return "READY";
         }
 
+        @Override
         public int dataSize() {
             return Metadata.size(properties);
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             Metadata.encode(properties, out);
         }
     }
 
     /** ERROR: why the sender refuses the handshake. */
+    @SuppressWarnings("JavaLangClash") // ZMTP's name; always written qualified, Command.Error
     record Error(String reason) implements Command {
+        @Override
         public String name() {
             return "ERROR";
         }
 
+        @Override
         public int dataSize() {
             return 1 + Math.min(255, reason.getBytes(StandardCharsets.UTF_8).length);
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             byte[] r = reason.getBytes(StandardCharsets.UTF_8);
             int n = Math.min(255, r.length);
@@ -54,14 +63,17 @@ public sealed interface Command {
 
     /** SUBSCRIBE (ZMTP 3.1): add a prefix. */
     record Subscribe(byte[] topic) implements Command {
+        @Override
         public String name() {
             return "SUBSCRIBE";
         }
 
+        @Override
         public int dataSize() {
             return topic.length;
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             out.writeBytes(topic);
         }
@@ -69,14 +81,17 @@ public sealed interface Command {
 
     /** CANCEL (ZMTP 3.1): remove a prefix. */
     record Cancel(byte[] topic) implements Command {
+        @Override
         public String name() {
             return "CANCEL";
         }
 
+        @Override
         public int dataSize() {
             return topic.length;
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             out.writeBytes(topic);
         }
@@ -84,14 +99,17 @@ public sealed interface Command {
 
     /** PING: heartbeat with the time-to-live (deciseconds) the peer may wait for traffic. */
     record Ping(int ttlDeciseconds, byte[] context) implements Command {
+        @Override
         public String name() {
             return "PING";
         }
 
+        @Override
         public int dataSize() {
             return 2 + context.length;
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             out.writeShort(ttlDeciseconds);
             out.writeBytes(context);
@@ -100,14 +118,17 @@ public sealed interface Command {
 
     /** PONG: the answer to a PING, echoing its context. */
     record Pong(byte[] context) implements Command {
+        @Override
         public String name() {
             return "PONG";
         }
 
+        @Override
         public int dataSize() {
             return context.length;
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             out.writeBytes(context);
         }
@@ -115,10 +136,12 @@ public sealed interface Command {
 
     /** Any other command (e.g. a mechanism's HELLO), kept as raw data. */
     record Unknown(String name, byte[] data) implements Command {
+        @Override
         public int dataSize() {
             return data.length;
         }
 
+        @Override
         public void encodeData(ByteBuf out) {
             out.writeBytes(data);
         }

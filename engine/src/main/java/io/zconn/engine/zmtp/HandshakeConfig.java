@@ -1,7 +1,6 @@
 package io.zconn.engine.zmtp;
 
 import io.zconn.engine.SocketType;
-import io.zconn.engine.security.MechanismProvider;
 
 /**
  * What a connection announces and accepts in its handshake.
@@ -13,6 +12,7 @@ import io.zconn.engine.security.MechanismProvider;
  * @param maxMsgSize             largest frame accepted, -1 for no limit
  * @param handshakeTimeoutMillis how long the handshake may take, 0 for no limit
  */
+@SuppressWarnings("ArrayRecordComponent") // configuration, never compared or hashed
 public record HandshakeConfig(SocketType socketType, byte[] routingId, MechanismProvider mechanism,
                               boolean asServer, long maxMsgSize, int handshakeTimeoutMillis) {
 }

@@ -10,5 +10,6 @@ import java.util.Map;
  * @param routingId    its Identity, empty if none
  * @param properties   all its metadata, case-insensitive names
  */
+@SuppressWarnings("ArrayRecordComponent") // a handshake's result, never compared or hashed
 public record PeerInfo(int minorVersion, String socketType, byte[] routingId, Map<String, byte[]> properties) {
 }

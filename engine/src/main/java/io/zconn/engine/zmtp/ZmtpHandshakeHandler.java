@@ -9,7 +9,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.ZmqException;
-import io.zconn.engine.security.Mechanism;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -31,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ZmtpException} when the peer broke the protocol, was refused or was too slow, and a plain
  * {@link ZmqException} when the connection just went away.
  */
+// Netty channel futures: a failed handshake write closes the channel (channelInactive fails the
+// handshake) and the handshake timeout covers a stalled one; close() has nothing to report.
+@SuppressWarnings("FutureReturnValueIgnored")
 public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ZmtpHandshakeHandler.class.getName());
 

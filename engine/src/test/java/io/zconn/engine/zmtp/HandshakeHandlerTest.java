@@ -146,7 +146,7 @@ class HandshakeHandlerTest {
         ByteBuf first = a.readOutbound();
         assertThat(first.readableBytes()).isEqualTo(Greeting.SIGNATURE_SIZE);
         first.release();
-        assertThat((Object) a.readOutbound()).isNull();
+        assertThat(a.<Object>readOutbound()).isNull();
         ByteBuf peer = a.alloc().buffer();
         new Greeting(3, 1, "NULL", false).encode(peer);
         a.writeInbound(peer.readRetainedSlice(Greeting.SIGNATURE_SIZE));

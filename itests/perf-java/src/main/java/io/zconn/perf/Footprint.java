@@ -199,7 +199,7 @@ public final class Footprint {
             }
             if (sub) {
                 for (Socket s : sockets) {
-                    if (s.recvFrame(Duration.ofSeconds(120)) == null) {
+                    if (s.recvFrame(Duration.ofMinutes(2)) == null) {
                         System.out.println("a SUB got nothing in 120 s");
                         return;
                     }

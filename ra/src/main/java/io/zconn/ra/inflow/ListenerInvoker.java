@@ -106,10 +106,10 @@ final class ListenerInvoker {
      * @throws Throwable what the listener threw
      */
     ZmqMessage invoke(MessageEndpoint endpoint, Method method, ZmqMessage message) throws Throwable {
-        if (method == ON_REQUEST) {
+        if (ON_REQUEST.equals(method)) {
             return ((ZmqRequestListener) endpoint).onRequest(message);
         }
-        if (method == ON_MESSAGE) {
+        if (ON_MESSAGE.equals(method)) {
             ((ZmqMessageListener) endpoint).onMessage(message);
             return null;
         }

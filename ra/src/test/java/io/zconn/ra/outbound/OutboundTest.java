@@ -216,7 +216,7 @@ class OutboundTest {
         assertThatThrownBy(mc::getLocalTransaction).isInstanceOf(ResourceException.class);
         mc.destroy();
         assertThat(mc.isUsable()).isFalse();
-        assertThat(f.getInvalidConnections(Set.of(mc, other))).containsExactly(mc);
+        assertThat(f.getInvalidConnections(Set.of(mc, other)).toArray()).containsExactly(mc);
         assertThat(f.matchManagedConnections(Set.of(mc, other), null, null)).isSameAs(other);
         other.destroy();
     }

@@ -3,9 +3,11 @@ package io.zconn.engine.transport.inproc;
 import io.zconn.engine.Errno;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
+import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.core.Transport;
 import io.zconn.engine.pipe.Pipe;
 
 import java.util.ArrayList;
@@ -18,12 +20,15 @@ import java.util.Map;
  * before their name was bound, which are completed when it is. Messages cross by reference (no
  * copy) over a pipe whose HWM is the sender's SNDHWM plus the receiver's RCVHWM.
  */
-public final class InprocRegistry {
+public final class InprocRegistry implements Transport {
     private record Bound(SocketBase socket, Options options) {
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // bookkeeping, never compared or hashed
     private record PendingConnect(SocketBase connecter, Options options, Pipe[] pair, Handle handle) {
     }
+
+    private static final System.Logger LOG = System.getLogger(InprocRegistry.class.getName());
 
     private final Map<String, Bound> bound = new HashMap<>();
     private final Map<String, List<PendingConnect>> pending = new HashMap<>();
@@ -80,11 +85,26 @@ public final class InprocRegistry {
         List<PendingConnect> waiting = pending.remove(name);
         if (waiting != null) {
             for (PendingConnect pc : waiting) {
+                Pipe connectEnd = pc.pair[0];
                 Pipe bindEnd = pc.pair[1];
+                if (!pc.connecter.type().isCompatibleWith(socket.type())) {
+                    // refused as a bind-first connect would be: the connecter's end hears its
+                    // peer is gone (and drops what it queued); the binder never sees it
+                    LOG.log(System.Logger.Level.WARNING, () -> "inproc://" + name + ": refusing a " + pc.connecter.type()
+                            + " that connected before this " + socket.type() + " bound (incompatible types)");
+                    bindEnd.terminate();
+                    continue;
+                }
                 bindEnd.routingId(pc.options.routingId());
                 bindEnd.peerSocketType(pc.connecter.type().name());
                 bindEnd.attachment(h);
-                pc.pair[0].routingId(opts.routingId());
+                if (pc.connecter.needsPeerRoutingId()) {
+                    // attached only now, with the binder's routing id already in place: the
+                    // connecter's thread never sees the id change after it attached the pipe
+                    connectEnd.routingId(opts.routingId());
+                    connectEnd.peerSocketType(socket.type().name());
+                    pc.connecter.attachLater(connectEnd);
+                }
                 socket.attachNow(bindEnd);
             }
         }
@@ -123,9 +143,23 @@ public final class InprocRegistry {
             pair[0].attachment(h);
             pair[0].peerSocketType(null);
             pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));
-            socket.attachNow(pair[0]);
+            if (!socket.needsPeerRoutingId()) {
+                // messages may be queued before the bind; a ROUTER (which routes by the binder's
+                // routing id, unknown yet) attaches its end when the name is bound
+                socket.attachNow(pair[0]);
+            }
         }
         return h;
+    }
+
+    @Override
+    public EndpointHandle bind(SocketBase socket, Endpoint ep) {
+        return bind(ep.address(), socket);
+    }
+
+    @Override
+    public EndpointHandle connect(SocketBase socket, Endpoint ep) {
+        return connect(ep.address(), socket);
     }
 
     private static int hwm(int a, int b) {

@@ -38,7 +38,7 @@ final class Addresses {
 
     static SocketAddress forConnect(Endpoint ep, boolean ipv6) {
         return switch (ep.transport()) {
-            case TCP -> tcpConnect(ep, ipv6);
+            case TCP -> tcpConnect(ep);
             case IPC -> ipc(ep, false);
             default -> throw new IllegalArgumentException(ep.toString());
         };
@@ -77,7 +77,7 @@ final class Addresses {
         return new InetSocketAddress(addr, port);
     }
 
-    private static InetSocketAddress tcpConnect(Endpoint ep, boolean ipv6) {
+    private static InetSocketAddress tcpConnect(Endpoint ep) {
         String[] hp = hostPort(ep);
         int port = Integer.parseInt(hp[1]);
         if (port == 0) {

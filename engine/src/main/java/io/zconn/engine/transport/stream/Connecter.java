@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * is set or the socket must know the peer's routing id first (ROUTER), in which case each
  * connection gets its own pipe after its handshake.
  */
+@SuppressWarnings("FutureReturnValueIgnored") // Netty close() futures: nothing to report, no one awaits them
 final class Connecter implements EndpointHandle, SessionOwner {
     private static final System.Logger LOG = System.getLogger(Connecter.class.getName());
 

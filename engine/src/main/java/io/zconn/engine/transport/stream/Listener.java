@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * pipe to the socket; when the connection ends, the pipe ends (after the socket has read what
  * arrived before).
  */
+@SuppressWarnings("FutureReturnValueIgnored") // Netty close() futures: nothing to report, no one awaits them
 final class Listener implements EndpointHandle, SessionOwner {
     private final StreamTransport transport;
     private final SocketBase socket;

@@ -37,6 +37,7 @@ import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
+import io.zconn.engine.core.Transport;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -76,7 +77,7 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * sessions have written everything and closed, and never later than the last deadline plus a short
  * grace; other connections get the same grace to close before they are closed by force.
  */
-public final class StreamTransport {
+public final class StreamTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(StreamTransport.class.getName());
     /** How long connections not lingering may take to close, and slack after the last deadline. */
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -159,6 +160,7 @@ public final class StreamTransport {
      * @param ep     the endpoint
      * @return the listener
      */
+    @Override
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         checkAlive();
         Options opts = socket.optionsSnapshot();
@@ -204,6 +206,7 @@ public final class StreamTransport {
      * @param ep     the endpoint
      * @return the connecter
      */
+    @Override
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
         checkAlive();
         Options opts = socket.optionsSnapshot();
@@ -407,6 +410,7 @@ public final class StreamTransport {
      * the calling thread cuts the LINGER wait short (connections are then closed by force) and
      * leaves the thread's interrupt status set.
      */
+    @Override
     public void shutdown() {
         shuttingDown = true;
         long quietSince = System.nanoTime();
@@ -674,6 +678,7 @@ public final class StreamTransport {
             ctx.fireChannelRead(msg);
         }
 
+        @SuppressWarnings("FutureReturnValueIgnored") // the re-enable task checks the channel itself
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (failures++ == 0) {
@@ -695,9 +700,5 @@ public final class StreamTransport {
             }
         }
 
-        /** @return failed accepts in the current episode (tests) */
-        int failures() {
-            return failures;
-        }
     }
 }

@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * timeout, ERROR from the peer, an {@code Error}) is logged once at WARNING with the peer's
  * address and the reason; an {@code Error} is also logged at ERROR with its stack trace.
  */
+// Netty channel futures: writes go out with the void promise (a failure reaches exceptionCaught)
+// or close the channel on an I/O error themselves, and close() has nothing to report; no one awaits them.
+@SuppressWarnings("FutureReturnValueIgnored")
 final class ZmtpEngine extends ChannelInboundHandlerAdapter
         implements Pipe.Events, FrameDecoder.Sink, HandshakeListener {
     private static final System.Logger LOG = System.getLogger(ZmtpEngine.class.getName());
@@ -262,6 +265,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         ctx.fireChannelWritabilityChanged();
     }
 
+    @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
     private void flushOutbound() {
         flushScheduled.set(false);
         if (closed || pipe == null || !channel.isWritable()) {

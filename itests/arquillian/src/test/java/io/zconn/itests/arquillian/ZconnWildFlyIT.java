@@ -242,6 +242,7 @@ class ZconnWildFlyIT {
         }
     }
 
+    @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             return true;

@@ -78,6 +78,7 @@ public abstract class OsgiTestSupport {
     }
 
     /** Waits for the socket service of that name. */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a one-element holder: generic arrays need a raw one
     protected ServiceReference<Socket> awaitSocketService(String name) throws Exception {
         ServiceReference<Socket>[] found = new ServiceReference[1];
         awaitTrue("socket service " + name, () -> (found[0] = socketService(name)) != null);
@@ -130,6 +131,7 @@ public abstract class OsgiTestSupport {
      * Whether nothing listens on the port: checked only for a port a test's socket held and then
      * released (an honest "was freed" check; another process grabbing it meanwhile would make it fail).
      */
+    @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     static boolean portIsFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;

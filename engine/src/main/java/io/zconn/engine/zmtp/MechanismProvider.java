@@ -1,4 +1,4 @@
-package io.zconn.engine.security;
+package io.zconn.engine.zmtp;
 
 import io.zconn.engine.SocketType;
 

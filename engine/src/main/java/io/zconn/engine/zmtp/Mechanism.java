@@ -1,6 +1,4 @@
-package io.zconn.engine.security;
-
-import io.zconn.engine.zmtp.Command;
+package io.zconn.engine.zmtp;
 
 import java.util.Map;
 

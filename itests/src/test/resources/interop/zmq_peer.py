@@ -9,6 +9,7 @@ Received frames longer than 64 bytes are answered as '#<length>:<sha256>'.
   connect|unbind|disconnect <name> <endpoint>
   send <name> <frame> [<frame>...]  send a multipart message
   recv <name> <timeout-ms>          -> OK <frame> ... | TIMEOUT
+  recvpeer <name> <timeout-ms>      -> OK <Peer-Address of the sender> <frame> ... | TIMEOUT
   close <name>
   quit
 """
@@ -83,6 +84,13 @@ for line in sys.stdin:
         elif cmd == 'recv':
             if s.poll(int(parts[2]), zmq.POLLIN):
                 answer('OK ' + ' '.join(frame_out(f) for f in s.recv_multipart()))
+            else:
+                answer('TIMEOUT')
+        elif cmd == 'recvpeer':
+            if s.poll(int(parts[2]), zmq.POLLIN):
+                frames = s.recv_multipart(copy=False)
+                answer('OK ' + frames[-1].get('Peer-Address') + ' '
+                       + ' '.join(frame_out(f.bytes) for f in frames))
             else:
                 answer('TIMEOUT')
         elif cmd == 'close':

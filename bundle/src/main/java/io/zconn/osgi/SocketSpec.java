@@ -4,14 +4,13 @@ import io.zconn.engine.Errno;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
+import io.zconn.support.Lists;
+import io.zconn.support.OptionParser;
 
-import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -81,27 +80,21 @@ public final class SocketSpec {
                     + name + "' (expected one of " + List.of(SocketType.values()) + ")");
         }
         Builder b = builder(name.toString().trim(), type);
-        b.bind(strings(props.get(ZconnConstants.BIND)).toArray(String[]::new));
-        b.connect(strings(props.get(ZconnConstants.CONNECT)).toArray(String[]::new));
-        for (String s : strings(props.get(ZconnConstants.SUBSCRIBE))) {
+        b.bind(Lists.split(props.get(ZconnConstants.BIND)).toArray(String[]::new));
+        b.connect(Lists.split(props.get(ZconnConstants.CONNECT)).toArray(String[]::new));
+        for (String s : Lists.splitKeepingEmpty(props.get(ZconnConstants.SUBSCRIBE))) {
             b.subscribe(s);
         }
+        String where = " of socket '" + b.name + "'";
         for (Map.Entry<String, ?> e : props.entrySet()) {
             ZmqOption<?> option = optionForKey(e.getKey());
             if (option != null && e.getValue() != null && !e.getValue().toString().isEmpty()) {
-                b.option(option.name(), e.getValue().toString());
+                b.put(option, OptionParser.value(e.getKey() + where, option, e.getValue().toString()));
             }
         }
-        for (String entry : strings(props.get(ZconnConstants.OPTIONS))) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(ZconnConstants.OPTIONS + " entry '" + entry
-                        + "' of socket '" + name + "' is not NAME=value");
-            }
-            b.option(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+        for (Map.Entry<ZmqOption<?>, Object> e
+                : OptionParser.parse(ZconnConstants.OPTIONS + where, props.get(ZconnConstants.OPTIONS)).entrySet()) {
+            b.put(e.getKey(), e.getValue());
         }
         return b.build();
     }
@@ -109,46 +102,14 @@ public final class SocketSpec {
     /** Maps a configuration key such as {@code reconnect.ivl} to its option, or null when it names none. */
     private static ZmqOption<?> optionForKey(String key) {
         if (key.startsWith("zconn.") || key.startsWith("service.") || key.startsWith("component.")
-                || key.startsWith("felix.") || !key.equals(key.toLowerCase(Locale.ROOT))) {
+                || key.startsWith("felix.")) {
             return null;
         }
-        try {
-            ZmqOption<?> o = ZmqOption.forName(key.replace('.', '_'));
-            return settable(o) ? o : null;
-        } catch (ZmqException e) {
-            return null;
-        }
+        return OptionParser.forKey(key);
     }
 
     private static boolean settable(ZmqOption<?> o) {
         return o.access() == ZmqOption.Access.READ_WRITE;
-    }
-
-    private static List<String> strings(Object value) {
-        List<String> out = new ArrayList<>();
-        if (value == null) {
-            return out;
-        }
-        if (value instanceof Collection<?> c) {
-            for (Object o : c) {
-                out.addAll(strings(o));
-            }
-        } else if (value.getClass().isArray()) {
-            for (int i = 0; i < Array.getLength(value); i++) {
-                out.addAll(strings(Array.get(value, i)));
-            }
-        } else {
-            // A single string may hold several entries separated by commas (as in .cfg files).
-            String s = value.toString();
-            if (s.indexOf(',') >= 0) {
-                for (String part : s.split(",", -1)) {
-                    out.add(part.trim());
-                }
-            } else {
-                out.add(s.trim());
-            }
-        }
-        return out;
     }
 
     /** @return the unique name */
@@ -288,17 +249,15 @@ public final class SocketSpec {
          * @throws IllegalArgumentException naming the socket, option and value when either is wrong
          */
         public Builder option(String name, String value) {
-            try {
-                ZmqOption<?> o = ZmqOption.forName(name);
-                put(o, value);
-            } catch (ZmqException e) {
-                throw new IllegalArgumentException("socket '" + this.name + "': " + e.getMessage(), e);
-            }
+            String where = "option " + name + " of socket '" + this.name + "'";
+            ZmqOption<?> o = OptionParser.option(where, name);
+            put(o, OptionParser.value(where, o, value));
             return this;
         }
 
-        private <T> void put(ZmqOption<T> o, String text) {
-            option(o, o.parse(text));
+        @SuppressWarnings("unchecked")
+        private <T> void put(ZmqOption<T> o, Object value) {
+            option(o, (T) value);
         }
 
         private static void add(List<String> to, String... endpoints) {

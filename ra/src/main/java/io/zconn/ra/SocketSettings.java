@@ -5,10 +5,9 @@ import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
+import io.zconn.support.OptionParser;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +25,9 @@ import java.util.Set;
  * @param linger           LINGER ms
  * @param reconnectIvl     RECONNECT_IVL ms
  * @param reconnectIvlMax  RECONNECT_IVL_MAX ms
- * @param subscriptions    SUB prefixes
+ * @param subscriptions    SUB prefixes (none: everything, as with the empty prefix)
  * @param maxMessageSize   MAXMSGSIZE in bytes, -1 = unlimited
- * @param options          further options in canonical {@code NAME=value,...} form (see {@link #parseOptions}),
+ * @param options          further options in canonical {@code NAME=value,...} form (see {@link OptionParser}),
  *                         set after all the others
  */
 public record SocketSettings(SocketType type, List<String> endpoints, boolean bind, int sendHwm, int receiveHwm,
@@ -43,85 +42,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         endpoints = List.copyOf(endpoints);
         subscriptions = List.copyOf(subscriptions);
         options = options == null ? "" : options;
-        parseOptions("options", options);
-    }
-
-    /**
-     * Parses the generic {@code options} property: {@code NAME=value} entries separated by commas,
-     * NAME any {@link ZmqOption} (libzmq name, with or without {@code ZMQ_}, any case), value in the
-     * option's type, e.g. {@code TCP_KEEPALIVE=1,HEARTBEAT_IVL=5000,IMMEDIATE=true}.
-     *
-     * @param property the configuration property's name, for messages
-     * @param text     the entries, may be null or blank
-     * @return the options in order, with validated values
-     * @throws IllegalArgumentException naming the property, the entry and what is wrong
-     */
-    public static Map<ZmqOption<?>, Object> parseOptions(String property, String text) {
-        Map<ZmqOption<?>, Object> out = new LinkedHashMap<>();
-        if (text == null || text.isBlank()) {
-            return out;
-        }
-        for (String entry : text.split(",", -1)) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(property + ": entry '" + entry.trim() + "' is not NAME=value");
-            }
-            String n = entry.substring(0, eq).trim();
-            String v = entry.substring(eq + 1).trim();
-            try {
-                ZmqOption<?> o = ZmqOption.forName(n);
-                out.put(o, o.parse(v));
-            } catch (ZmqException e) {
-                throw new IllegalArgumentException(property + ": entry '" + entry.trim() + "': " + e.getMessage(), e);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * @param property the configuration property's name, for messages
-     * @param text     the {@code options} property
-     * @return its canonical form (upper-case names, trimmed, comma-separated), for equality of settings
-     * @throws IllegalArgumentException as {@link #parseOptions}
-     */
-    public static String canonicalOptions(String property, String text) {
-        parseOptions(property, text);
-        StringBuilder b = new StringBuilder();
-        if (text != null) {
-            for (String entry : text.split(",", -1)) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                int eq = entry.indexOf('=');
-                if (b.length() > 0) {
-                    b.append(',');
-                }
-                b.append(ZmqOption.forName(entry.substring(0, eq).trim()).name()).append('=')
-                        .append(entry.substring(eq + 1).trim());
-            }
-        }
-        return b.toString();
-    }
-
-    /**
-     * Splits a comma- or whitespace-separated list.
-     *
-     * @param text the list, may be null
-     * @return the non-empty items
-     */
-    public static List<String> split(String text) {
-        List<String> out = new ArrayList<>();
-        if (text != null) {
-            for (String s : text.split("[,\\s]+", -1)) {
-                if (!s.isBlank()) {
-                    out.add(s.trim());
-                }
-            }
-        }
-        return out;
+        OptionParser.parse("options", options);
     }
 
     /**
@@ -169,7 +90,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
             s.setOption(ZmqOption.RECONNECT_IVL, reconnectIvl);
             s.setOption(ZmqOption.RECONNECT_IVL_MAX, reconnectIvlMax);
             s.setOption(ZmqOption.MAXMSGSIZE, maxMessageSize);
-            for (Map.Entry<ZmqOption<?>, Object> e : parseOptions("options", options).entrySet()) {
+            for (Map.Entry<ZmqOption<?>, Object> e : OptionParser.parse("options", options).entrySet()) {
                 set(s, e.getKey(), e.getValue());
             }
             if (s.type() == SocketType.SUB) {

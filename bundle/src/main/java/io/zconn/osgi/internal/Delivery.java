@@ -1,19 +1,22 @@
 package io.zconn.osgi.internal;
 
 import io.zconn.engine.Errno;
-import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.osgi.MessageListener;
 import io.zconn.osgi.RequestListener;
+import io.zconn.support.Envelope;
+import io.zconn.support.ReplyPolicy;
 
 import java.time.Duration;
 
 /**
  * The thread that receives a socket's messages and hands them to its whiteboard listeners; for
- * REP and ROUTER it sends the request listener's reply back. Runs while the socket has listeners.
+ * REP, ROUTER, DEALER and PAIR it sends the request listener's reply back, along the request's
+ * envelope ({@link Envelope}); what a failed request gets is the shared {@link ReplyPolicy}
+ * (default: one empty frame, so the requester is not left waiting). Runs while the socket has listeners.
  */
 final class Delivery implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
@@ -110,12 +113,9 @@ final class Delivery implements Runnable {
 
     private void deliver(Message m) {
         SocketType type = socket.type();
-        Message envelope = new Message();
-        Message body = m;
-        if (type == SocketType.ROUTER) {
-            body = new Message(m.frames());
-            splitEnvelope(body, envelope);
-        }
+        // a REP socket keeps the envelope itself; ROUTER and DEALER deliver it (see Envelope)
+        Envelope envelope = type == SocketType.REP ? Envelope.none(m) : Envelope.split(type, m);
+        Message body = envelope.body();
         for (Listeners.Entry<MessageListener> e : listeners.messageListeners()) {
             if (!running) {
                 Log.deliveryCutShort(owner.name(), e.listener());
@@ -132,6 +132,7 @@ final class Delivery implements Runnable {
             }
         }
         Message reply = null;
+        boolean failed = false;
         RequestListener r = listeners.requestListener();
         if (r != null) {
             if (!running) {
@@ -142,55 +143,29 @@ final class Delivery implements Runnable {
             try {
                 reply = r.onRequest(new Message(body.frames()));
             } catch (Throwable t) {
+                failed = true;
                 Log.listenerFailed(owner.name(), r, owner.countFailure(), t);
                 rethrowIfFatal(t);
             } finally {
                 current = null;
             }
         }
-        switch (type) {
-            case REP -> send(reply == null || reply.isEmpty() ? new Message().add(Frame.EMPTY) : reply);
-            case ROUTER -> {
-                if (reply != null && !reply.isEmpty()) {
-                    Message out = new Message(envelope.frames());
-                    for (Frame f : reply) {
-                        out.add(f);
-                    }
-                    send(out);
-                }
+        if (!ReplyPolicy.canReply(type)) {
+            if (reply != null && !warnedNoReply) {
+                warnedNoReply = true;
+                Log.requestListenerIgnored(owner.name(), type);
             }
-            case DEALER, PAIR -> {
-                if (reply != null && !reply.isEmpty()) {
-                    send(reply);
-                }
-            }
-            default -> {
-                if (reply != null && !warnedNoReply) {
-                    warnedNoReply = true;
-                    Log.requestListenerIgnored(owner.name(), type);
-                }
-            }
+            return;
+        }
+        Message answer = ReplyPolicy.DEFAULT.answer(type, reply, failed);
+        if (answer != null) {
+            send(envelope.join(answer));
         }
     }
 
     private static void rethrowIfFatal(Throwable t) {
         if (t instanceof VirtualMachineError v) {
             throw v;
-        }
-    }
-
-    /** Moves the routing envelope (up to and including the empty delimiter, or just the routing id) out of body. */
-    static void splitEnvelope(Message body, Message envelope) {
-        int delimiter = -1;
-        for (int i = 0; i < body.size(); i++) {
-            if (body.get(i).size() == 0) {
-                delimiter = i;
-                break;
-            }
-        }
-        int n = delimiter >= 0 ? delimiter + 1 : Math.min(1, body.size());
-        for (int i = 0; i < n; i++) {
-            envelope.add(body.pop());
         }
     }
 

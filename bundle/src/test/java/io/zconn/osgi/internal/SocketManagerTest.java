@@ -210,17 +210,24 @@ class SocketManagerTest {
     }
 
     @Test
-    void envelopeSplitting() {
-        Message body = Message.of("id", "", "x", "y");
-        Message env = new Message();
-        Delivery.splitEnvelope(body, env);
-        assertThat(env.size()).isEqualTo(2);
-        assertThat(body.size()).isEqualTo(2);
-        Message body2 = Message.of("id", "x");
-        Message env2 = new Message();
-        Delivery.splitEnvelope(body2, env2);
-        assertThat(env2.get(0).text()).isEqualTo("id");
-        assertThat(body2.get(0).text()).isEqualTo("x");
+    void aFailedRouterRequestGetsAnEmptyReplyAlongItsWholeEnvelope() {
+        // io.zconn.support: Envelope (multi-hop) and ReplyPolicy (EMPTY), as in the resource adapter
+        manager.open(SocketSpec.builder("rt-fail", SocketType.ROUTER).bind("inproc://m-rt-fail").build(),
+                SocketManager.FROM_CONFIGURATION);
+        manager.addListener("rt-fail", (RequestListener) req -> {
+            if (req.get(0).text().equals("fail")) {
+                throw new IllegalStateException("no answer");
+            }
+            return Message.of("re:" + req.get(0).text());
+        }, 1, 0);
+        try (Socket dealer = context.socket(SocketType.DEALER)) {
+            dealer.connect("inproc://m-rt-fail");
+            dealer.send(Message.of("hop", "", "fail"));
+            assertThat(dealer.recvMessage(WAIT)).isEqualTo(Message.of("hop", "", ""));
+            dealer.send(Message.of("hop", "", "ok"));
+            assertThat(dealer.recvMessage(WAIT)).isEqualTo(Message.of("hop", "", "re:ok"));
+        }
+        assertThat(manager.managed("rt-fail").orElseThrow().listenerFailures()).isEqualTo(1);
     }
 
     private static List<String> deliveryThreads() {

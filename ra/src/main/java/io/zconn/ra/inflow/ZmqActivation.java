@@ -2,7 +2,6 @@ package io.zconn.ra.inflow;
 
 import io.zconn.engine.Context;
 import io.zconn.engine.Errno;
-import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
@@ -12,6 +11,8 @@ import io.zconn.ra.RaLog;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.WorkManagerExecutor;
 import io.zconn.ra.api.ZmqMessage;
+import io.zconn.support.Envelope;
+import io.zconn.support.ReplyPolicy;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
@@ -69,6 +70,7 @@ public final class ZmqActivation {
     private final ZmqActivationSpec spec;
     private final long shutdownTimeoutMs;
     private final SocketSettings settings;
+    private final ReplyPolicy replyPolicy;
     private final Semaphore permits;
     private final int maxPermits;
     private final boolean ordered;
@@ -97,6 +99,8 @@ public final class ZmqActivation {
     private volatile boolean loopStarted;
     private volatile boolean fatal;
     private volatile boolean replyIgnoredLogged;
+    /** Whether the listener method returns a reply (a request listener); set by each delivery. */
+    private volatile boolean listenerAnswers = true;
 
     /**
      * @param context           engine context
@@ -114,6 +118,11 @@ public final class ZmqActivation {
         this.spec = spec;
         this.shutdownTimeoutMs = shutdownTimeoutMs;
         this.settings = spec.settings();
+        try {
+            this.replyPolicy = ReplyPolicy.parse("replyOnFailure", spec.getReplyOnFailure());
+        } catch (IllegalArgumentException e) {
+            throw new ResourceException(e.getMessage(), e);
+        }
         this.ordered = Boolean.TRUE.equals(spec.getOrderedDelivery());
         this.maxPermits = ordered ? 1 : spec.getMaxConcurrentDeliveries();
         this.permits = new Semaphore(maxPermits);
@@ -464,14 +473,13 @@ public final class ZmqActivation {
     }
 
     private void dispatch(Message m) throws InterruptedException {
-        int split = envelopeSize(m);
-        if (split < 0) {
+        Envelope envelope = Envelope.split(settings.type(), m);
+        if (envelope == null) {
             abandon(bodyOf(m, 0), "malformed " + settings.type() + " request (no empty delimiter frame)", null,
                     false);
             return;
         }
-        List<Frame> envelope = new ArrayList<>(m.frames().subList(0, split));
-        ZmqMessage message = bodyOf(m, split);
+        ZmqMessage message = bodyOf(envelope.body(), 0);
         if (pastDrainDeadline()) {
             abandon(message, "deactivated before it could be delivered", null, true);
             return;
@@ -517,34 +525,7 @@ public final class ZmqActivation {
         return ZmqMessage.of(body);
     }
 
-    /**
-     * @param m a received message
-     * @return how many leading frames are envelope, or -1 for a malformed REP request
-     */
-    private int envelopeSize(Message m) {
-        switch (settings.type()) {
-            case REP:
-                for (int i = 0; i < m.size(); i++) {
-                    if (m.get(i).size() == 0) {
-                        return i + 1;
-                    }
-                }
-                return -1;
-            case ROUTER:
-                return m.size() > 1 && m.get(1).size() == 0 ? 2 : 1;
-            case DEALER:
-                return m.size() > 1 && m.get(0).size() == 0 ? 1 : 0;
-            default:
-                return 0;
-        }
-    }
-
-    private boolean canReply() {
-        SocketType t = settings.type();
-        return t == SocketType.REP || t == SocketType.ROUTER || t == SocketType.DEALER || t == SocketType.PAIR;
-    }
-
-    private void deliver(List<Frame> envelope, ZmqMessage message) {
+    private void deliver(Envelope envelope, ZmqMessage message) {
         int attempts = spec.getMaxRetries() + 1;
         Throwable last = null;
         int made = 0;
@@ -573,13 +554,12 @@ public final class ZmqActivation {
                 exitGate();
             }
             delivered.incrementAndGet();
-            if (reply != null) {
-                reply(envelope, reply);
-            }
+            reply(envelope, reply, false);
             return;
         }
         long n = failed.incrementAndGet();
         RaLog.deliveryAbandoned(name, made, n, last);
+        reply(envelope, null, listenerAnswers);
         abandonCounted(message, "the listener failed " + made + " time(s)", last, false);
     }
 
@@ -639,6 +619,7 @@ public final class ZmqActivation {
         MessageEndpoint endpoint = factory.createEndpoint(null);
         try {
             Method method = invoker.method(endpoint);
+            listenerAnswers = method.getReturnType() != void.class;
             boolean transacted;
             try {
                 transacted = factory.isDeliveryTransacted(method);
@@ -672,18 +653,33 @@ public final class ZmqActivation {
         }
     }
 
-    private void reply(List<Frame> envelope, ZmqMessage reply) {
-        if (!canReply()) {
-            if (!replyIgnoredLogged) {
+    /**
+     * Answers a request as the {@link ReplyPolicy} says (the listener's reply; an empty frame on REP
+     * when there is none; an empty frame or nothing on REP/ROUTER when a request listener failed).
+     *
+     * @param requestListenerFailed whether a listener that returns replies failed on every attempt
+     */
+    private void reply(Envelope envelope, ZmqMessage reply, boolean requestListenerFailed) {
+        SocketType type = settings.type();
+        if (!ReplyPolicy.canReply(type)) {
+            if (reply != null && !replyIgnoredLogged) {
                 replyIgnoredLogged = true;
-                RaLog.replyIgnored(name, settings.type().name());
+                RaLog.replyIgnored(name, type.name());
             }
             return;
         }
-        Message out = new Message(envelope);
-        for (byte[] f : reply.frames()) {
-            out.add(f);
+        Message body = null;
+        if (reply != null) {
+            body = new Message();
+            for (byte[] f : reply.frames()) {
+                body.add(f);
+            }
         }
+        Message answer = replyPolicy.answer(type, body, requestListenerFailed);
+        if (answer == null) {
+            return;
+        }
+        Message out = envelope.join(answer);
         try {
             if (!socket.send(out, REPLY_TIMEOUT)) {
                 RaLog.replyFailed(name, new ZmqException(Errno.EAGAIN, "reply not queued in time"));

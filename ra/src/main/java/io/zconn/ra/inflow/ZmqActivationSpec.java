@@ -5,6 +5,9 @@ import io.zconn.ra.SocketSettings;
 import io.zconn.ra.api.ZmqListener;
 import io.zconn.ra.api.ZmqMessageListener;
 import io.zconn.ra.api.ZmqRequestListener;
+import io.zconn.support.Lists;
+import io.zconn.support.OptionParser;
+import io.zconn.support.ReplyPolicy;
 
 import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ActivationSpec;
@@ -19,8 +22,11 @@ import java.util.Set;
 /**
  * Configures one inbound activation, i.e. one socket feeding one message-driven bean, set with
  * {@code @ActivationConfigProperty} on the MDB. PULL, SUB and PAIR deliver one-way; REP and ROUTER
- * answer each request with the listener's return value (sent to the peer that asked); DEALER and
- * PAIR send a returned value back over the same socket.
+ * answer each request with the listener's return value (sent to the peer that asked, along the
+ * whole envelope); DEALER and PAIR send a returned value back over the same socket. A request whose
+ * listener failed is answered as {@code replyOnFailure} says (see {@link io.zconn.support.ReplyPolicy}:
+ * one empty frame by default). Lists are comma-separated ({@link io.zconn.support.Lists}); the
+ * {@code options} property takes any libzmq option ({@link io.zconn.support.OptionParser}).
  */
 @Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
 public class ZmqActivationSpec implements ActivationSpec, Serializable {
@@ -90,6 +96,12 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
             + "properties, so they win.")
     private String options = "";
 
+    @ConfigProperty(description = "REP and ROUTER: what a request gets when its listener failed (after the retries): "
+            + "EMPTY = one empty frame, so the requester is not left waiting; NONE = nothing, the requester "
+            + "times out. A REP request whose listener returns nothing is always answered with one empty frame.",
+            defaultValue = "EMPTY")
+    private String replyOnFailure = "EMPTY";
+
     private transient ResourceAdapter resourceAdapter;
 
     /** Creates a spec with default settings. */
@@ -108,6 +120,11 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         if (retryInterval == null || retryInterval < 0) {
             throw new InvalidPropertyException("retryInterval must be >= 0, was " + retryInterval);
         }
+        try {
+            ReplyPolicy.parse("replyOnFailure", replyOnFailure);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException(e.getMessage());
+        }
     }
 
     /**
@@ -121,7 +138,7 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("socketType: " + e.getMessage());
         }
-        if (SocketSettings.split(endpoints).isEmpty()) {
+        if (Lists.split(endpoints).isEmpty()) {
             throw new InvalidPropertyException("endpoints: at least one endpoint is required for the " + type
                     + " activation");
         }
@@ -135,13 +152,13 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         }
         String opts;
         try {
-            opts = SocketSettings.canonicalOptions("options", options);
+            opts = OptionParser.canonical("options", options);
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException(e.getMessage());
         }
-        return new SocketSettings(type, SocketSettings.split(endpoints), bind == null || bind, sendHighWaterMark,
+        return new SocketSettings(type, Lists.split(endpoints), bind == null || bind, sendHighWaterMark,
                 receiveHighWaterMark, linger, reconnectInterval, reconnectIntervalMax,
-                SocketSettings.split(subscriptions), maxMessageSize, opts);
+                Lists.splitKeepingEmpty(subscriptions), maxMessageSize, opts);
     }
 
     private static void check(String name, Integer v, int min) throws InvalidPropertyException {
@@ -308,6 +325,16 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     /** @param v MAXMSGSIZE in bytes, -1 = unlimited */
     public void setMaxMessageSize(Long v) {
         this.maxMessageSize = v;
+    }
+
+    /** @return EMPTY or NONE: the reply to a request whose listener failed */
+    public String getReplyOnFailure() {
+        return replyOnFailure;
+    }
+
+    /** @param v EMPTY or NONE: the reply to a request whose listener failed */
+    public void setReplyOnFailure(String v) {
+        this.replyOnFailure = v;
     }
 
     /** @return further options, NAME=value,... */

@@ -84,6 +84,11 @@ public final class ZmqConnectionImpl implements ZmqConnection {
         return m == null ? -1 : m.id();
     }
 
+    /** For tests: the endpoint the managed connection's socket bound last, or null. */
+    String lastEndpoint() {
+        return checkValidity().lastEndpoint();
+    }
+
     @Override
     public void close() {
         if (closed) {

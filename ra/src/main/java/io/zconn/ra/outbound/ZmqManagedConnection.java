@@ -6,10 +6,12 @@ import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
+import io.zconn.engine.ZmqOption;
 import io.zconn.ra.RaLog;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqMessage;
+import io.zconn.support.Envelope;
 
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -101,6 +103,11 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     private Socket socket() {
         return own != null ? own : shared.socket();
+    }
+
+    /** For tests: the endpoint the socket bound last (with the real port of {@code tcp://host:*}), or null. */
+    String lastEndpoint() {
+        return socket().getOption(ZmqOption.LAST_ENDPOINT);
     }
 
     @Override
@@ -257,7 +264,7 @@ public class ZmqManagedConnection implements ManagedConnection {
                 markBroken(e);
                 throw e;
             }
-            return fromEngine(reply, dealer && reply.size() > 1 && reply.get(0).size() == 0 ? 1 : 0);
+            return fromEngine(reply, dealer ? Envelope.size(SocketType.DEALER, reply) : 0);
         } catch (ZmqException e) {
             throw fail("request", e);
         } finally {

@@ -6,6 +6,8 @@ import io.zconn.ra.SocketSettings;
 import io.zconn.ra.ZmqResourceAdapter;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionFactory;
+import io.zconn.support.Lists;
+import io.zconn.support.OptionParser;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConfigProperty;
@@ -181,7 +183,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException("socketType: " + e.getMessage());
         }
-        if (SocketSettings.split(endpoints).isEmpty()) {
+        if (Lists.split(endpoints).isEmpty()) {
             throw new InvalidPropertyException("endpoints: at least one endpoint is required for the " + type
                     + " connection factory");
         }
@@ -190,15 +192,15 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         }
         String opts;
         try {
-            opts = SocketSettings.canonicalOptions("options", options);
+            opts = OptionParser.canonical("options", options);
         } catch (IllegalArgumentException e) {
             throw new InvalidPropertyException(e.getMessage());
         }
-        return new SocketSettings(type, SocketSettings.split(endpoints), bind != null && bind,
+        return new SocketSettings(type, Lists.split(endpoints), bind != null && bind,
                 nonNegative("sendHighWaterMark", sendHighWaterMark), nonNegative("receiveHighWaterMark",
                 receiveHighWaterMark), atLeastMinusOne("linger", linger),
                 atLeastMinusOne("reconnectInterval", reconnectInterval),
-                nonNegative("reconnectIntervalMax", reconnectIntervalMax), SocketSettings.split(subscriptions),
+                nonNegative("reconnectIntervalMax", reconnectIntervalMax), Lists.splitKeepingEmpty(subscriptions),
                 maxMessageSize, opts);
     }
 

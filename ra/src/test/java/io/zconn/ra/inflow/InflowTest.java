@@ -5,7 +5,6 @@ import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.Ports;
 import io.zconn.ra.TestBootstrap;
 import io.zconn.ra.TestEndpointFactory;
 import io.zconn.ra.ZmqResourceAdapter;
@@ -101,6 +100,21 @@ class InflowTest {
         }
     }
 
+    private static final String ANY_PORT = "tcp://127.0.0.1:*";
+
+    /** Activates and returns the endpoint the activation's socket bound ({@code :*} resolved). */
+    private String activate(TestEndpointFactory f, ZmqActivationSpec s) throws ResourceException {
+        ra.endpointActivation(f, s);
+        return ra.activations().get(0).lastEndpoint();
+    }
+
+    /** The endpoint can be bound again, i.e. the activation released it. */
+    private void assertReleased(String endpoint) {
+        try (Socket probe = peers.socket(SocketType.PULL)) {
+            probe.bind(endpoint);
+        }
+    }
+
     private static ZmqActivationSpec spec(String type, String endpoint, boolean bind) {
         ZmqActivationSpec s = new ZmqActivationSpec();
         s.setSocketType(type);
@@ -111,12 +125,11 @@ class InflowTest {
 
     @Test
     void pullActivationDeliversPushedMessages() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
-        ZmqActivationSpec s = spec("PULL", "tcp://127.0.0.1:" + port, true);
-        ra.endpointActivation(f, s);
+        ZmqActivationSpec s = spec("PULL", ANY_PORT, true);
+        String endpoint = activate(f, s);
         try (Socket push = peers.socket(SocketType.PUSH)) {
-            push.connect("tcp://127.0.0.1:" + port);
+            push.connect(endpoint);
             for (int i = 0; i < 20; i++) {
                 push.send(Message.of("m" + i, "tail"));
             }
@@ -129,19 +142,18 @@ class InflowTest {
         assertThat(f.events).doesNotContain("before").contains("invoke", "release");
         ra.endpointDeactivation(f, s);
         assertThat(ra.activations()).isEmpty();
-        assertThat(Ports.isFree(port)).as("port free after deactivation").isTrue();
+        assertReleased(endpoint);
     }
 
     @Test
     void repActivationAnswersEachRequesterConcurrently() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, false, ZmqRequestListener.class);
-        ra.endpointActivation(f, spec("REP", "tcp://127.0.0.1:" + port, true));
+        String endpoint = activate(f, spec("REP", ANY_PORT, true));
         List<Socket> clients = new CopyOnWriteArrayList<>();
         for (int i = 0; i < 3; i++) {
             Socket req = peers.socket(SocketType.REQ);
             req.setOption(ZmqOption.RCVTIMEO, 5000);
-            req.connect("tcp://127.0.0.1:" + port);
+            req.connect(endpoint);
             clients.add(req);
         }
         for (int round = 0; round < 3; round++) {
@@ -157,12 +169,11 @@ class InflowTest {
 
     @Test
     void routerActivationRepliesToDealerPeers() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, false, ZmqRequestListener.class);
-        ra.endpointActivation(f, spec("ROUTER", "tcp://127.0.0.1:" + port, true));
+        String endpoint = activate(f, spec("ROUTER", ANY_PORT, true));
         try (Socket dealer = peers.socket(SocketType.DEALER)) {
             dealer.setOption(ZmqOption.RCVTIMEO, 5000);
-            dealer.connect("tcp://127.0.0.1:" + port);
+            dealer.connect(endpoint);
             dealer.send("hello");
             assertThat(dealer.recvString()).isEqualTo("echo:hello");
         }
@@ -170,14 +181,13 @@ class InflowTest {
 
     @Test
     void subActivationFiltersBySubscription() throws Exception {
-        int port = Ports.free();
-        TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
-        ZmqActivationSpec s = spec("SUB", "tcp://127.0.0.1:" + port, false);
-        s.setSubscriptions("weather,news");
-        s.setOrderedDelivery(true);
-        ra.endpointActivation(f, s);
         try (Socket pub = peers.socket(SocketType.PUB)) {
-            pub.bind("tcp://127.0.0.1:" + port);
+            pub.bind(ANY_PORT);
+            TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
+            ZmqActivationSpec s = spec("SUB", pub.getOption(ZmqOption.LAST_ENDPOINT), false);
+            s.setSubscriptions("weather,news");
+            s.setOrderedDelivery(true);
+            ra.endpointActivation(f, s);
             ZmqMessage first = null;
             for (int i = 0; i < 100 && first == null; i++) {
                 pub.send("sports " + i);
@@ -198,14 +208,98 @@ class InflowTest {
         }
     }
 
+    /** A request listener that always fails. */
+    public static class FailingEcho implements ZmqRequestListener {
+        @Override
+        public ZmqMessage onRequest(ZmqMessage request) {
+            throw new IllegalStateException("no answer for " + request.text());
+        }
+    }
+
+    @Test
+    void subscriptionWithASpaceStaysOneTopic() throws Exception {
+        // the RA splits lists with io.zconn.support.Lists: commas only, inner spaces kept
+        try (Socket pub = peers.socket(SocketType.PUB)) {
+            pub.bind(ANY_PORT);
+            TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
+            ZmqActivationSpec s = spec("SUB", pub.getOption(ZmqOption.LAST_ENDPOINT), false);
+            s.setSubscriptions("news today");
+            s.setOrderedDelivery(true);
+            assertThat(s.settings().subscriptions()).containsExactly("news today");
+            ra.endpointActivation(f, s);
+            ZmqMessage first = null;
+            for (int i = 0; i < 100 && first == null; i++) {
+                pub.send("news yesterday " + i);
+                pub.send("today " + i);
+                pub.send("news today " + i);
+                first = RECEIVED.poll(50, TimeUnit.MILLISECONDS);
+            }
+            assertThat(first).isNotNull();
+            pub.send("news late");
+            pub.send("news today late");
+            ZmqMessage m = first;
+            do {
+                assertThat(m.text()).startsWith("news today");
+                if (m.text().equals("news today late")) {
+                    return;
+                }
+            } while ((m = RECEIVED.poll(2, TimeUnit.SECONDS)) != null);
+            throw new AssertionError("'news today late' not received");
+        }
+    }
+
+    @Test
+    void aFailedRepRequestGetsAnEmptyReplyUnlessTheSpecSaysNone() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(FailingEcho.class, FailingEcho::new, false,
+                ZmqRequestListener.class);
+        ZmqActivationSpec s = spec("REP", ANY_PORT, true);
+        s.setMaxRetries(0);
+        String endpoint = activate(f, s);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.connect(endpoint);
+            req.send("q");
+            Message reply = req.recvMessage(Duration.ofSeconds(5));
+            assertThat(reply).as("the requester is not left waiting").isEqualTo(Message.of(""));
+        }
+        ra.endpointDeactivation(f, s);
+
+        ZmqActivationSpec none = spec("REP", ANY_PORT, true);
+        none.setMaxRetries(0);
+        none.setReplyOnFailure("none");
+        String endpoint2 = activate(f, none);
+        ZmqActivation a = ra.activations().get(0);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.connect(endpoint2);
+            req.send("q");
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.failedCount() == 1);
+            assertThat(req.recvMessage(Duration.ofMillis(200))).as("NONE: the requester times out").isNull();
+        }
+        ZmqActivationSpec bad = spec("REP", ANY_PORT, true);
+        bad.setReplyOnFailure("sometimes");
+        assertThatThrownBy(bad::validate).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContaining("replyOnFailure");
+    }
+
+    @Test
+    void routerRepliesAlongAMultiHopEnvelope() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, false, ZmqRequestListener.class);
+        String endpoint = activate(f, spec("ROUTER", ANY_PORT, true));
+        try (Socket dealer = peers.socket(SocketType.DEALER)) {
+            dealer.connect(endpoint);
+            // as forwarded by a broker: an inner hop's routing id, the delimiter, then the body
+            dealer.send(Message.of("client-7", "", "hello"));
+            Message reply = dealer.recvMessage(Duration.ofSeconds(5));
+            assertThat(reply).isEqualTo(Message.of("client-7", "", "echo:hello"));
+        }
+    }
+
     @Test
     void transactedDeliveryRepliesOnlyAfterAfterDelivery() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, true, ZmqRequestListener.class);
-        ra.endpointActivation(f, spec("REP", "tcp://127.0.0.1:" + port, true));
+        String endpoint = activate(f, spec("REP", ANY_PORT, true));
         try (Socket req = peers.socket(SocketType.REQ)) {
             req.setOption(ZmqOption.RCVTIMEO, 5000);
-            req.connect("tcp://127.0.0.1:" + port);
+            req.connect(endpoint);
             req.send("tx");
             assertThat(req.recvString()).isEqualTo("echo:tx");
         }
@@ -215,12 +309,11 @@ class InflowTest {
 
     @Test
     void annotatedListenerMethodIsCalledAndItsResultReturned() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Annotated.class, Annotated::new, false, ZmqListener.class);
-        ra.endpointActivation(f, spec("REP", "tcp://127.0.0.1:" + port, true));
+        String endpoint = activate(f, spec("REP", ANY_PORT, true));
         try (Socket req = peers.socket(SocketType.REQ)) {
             req.setOption(ZmqOption.RCVTIMEO, 5000);
-            req.connect("tcp://127.0.0.1:" + port);
+            req.connect(endpoint);
             req.send("shout");
             assertThat(req.recvString()).isEqualTo("SHOUT");
         }
@@ -230,18 +323,16 @@ class InflowTest {
     @Test
     void failingListenerIsRetriedThenCountedAndDeadLettered() throws Exception {
         CALLS.set(0);
-        int port = Ports.free();
-        int dlPort = Ports.free();
-        try (Socket dl = peers.socket(SocketType.PULL); Socket push = peers.socket(SocketType.PUSH)) {
-            dl.bind("tcp://127.0.0.1:" + dlPort);
+        try (Socket dl = peers.socket(SocketType.PULL); Socket push = peers.socket(SocketType.PUSH);
+             Socket push2 = peers.socket(SocketType.PUSH)) {
+            dl.bind(ANY_PORT);
             TestEndpointFactory flaky = new TestEndpointFactory(Flaky.class, Flaky::new, false,
                     ZmqMessageListener.class);
-            ZmqActivationSpec s = spec("PULL", "tcp://127.0.0.1:" + port, true);
+            ZmqActivationSpec s = spec("PULL", ANY_PORT, true);
             s.setMaxRetries(2);
             s.setRetryInterval(1);
             s.setOrderedDelivery(true);
-            ra.endpointActivation(flaky, s);
-            push.connect("tcp://127.0.0.1:" + port);
+            push.connect(activate(flaky, s));
             push.send("third time lucky");
             assertThat(RECEIVED.poll(5, TimeUnit.SECONDS)).isEqualTo(ZmqMessage.of("third time lucky"));
             ZmqActivation a = ra.activations().get(0);
@@ -251,34 +342,33 @@ class InflowTest {
 
             TestEndpointFactory broken = new TestEndpointFactory(Broken.class, Broken::new, false,
                     ZmqMessageListener.class);
-            ZmqActivationSpec s2 = spec("PULL", "tcp://127.0.0.1:" + port, true);
+            ZmqActivationSpec s2 = spec("PULL", ANY_PORT, true);
             s2.setMaxRetries(1);
             s2.setRetryInterval(1);
-            s2.setDeadLetterEndpoint("tcp://127.0.0.1:" + dlPort);
-            ra.endpointActivation(broken, s2);
+            s2.setDeadLetterEndpoint(dl.getOption(ZmqOption.LAST_ENDPOINT));
+            push2.connect(activate(broken, s2));
             ZmqActivation b = ra.activations().get(0);
-            push.send(Message.of("poison", "pill"));
+            push2.send(Message.of("poison", "pill"));
             Message dead = dl.recvMessage(Duration.ofSeconds(5));
             assertThat(dead).isNotNull();
             assertThat(dead.get(0).text()).isEqualTo("poison");
             assertThat(b.failedCount()).isEqualTo(1);
             assertThat(broken.events.stream().filter("invoke"::equals).count()).isEqualTo(2);
-            push.send("still running");
+            push2.send("still running");
             await().atMost(Duration.ofSeconds(5)).until(() -> b.failedCount() == 2);
         }
     }
 
     @Test
     void deactivationAndStopLeaveNothingRunning() throws Exception {
-        int port = Ports.free();
         TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
-        ra.endpointActivation(f, spec("PULL", "tcp://127.0.0.1:" + port, true));
+        String endpoint = activate(f, spec("PULL", ANY_PORT, true));
         assertThat(bootstrap.active()).as("I/O loop + receive loop").isGreaterThanOrEqualTo(2);
         ra.stop();
         assertThat(ra.activations()).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> bootstrap.active() == 0);
-        assertThat(Ports.isFree(port)).isTrue();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().contains("zconn"));
+        assertReleased(endpoint);
     }
 
     @Test
@@ -294,11 +384,11 @@ class InflowTest {
 
     @Test
     void aTakenPortFailsTheActivation() throws Exception {
-        int port = Ports.free();
         try (Socket taken = peers.socket(SocketType.PULL)) {
-            taken.bind("tcp://127.0.0.1:" + port);
+            taken.bind(ANY_PORT);
+            String endpoint = taken.getOption(ZmqOption.LAST_ENDPOINT);
             TestEndpointFactory f = new TestEndpointFactory(Sink.class, Sink::new, false, ZmqMessageListener.class);
-            assertThatThrownBy(() -> ra.endpointActivation(f, spec("PULL", "tcp://127.0.0.1:" + port, true)))
+            assertThatThrownBy(() -> ra.endpointActivation(f, spec("PULL", endpoint, true)))
                     .isInstanceOf(ResourceException.class);
             assertThat(ra.activations()).isEmpty();
         }

@@ -5,7 +5,6 @@ import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.Ports;
 import io.zconn.ra.TestBootstrap;
 import io.zconn.ra.ZmqResourceAdapter;
 import io.zconn.ra.api.ZmqConnection;
@@ -49,6 +48,13 @@ class OutboundTest {
         bootstrap.shutdown();
     }
 
+    private static final String ANY_PORT = "tcp://127.0.0.1:*";
+
+    private static String bound(Socket peer) {
+        peer.bind(ANY_PORT);
+        return peer.getOption(ZmqOption.LAST_ENDPOINT);
+    }
+
     private ZmqManagedConnectionFactory mcf(String type, String endpoints, boolean bind) {
         ZmqManagedConnectionFactory f = new ZmqManagedConnectionFactory();
         f.setResourceAdapter(ra);
@@ -60,10 +66,8 @@ class OutboundTest {
 
     @Test
     void pushConnectionSendsMultipartToAPullPeer() throws Exception {
-        int port = Ports.free();
         try (Socket pull = peers.socket(SocketType.PULL)) {
-            pull.bind("tcp://127.0.0.1:" + port);
-            ZmqManagedConnectionFactory f = mcf("push", "tcp://127.0.0.1:" + port, false);
+            ZmqManagedConnectionFactory f = mcf("push", bound(pull), false);
             ZmqConnectionFactory cf = (ZmqConnectionFactory) f.createConnectionFactory();
             try (ZmqConnection c = cf.getConnection()) {
                 assertThat(c.socketType()).isEqualTo("PUSH");
@@ -80,15 +84,16 @@ class OutboundTest {
 
     @Test
     void boundSocketsAreSharedBetweenManagedConnections() throws Exception {
-        int port = Ports.free();
-        ZmqManagedConnectionFactory f = mcf("PUB", "tcp://127.0.0.1:" + port, true);
+        ZmqManagedConnectionFactory f = mcf("PUB", ANY_PORT, true);
         ZmqManagedConnection a = (ZmqManagedConnection) f.createManagedConnection(null, null);
         ZmqManagedConnection b = (ZmqManagedConnection) f.createManagedConnection(null, null);
         assertThat(a.isShared()).isTrue();
         assertThat(ra.sharedSockets().size()).isEqualTo(1);
+        String endpoint = a.lastEndpoint();
+        assertThat(b.lastEndpoint()).isEqualTo(endpoint);
         try (Socket sub = peers.socket(SocketType.SUB)) {
             sub.subscribe("");
-            sub.connect("tcp://127.0.0.1:" + port);
+            sub.connect(endpoint);
             ZmqConnection ha = (ZmqConnection) a.getConnection(null, null);
             ZmqConnection hb = (ZmqConnection) b.getConnection(null, null);
             Message got = null;
@@ -103,20 +108,21 @@ class OutboundTest {
         b.destroy();
         assertThat(ra.sharedSockets().size()).as("shared socket outlives its connections").isEqualTo(1);
         ra.stop();
-        assertThat(Ports.isFree(port)).isTrue();
+        try (Socket probe = peers.socket(SocketType.PUB)) {
+            probe.bind(endpoint); // released by stop()
+        }
     }
 
     @Test
     void requestGetsTheReplyFromARepPeer() throws Exception {
-        int port = Ports.free();
         try (Socket rep = peers.socket(SocketType.REP)) {
-            rep.bind("tcp://127.0.0.1:" + port);
+            String endpoint = bound(rep);
             Thread t = new Thread(() -> {
                 Message req = rep.recvMessage(Duration.ofSeconds(5));
                 rep.send(Message.of("re:" + req.get(0).text()));
             });
             t.start();
-            ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("REQ", "tcp://127.0.0.1:" + port, false)
+            ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("REQ", endpoint, false)
                     .createConnectionFactory();
             try (ZmqConnection c = cf.getConnection()) {
                 assertThat(c.request(ZmqMessage.of("ping"), Duration.ofSeconds(5)).text()).isEqualTo("re:ping");
@@ -127,15 +133,14 @@ class OutboundTest {
 
     @Test
     void dealerRequestTalksToARepPeer() throws Exception {
-        int port = Ports.free();
         try (Socket rep = peers.socket(SocketType.REP)) {
-            rep.bind("tcp://127.0.0.1:" + port);
+            String endpoint = bound(rep);
             Thread t = new Thread(() -> {
                 Message req = rep.recvMessage(Duration.ofSeconds(5));
                 rep.send(Message.of("re:" + req.get(0).text(), "2"));
             });
             t.start();
-            ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("DEALER", "tcp://127.0.0.1:" + port, false)
+            ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("DEALER", endpoint, false)
                     .createConnectionFactory();
             try (ZmqConnection c = cf.getConnection()) {
                 ZmqMessage reply = c.request(ZmqMessage.of("x"), Duration.ofSeconds(5));
@@ -147,8 +152,9 @@ class OutboundTest {
 
     @Test
     void defaultPoolReusesAClosedConnectionAndDestroysAFailedOne() throws Exception {
-        int port = Ports.free();
-        ZmqManagedConnectionFactory f = mcf("REQ", "tcp://127.0.0.1:" + port, false);
+        // a peer that takes requests and never answers
+        Socket silent = peers.socket(SocketType.ROUTER);
+        ZmqManagedConnectionFactory f = mcf("REQ", bound(silent), false);
         ZmqConnectionFactory cf = (ZmqConnectionFactory) f.createConnectionFactory();
         long first;
         try (ZmqConnection c = cf.getConnection()) {
@@ -168,11 +174,13 @@ class OutboundTest {
         try (ZmqConnection c = cf.getConnection()) {
             assertThat(((ZmqConnectionImpl) c).managedConnectionId()).isNotEqualTo(first);
         }
+        silent.close();
     }
 
     @Test
     void connectionEventsAndHandleLifecycle() throws Exception {
-        ZmqManagedConnectionFactory f = mcf("PUSH", "tcp://127.0.0.1:" + Ports.free(), false);
+        Socket sink = peers.socket(SocketType.PULL);
+        ZmqManagedConnectionFactory f = mcf("PUSH", bound(sink), false);
         ZmqManagedConnection mc = (ZmqManagedConnection) f.createManagedConnection(null, null);
         List<String> events = new CopyOnWriteArrayList<>();
         mc.addConnectionEventListener(new ConnectionEventListener() {
@@ -219,26 +227,28 @@ class OutboundTest {
         assertThat(f.getInvalidConnections(Set.of(mc, other)).toArray()).containsExactly(mc);
         assertThat(f.matchManagedConnections(Set.of(mc, other), null, null)).isSameAs(other);
         other.destroy();
+        sink.close();
     }
 
     @Test
     void unsupportedOperationsAreRefused() throws Exception {
-        ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("PUSH", "tcp://127.0.0.1:" + Ports.free(), false)
-                .createConnectionFactory();
-        try (ZmqConnection c = cf.getConnection()) {
+        try (Socket sink = peers.socket(SocketType.PULL)) {
+            ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("PUSH", bound(sink), false)
+                    .createConnectionFactory();
+            ZmqConnection c = cf.getConnection();
             assertThatThrownBy(() -> c.receive(Duration.ZERO)).isInstanceOf(ZmqConnectionException.class);
             assertThatThrownBy(() -> c.request(ZmqMessage.of("x"))).isInstanceOf(ZmqConnectionException.class);
+            c.close();
         }
     }
 
     @Test
     void pullConnectionReceivesWithTimeout() throws Exception {
-        int port = Ports.free();
-        ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("PULL", "tcp://127.0.0.1:" + port, true)
+        ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("PULL", ANY_PORT, true)
                 .createConnectionFactory();
         try (ZmqConnection c = cf.getConnection(); Socket push = peers.socket(SocketType.PUSH)) {
             assertThat(c.receive(Duration.ofMillis(10))).isEmpty();
-            push.connect("tcp://127.0.0.1:" + port);
+            push.connect(((ZmqConnectionImpl) c).lastEndpoint());
             push.send("hi");
             assertThat(c.receive(Duration.ofSeconds(5))).map(ZmqMessage::text).contains("hi");
         }
@@ -263,14 +273,12 @@ class OutboundTest {
 
     @Test
     void worksOutsideAContainer() throws Exception {
-        int port = Ports.free();
         ZmqManagedConnectionFactory f = new ZmqManagedConnectionFactory();
-        f.setSocketType("PUSH");
-        f.setEndpoints("tcp://127.0.0.1:" + port);
-        ZmqConnectionFactory cf = (ZmqConnectionFactory) f.createConnectionFactory();
         try (Socket pull = peers.socket(SocketType.PULL)) {
             pull.setOption(ZmqOption.RCVTIMEO, 5000);
-            pull.bind("tcp://127.0.0.1:" + port);
+            f.setSocketType("PUSH");
+            f.setEndpoints(bound(pull));
+            ZmqConnectionFactory cf = (ZmqConnectionFactory) f.createConnectionFactory();
             try (ZmqConnection c = cf.getConnection()) {
                 c.send("standalone");
             }

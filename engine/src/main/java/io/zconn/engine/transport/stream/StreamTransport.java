@@ -3,6 +3,7 @@ package io.zconn.engine.transport.stream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,6 +23,7 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -40,8 +42,10 @@ import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Transport;
 
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.AbstractQueue;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -171,7 +175,7 @@ public final class StreamTransport implements Transport {
         AcceptGuard acceptGuard = new AcceptGuard(ep.text());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(serverChannel(ipc))
+                .channelFactory(serverChannel(ipc, addr))
                 .option(ChannelOption.SO_BACKLOG, opts.get(ZmqOption.BACKLOG))
                 .handler(acceptGuard)
                 .childHandler(new ChannelInitializer<>() {
@@ -227,6 +231,12 @@ public final class StreamTransport implements Transport {
                     }
                 });
         connectionOptions(b, opts, ipc);
+        InetSocketAddress source = ipc ? null : Addresses.source(ep, opts.get(ZmqOption.IPV6));
+        if (source != null) {
+            // tcp://source;destination: bound before each connection attempt; SO_REUSEADDR lets a
+            // fixed source port connect to several peers, as libzmq does
+            b.localAddress(source).option(ChannelOption.SO_REUSEADDR, true);
+        }
         Connecter c = new Connecter(this, socket, opts, ep.text(), addr, loop, b);
         holder[0] = c;
         c.start();
@@ -255,11 +265,18 @@ public final class StreamTransport implements Transport {
         }
     }
 
-    private Class<? extends ServerChannel> serverChannel(boolean ipc) {
+    /**
+     * The listening channel: for tcp, of the bound address's family, so an IPv4 address (such as
+     * {@code *} with IPV6 off) accepts IPv4 only, and {@code ::} (IPV6 on) is dual-stack, as in libzmq.
+     */
+    private ChannelFactory<ServerChannel> serverChannel(boolean ipc, SocketAddress addr) {
         if (ipc) {
-            return EpollServerDomainSocketChannel.class;
+            return EpollServerDomainSocketChannel::new;
         }
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        InternetProtocolFamily family = ((InetSocketAddress) addr).getAddress() instanceof Inet4Address
+                ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
+        return epoll ? () -> new EpollServerSocketChannel(family)
+                : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
     }
 
     private void childOptions(ServerBootstrap b, Options opts, boolean ipc) {
@@ -328,7 +345,7 @@ public final class StreamTransport implements Transport {
             return "tcp://" + host + ":" + isa.getPort();
         }
         if (local instanceof DomainSocketAddress dsa) {
-            return "ipc://" + dsa.path();
+            return Addresses.ipcText(dsa);
         }
         return ep.text();
     }

@@ -45,6 +45,16 @@ public final class FairQueue {
     }
 
     /**
+     * Stops reading a pipe until {@link #activate} (between messages only: the owner's quota for
+     * that pipe is used up).
+     *
+     * @param p the pipe
+     */
+    public void deactivate(Pipe p) {
+        pipes.deactivate(p);
+    }
+
+    /**
      * Drops a pipe now, with whatever it still holds; the owner is not told (it asked).
      *
      * @param p the pipe

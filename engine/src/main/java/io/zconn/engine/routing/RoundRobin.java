@@ -69,6 +69,19 @@ final class RoundRobin {
         }
     }
 
+    /** Deactivates an attached pipe wherever it is (no-op if it is not active). */
+    void deactivate(Pipe p) {
+        int i = pipes.indexOf(p);
+        if (i < 0 || i >= active) {
+            return;
+        }
+        active--;
+        pipes.swap(i, active);
+        if (current >= active) {
+            current = 0;
+        }
+    }
+
     /** Moves the cursor to the next active pipe. */
     void advance() {
         if (active > 0) {

@@ -11,6 +11,7 @@ import io.zconn.engine.routing.FairQueue;
 import io.zconn.engine.routing.MultiTrie;
 
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -18,18 +19,26 @@ import java.util.Map;
  * their HWM, and hands subscription messages (first byte 1 = subscribe, 0 = unsubscribe) up to the
  * user: new topics only, or all with XPUB_VERBOSE. PUB is an XPUB that keeps them to itself.
  *
- * <p>The messages waiting for the user are bounded by RCVHWM: when that many wait, the XPUB stops
- * reading its subscribers' pipes until the user reads, so the pipes fill up and back-pressure
- * reaches the connections (the unsubscriptions of a departing subscriber are the only addition,
- * bounded by what it subscribed).
+ * <p>The messages waiting for the user are bounded by RCVHWM per subscriber, as ZeroMQ's HWMs
+ * are per pipe: once RCVHWM messages from one subscriber wait, the XPUB stops reading that
+ * subscriber's pipe until the user has read one of them, so its pipe fills up and back-pressure
+ * reaches its connection, while the other subscribers are still read (one peer's SUBSCRIBE storm
+ * does not keep the others' subscriptions out). The unsubscriptions of a departing subscriber are
+ * the only addition, bounded by what it had subscribed.
  */
 public class XPub extends SocketBase {
     private final Distributor dist = new Distributor();
     private final FairQueue fq = new FairQueue(this::pipeFinished);
     private final MultiTrie<Pipe> subscriptions = new MultiTrie<>();
-    private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+    private final ArrayDeque<Notice> pending = new ArrayDeque<>();
+    /** Messages waiting for the user, per subscriber pipe (absent: none). */
+    private final IdentityHashMap<Pipe, int[]> waiting = new IdentityHashMap<>();
     private boolean moreOut;
     private boolean inMessage;
+
+    /** A frame waiting for the user, and the subscriber it came from (null: made here). */
+    private record Notice(Frame frame, Pipe from) {
+    }
 
     public XPub(Ctx ctx) {
         this(ctx, SocketType.XPUB);
@@ -55,9 +64,10 @@ public class XPub extends SocketBase {
     protected void xpipeTerminated(Pipe pipe) {
         fq.remove(pipe);
         dist.remove(pipe);
+        waiting.remove(pipe);
         subscriptions.removeAll(pipe, topic -> {
             if (passesSubscriptionsUp()) {
-                pending.add(subscriptionFrame((byte) 0, topic));
+                pending.add(new Notice(subscriptionFrame((byte) 0, topic), null));
             }
         });
     }
@@ -75,6 +85,7 @@ public class XPub extends SocketBase {
         out.put("dist", dist.size());
         out.put("subscriptions", subscriptions.isEmpty() ? 0 : 1);
         out.put("pending", pending.size());
+        out.put("waiting", waiting.size());
     }
 
     @Override
@@ -84,20 +95,36 @@ public class XPub extends SocketBase {
 
     @Override
     protected void xreadActivated(Pipe pipe) {
-        fq.activate(pipe);
+        if (!atQuota(pipe)) {
+            fq.activate(pipe);
+        }
         pump();
     }
 
-    /** Reads subscribers' messages while fewer than RCVHWM wait for the user (always for PUB). */
+    private int quota() {
+        return passesSubscriptionsUp() ? options.get(ZmqOption.RCVHWM) : 0;
+    }
+
+    private boolean atQuota(Pipe pipe) {
+        int limit = quota();
+        int[] n = waiting.get(pipe);
+        return limit > 0 && n != null && n[0] >= limit;
+    }
+
+    /**
+     * Reads subscribers' messages (all of them for PUB); a subscriber with RCVHWM messages waiting
+     * for the user is left unread until the user takes one of them.
+     */
     private void pump() {
         boolean up = passesSubscriptionsUp();
-        int limit = up ? options.get(ZmqOption.RCVHWM) : 0;
-        while (inMessage || limit <= 0 || pending.size() < limit) {
+        int limit = quota();
+        while (true) {
             Frame f = fq.recv();
             if (f == null) {
                 return;
             }
             Pipe pipe = fq.lastPipe();
+            boolean queued = false;
             if (!inMessage && !f.hasMore() && f.size() > 0 && (f.byteAt(0) == 1 || f.byteAt(0) == 0)) {
                 byte[] d = f.data();
                 boolean subscribe = d[0] == 1;
@@ -105,12 +132,20 @@ public class XPub extends SocketBase {
                         ? subscriptions.add(d, 1, d.length - 1, pipe)
                         : subscriptions.remove(d, 1, d.length - 1, pipe);
                 if (up && (changed || (subscribe && options.get(ZmqOption.XPUB_VERBOSE)))) {
-                    pending.add(f);
+                    pending.add(new Notice(f, pipe));
+                    queued = true;
                 }
             } else if (up) {
-                pending.add(f); // other messages from subscribers reach an XPUB user as they are
+                pending.add(new Notice(f, pipe)); // other messages from subscribers reach an XPUB user as they are
+                queued = true;
             }
             inMessage = f.hasMore();
+            if (queued && !inMessage) {
+                int[] n = waiting.computeIfAbsent(pipe, k -> new int[1]);
+                if (++n[0] >= limit && limit > 0) {
+                    fq.deactivate(pipe); // its quota is used up: back when the user reads
+                }
+            }
         }
     }
 
@@ -136,15 +171,25 @@ public class XPub extends SocketBase {
 
     @Override
     protected Frame xrecv() {
-        Frame f = pending.poll();
-        if (f == null) {
+        Notice n = pending.poll();
+        if (n == null) {
             pump();
-            f = pending.poll();
+            n = pending.poll();
         }
-        if (f != null) {
-            pump(); // room again: resume reading the subscribers
+        if (n == null) {
+            return null;
         }
-        return f;
+        if (n.from() != null && !n.frame().hasMore()) {
+            int[] c = waiting.get(n.from());
+            if (c != null && --c[0] <= 0) {
+                waiting.remove(n.from());
+            }
+            if (!atQuota(n.from())) {
+                fq.activate(n.from()); // room again: resume reading that subscriber
+                pump();
+            }
+        }
+        return n.frame();
     }
 
     @Override

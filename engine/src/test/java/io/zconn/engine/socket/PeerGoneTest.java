@@ -144,4 +144,25 @@ class PeerGoneTest {
         assertThat(seen).hasSize(100);
         assertThat(xpub.tryRecvFrame()).isNull();
     }
+    @Test
+    void oneSubscribersStormDoesNotKeepAnotherSubscriptionOutOfAnUnreadXpub() {
+        Socket xpub = ctx.socket(SocketType.XPUB);
+        xpub.setOption(ZmqOption.RCVHWM, 10);
+        xpub.bind("inproc://storm");
+        Socket storm = ctx.socket(SocketType.XSUB);
+        storm.connect("inproc://storm");
+        for (int i = 0; i < 100; i++) {
+            storm.send(("\u0001storm" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(state(xpub).get("pending")).isEqualTo(10); // the storm's quota, the rest in its pipe
+        Socket sub = ctx.socket(SocketType.SUB);
+        sub.subscribe("news");
+        sub.connect("inproc://storm");
+        // the user never reads, yet the new subscription is taken: news reaches the subscriber
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+            xpub.send("news flash");
+            return sub.tryRecvFrame() != null;
+        });
+        assertThat(state(xpub).get("pending")).isEqualTo(11);
+    }
 }

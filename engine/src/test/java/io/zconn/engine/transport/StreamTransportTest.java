@@ -108,19 +108,41 @@ class StreamTransportTest {
         assertThat(dealer.recvFrame(WAIT).text()).isEqualTo("back");
     }
 
-    @Test
-    void connectBeforeBindDeliversQueuedMessages() throws Exception {
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            port = probe.getLocalPort();
+    /**
+     * Connect-before-bind needs an endpoint nobody listens on yet. Over ipc that is a fresh path (no
+     * race). Over tcp it is a port the OS has just handed out and taken back: another process may
+     * grab it before our bind, so there (and only there) an EADDRINUSE on the bind retries with a
+     * fresh port rather than failing; binding {@code *} cannot express "connect first".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc"})
+    void connectBeforeBindDeliversQueuedMessages(String transport) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            String ep = transport.equals("tcp") ? "tcp://127.0.0.1:" + portJustFreed() : endpoint(transport);
+            Socket push = ctx.socket(SocketType.PUSH);
+            push.setOption(ZmqOption.RECONNECT_IVL, 20);
+            push.connect(ep);
+            push.send("queued");
+            Socket pull = ctx.socket(SocketType.PULL);
+            try {
+                pull.bind(ep);
+            } catch (ZmqException e) {
+                if (e.errno() != Errno.EADDRINUSE || !transport.equals("tcp") || attempt == 5) {
+                    throw e;
+                }
+                push.close();
+                pull.close();
+                continue;
+            }
+            assertThat(pull.recvFrame(WAIT).text()).isEqualTo("queued");
+            return;
         }
-        Socket push = ctx.socket(SocketType.PUSH);
-        push.setOption(ZmqOption.RECONNECT_IVL, 20);
-        push.connect("tcp://127.0.0.1:" + port);
-        push.send("queued");
-        Socket pull = ctx.socket(SocketType.PULL);
-        pull.bind("tcp://127.0.0.1:" + port);
-        assertThat(pull.recvFrame(WAIT).text()).isEqualTo("queued");
+    }
+
+    private static int portJustFreed() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,8 @@ class ZmtpVersionFallbackTest {
     }
 
     private static byte[] subscriptionSeenByPeerOfMinorVersion(int minor) throws IOException {
-        try (ServerSocket server = new ServerSocket(0); Context ctx = new Context()) {
+        // the fake publisher's own listening socket, kept open while used: port 0 is not probe-then-bind
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Context ctx = new Context()) {
             Socket sub = ctx.socket(SocketType.SUB);
             sub.subscribe("AB");
             sub.connect("tcp://127.0.0.1:" + server.getLocalPort());

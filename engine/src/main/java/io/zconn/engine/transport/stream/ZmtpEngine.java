@@ -369,20 +369,25 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         int timeoutMs = opts.get(ZmqOption.HEARTBEAT_TIMEOUT);
         long timeout = TimeUnit.MILLISECONDS.toNanos(timeoutMs > 0 ? timeoutMs : ivl);
         int ttl = Math.min(opts.get(ZmqOption.HEARTBEAT_TTL) / 100, 0xFFFF);
-        heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            if (lastPingSent != 0 && lastReceived - lastPingSent < 0 && now - lastPingSent >= timeout) {
-                dropped("heartbeat timeout: nothing received for " + timeoutMs(timeout) + " ms after a PING");
-                close();
-                return;
-            }
-            if (lastPingSent == 0 || lastReceived - lastPingSent >= 0) {
-                ByteBuf out = channel.alloc().ioBuffer(16);
-                FrameEncoder.encodeCommand(new Command.Ping(ttl, new byte[0]), out);
-                channel.writeAndFlush(out, channel.voidPromise());
-                lastPingSent = now;
-            }
-        }, ivl, ivl, TimeUnit.MILLISECONDS);
+        // a scheduled task's failure would stay in its future, unseen (and end a periodic task):
+        // guard it, as every other timer of the transport is guarded
+        heartbeat = channel.eventLoop().scheduleAtFixedRate(
+                () -> StreamTransport.runGuarded(() -> heartbeatTick(timeout, ttl)), ivl, ivl, TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeatTick(long timeout, int ttl) {
+        long now = System.nanoTime();
+        if (lastPingSent != 0 && lastReceived - lastPingSent < 0 && now - lastPingSent >= timeout) {
+            dropped("heartbeat timeout: nothing received for " + timeoutMs(timeout) + " ms after a PING");
+            close();
+            return;
+        }
+        if (lastPingSent == 0 || lastReceived - lastPingSent >= 0) {
+            ByteBuf out = channel.alloc().ioBuffer(16);
+            FrameEncoder.encodeCommand(new Command.Ping(ttl, new byte[0]), out);
+            channel.writeAndFlush(out, channel.voidPromise());
+            lastPingSent = now;
+        }
     }
 
     private void scheduleTtlCheck() {
@@ -390,14 +395,14 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             ttlCheck.cancel(false);
         }
         long ttl = peerTtlNanos;
-        ttlCheck = channel.eventLoop().schedule(() -> {
+        ttlCheck = channel.eventLoop().schedule(() -> StreamTransport.runGuarded(() -> {
             if (System.nanoTime() - lastReceived >= ttl) {
                 dropped("peer's heartbeat TTL of " + timeoutMs(ttl) + " ms expired");
                 close();
             } else {
                 scheduleTtlCheck();
             }
-        }, ttl, TimeUnit.NANOSECONDS);
+        }), ttl, TimeUnit.NANOSECONDS);
     }
 
     // ---- closing ----------------------------------------------------------------------------------

@@ -105,12 +105,32 @@ public abstract class OsgiTestSupport {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** Where a configuration binds to let the OS pick the port: read it back with {@link #boundEndpoint}. */
+    static final String ANY_PORT = "tcp://127.0.0.1:*";
+
+    /**
+     * Waits for the socket service of that name and returns the endpoint it is bound to, as its
+     * {@code zconn.endpoints} property shows it (the picked port for a bind to {@code *}).
+     */
+    protected String boundEndpoint(String name) throws Exception {
+        String[] found = new String[1];
+        awaitTrue("socket service " + name + " with a bound tcp endpoint", () -> {
+            ServiceReference<Socket> r = socketService(name);
+            String[] eps = r == null ? null : (String[]) r.getProperty("zconn.endpoints");
+            found[0] = eps == null || eps.length == 0 ? null : eps[0];
+            return found[0] != null && found[0].matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*");
+        });
+        return found[0];
     }
 
+    static int portOf(String endpoint) {
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * Whether nothing listens on the port: checked only for a port a test's socket held and then
+     * released (an honest "was freed" check; another process grabbing it meanwhile would make it fail).
+     */
     @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     static boolean portIsFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {

@@ -105,18 +105,18 @@ public class ZconnBundleIT extends OsgiTestSupport {
     @Test
     public void configuredSocketSendsToLibzmq() throws Exception {
         LibzmqPeer.require();
-        int port = freePort();
         Configuration c = configureSocket("orders", "zconn.type", "PUSH",
-                "zconn.bind", new String[] {"tcp://127.0.0.1:" + port}, "sndhwm", 100);
+                "zconn.bind", new String[] {ANY_PORT}, "sndhwm", 100);
         try {
+            String ep = boundEndpoint("orders");
             ServiceReference<Socket> ref = awaitSocketService("orders");
             assertEquals("PUSH", ref.getProperty("zconn.type"));
-            assertArrayEquals(new String[] {"tcp://127.0.0.1:" + port}, (String[]) ref.getProperty("zconn.endpoints"));
+            assertArrayEquals(new String[] {ep}, (String[]) ref.getProperty("zconn.endpoints"));
             Socket orders = context.getService(ref);
             try (LibzmqPeer peer = LibzmqPeer.start(
                     "s = zmq.Context().socket(zmq.PULL); s.RCVTIMEO = 10000; s.connect(sys.argv[1])\n"
                             + "for i in range(3): print('|'.join(f.decode() for f in s.recv_multipart()), flush=True)",
-                    "tcp://127.0.0.1:" + port)) {
+                    ep)) {
                 for (int i = 0; i < 3; i++) {
                     assertTrue(orders.send(Message.of("order", "n" + i), Duration.ofSeconds(10)));
                 }
@@ -132,18 +132,17 @@ public class ZconnBundleIT extends OsgiTestSupport {
     @Test
     public void whiteboardListenerReceivesWhatLibzmqPushes() throws Exception {
         LibzmqPeer.require();
-        int port = freePort();
         List<String> got = new CopyOnWriteArrayList<>();
         ServiceRegistration<MessageListener> listener = context.registerService(MessageListener.class,
                 m -> got.add(m.get(0).text()), props("zconn.socket", "inbox"));
-        Configuration c = configureSocket("inbox", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + port);
+        Configuration c = configureSocket("inbox", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
         try {
-            awaitSocketService("inbox");
+            String ep = boundEndpoint("inbox");
             try (LibzmqPeer peer = LibzmqPeer.start(
                     "s = zmq.Context().socket(zmq.PUSH); s.LINGER = 5000; s.connect(sys.argv[1])\n"
                             + "for i in range(5): s.send_string('m%d' % i)\n"
                             + "s.close()",
-                    "tcp://127.0.0.1:" + port)) {
+                    ep)) {
                 peer.await(20);
                 awaitTrue("5 messages, got " + got, () -> got.size() == 5);
             }
@@ -160,7 +159,6 @@ public class ZconnBundleIT extends OsgiTestSupport {
     @Test
     public void repWhiteboardAnswersLibzmqReq() throws Exception {
         LibzmqPeer.require();
-        int port = freePort();
         ServiceRegistration<RequestListener> listener = context.registerService(RequestListener.class,
                 req -> {
                     if (req.get(0).text().equals("boom")) {
@@ -168,14 +166,14 @@ public class ZconnBundleIT extends OsgiTestSupport {
                     }
                     return Message.of("re:" + req.get(0).text());
                 }, props("zconn.socket", "service"));
-        Configuration c = configureSocket("service", "zconn.type", "REP", "zconn.bind", "tcp://127.0.0.1:" + port);
+        Configuration c = configureSocket("service", "zconn.type", "REP", "zconn.bind", ANY_PORT);
         try {
-            awaitSocketService("service");
+            String ep = boundEndpoint("service");
             try (LibzmqPeer peer = LibzmqPeer.start(
                     "s = zmq.Context().socket(zmq.REQ); s.RCVTIMEO = 10000; s.connect(sys.argv[1])\n"
                             + "for w in ['hello', 'boom', 'again']:\n"
                             + "    s.send_string(w); print(repr(s.recv_multipart()), flush=True)",
-                    "tcp://127.0.0.1:" + port)) {
+                    ep)) {
                 assertEquals("[b're:hello']\n[b'']\n[b're:again']\n", peer.await(20));
             }
             assertEquals(1, registry.info("service").orElseThrow().listenerFailures());
@@ -188,24 +186,31 @@ public class ZconnBundleIT extends OsgiTestSupport {
     @Test
     public void updatingTheConfigurationRebinds() throws Exception {
         LibzmqPeer.require();
-        int first = freePort();
-        int second = freePort();
-        Configuration c = configureSocket("moving", "zconn.type", "PUB", "zconn.bind", "tcp://127.0.0.1:" + first);
+        Configuration c = configureSocket("moving", "zconn.type", "PUB", "zconn.bind", ANY_PORT);
         try {
+            int first = portOf(boundEndpoint("moving"));
             ServiceReference<Socket> ref = awaitSocketService("moving");
             Socket before = context.getService(ref);
             Dictionary<String, Object> p = c.getProperties();
-            p.put("zconn.bind", "tcp://127.0.0.1:" + second);
+            // another spelling of "any port" (0), so the bind changes and the OS picks a new port
+            p.put("zconn.bind", "tcp://127.0.0.1:0");
             c.update(p);
+            int[] second = new int[1];
             awaitTrue("endpoints updated", () -> {
                 ServiceReference<Socket> r = socketService("moving");
-                return r != null && ((String[]) r.getProperty("zconn.endpoints"))[0].endsWith(":" + second);
+                String[] eps = r == null ? null : (String[]) r.getProperty("zconn.endpoints");
+                if (eps == null || eps.length == 0 || !eps[0].matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*")) {
+                    return false;
+                }
+                second[0] = portOf(eps[0]);
+                return second[0] != first;
             });
+            // the port this socket held is released (a check after the fact, not a port to bind)
             awaitTrue("first port freed", () -> portIsFree(first));
             try (LibzmqPeer peer = LibzmqPeer.start(
                     "s = zmq.Context().socket(zmq.SUB); s.RCVTIMEO = 10000; s.subscribe(b''); s.connect(sys.argv[1])\n"
                             + "print(s.recv_string(), flush=True)",
-                    "tcp://127.0.0.1:" + second)) {
+                    "tcp://127.0.0.1:" + second[0])) {
                 // PUB drops until the subscription arrives: publish until the peer has one
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (peer.output().isEmpty() && System.nanoTime() < deadline) {
@@ -222,9 +227,9 @@ public class ZconnBundleIT extends OsgiTestSupport {
 
     @Test
     public void deletingTheConfigurationUnregistersAndFreesThePort() throws Exception {
-        int port = freePort();
-        Configuration c = configureSocket("temp", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + port);
-        awaitSocketService("temp");
+        Configuration c = configureSocket("temp", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
+        int port = portOf(boundEndpoint("temp"));
+        // the port our socket holds: taken while bound, free once the configuration is deleted
         assertFalse("port taken while bound", portIsFree(port));
         c.delete();
         awaitTrue("service unregistered", () -> socketService("temp") == null);
@@ -234,8 +239,9 @@ public class ZconnBundleIT extends OsgiTestSupport {
 
     @Test
     public void badConfigurationsAreIsolated() throws Exception {
-        int port = freePort();
-        Configuration good = configureSocket("good", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + port);
+        Configuration good = configureSocket("good", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
+        // the clash binds the very port "good" was given
+        int port = portOf(boundEndpoint("good"));
         Configuration unknownType = configureSocket("weird", "zconn.type", "PUSHY");
         Configuration malformed = configureSocket("malformed", "zconn.type", "PUSH", "zconn.bind", "tcp:/nowhere");
         Configuration inUse = configureSocket("clash", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + port);

@@ -23,7 +23,7 @@ public class ZconnBundleStopIT extends OsgiTestSupport {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put("zconn.socket", "busy");
         context.registerService(MessageListener.class, m -> { }, p);
-        configureSocket("busy", "zconn.type", "PULL", "zconn.bind", "tcp://127.0.0.1:" + freePort());
+        configureSocket("busy", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
         awaitSocketService("busy");
         awaitTrue("delivery and I/O threads running", () -> zconnThreads().size() >= 2);
 

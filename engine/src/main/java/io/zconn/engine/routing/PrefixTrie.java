@@ -7,54 +7,17 @@ import java.util.function.Consumer;
  * A set of byte-string prefixes with reference counts (SUB/XSUB local filter): subscribing twice
  * needs two unsubscribes. {@link #matches} tells whether any stored prefix starts the data.
  *
- * <p>Every walk is a loop, never a recursion, so a topic of any length (a peer may send one of
- * megabytes) cannot overflow the stack; a removal prunes the nodes it emptied, so the trie holds
- * nothing once every prefix is gone.
+ * <p>A compressed trie ({@link RadixTrie}): a stored prefix costs its own length plus a constant,
+ * so a peer's megabyte topic costs about a megabyte. Every walk is a loop, never a recursion, so a
+ * topic of any length cannot overflow the stack; a removal prunes and merges the nodes it
+ * emptied, so the trie holds nothing once every prefix is gone.
  */
 public final class PrefixTrie {
-    private final Node root = new Node();
+    private final RadixTrie<Refs> trie = new RadixTrie<>();
 
-    private static final class Node {
-        int refs;
-        int min;
-        Node[] next;
-        int live;
-
-        Node child(int b) {
-            if (next == null || b < min || b >= min + next.length) {
-                return null;
-            }
-            return next[b - min];
-        }
-
-        Node childOrCreate(int b) {
-            if (next == null) {
-                next = new Node[1];
-                min = b;
-            } else if (b < min) {
-                Node[] n = new Node[next.length + (min - b)];
-                System.arraycopy(next, 0, n, min - b, next.length);
-                next = n;
-                min = b;
-            } else if (b >= min + next.length) {
-                next = Arrays.copyOf(next, b - min + 1);
-            }
-            Node c = next[b - min];
-            if (c == null) {
-                c = new Node();
-                next[b - min] = c;
-                live++;
-            }
-            return c;
-        }
-
-        void unlink(int b) {
-            next[b - min] = null;
-            live--;
-            if (live == 0) {
-                next = null;
-            }
-        }
+    /** The reference count of a stored prefix. */
+    private static final class Refs {
+        int n;
     }
 
     /**
@@ -62,45 +25,30 @@ public final class PrefixTrie {
      * @return true when it was not present before
      */
     public boolean add(byte[] prefix) {
-        Node n = root;
-        for (byte b : prefix) {
-            n = n.childOrCreate(b & 0xff);
+        RadixTrie.Node<Refs> n = trie.insert(prefix, 0, prefix.length);
+        if (n.val == null) {
+            n.val = new Refs();
         }
-        return n.refs++ == 0;
+        return n.val.n++ == 0;
     }
 
     /**
-     * Drops one reference to a prefix; when it was the last, the chain of nodes that only served
-     * this prefix is cut off where it branches from the rest.
+     * Drops one reference to a prefix; when it was the last, the nodes that only served this
+     * prefix are pruned and a node left with a single child is merged with it.
      *
      * @param prefix the prefix
      * @return true when its last reference went away
      */
     public boolean remove(byte[] prefix) {
-        Node n = root;
-        Node cutParent = root;
-        int cutByte = prefix.length > 0 ? prefix[0] & 0xff : -1;
-        for (int i = 0; i < prefix.length; i++) {
-            int b = prefix[i] & 0xff;
-            if (n != root && (n.refs > 0 || n.live > 1)) {
-                cutParent = n; // n stays: the chain below it is ours alone from here
-                cutByte = b;
-            }
-            n = n.child(b);
-            if (n == null) {
-                return false;
-            }
-        }
-        if (n.refs == 0) {
+        RadixTrie.Node<Refs> n = trie.find(prefix, 0, prefix.length);
+        if (n == null || n.val == null) {
             return false;
         }
-        n.refs--;
-        if (n.refs > 0) {
+        if (--n.val.n > 0) {
             return false;
         }
-        if (n.live == 0 && n != root) {
-            cutParent.unlink(cutByte);
-        }
+        n.val = null;
+        trie.release(n);
         return true;
     }
 
@@ -111,9 +59,10 @@ public final class PrefixTrie {
      * @return whether some stored prefix starts the data
      */
     public boolean matches(byte[] data, int off, int len) {
-        Node n = root;
-        for (int i = 0; ; i++) {
-            if (n.refs > 0) {
+        RadixTrie.Node<Refs> n = trie.root;
+        int i = 0;
+        while (true) {
+            if (n.val != null) {
                 return true;
             }
             if (i == len) {
@@ -123,52 +72,37 @@ public final class PrefixTrie {
             if (n == null) {
                 return false;
             }
+            // the child lookup matched the edge's first byte: compare the rest, if any
+            byte[] seg = n.seg;
+            int sl = seg.length;
+            if (sl > 1 && (sl > len - i
+                    || !Arrays.equals(seg, 1, sl, data, off + i + 1, off + i + sl))) {
+                return false;
+            }
+            i += sl;
         }
     }
 
     /** @return whether no prefix is stored */
     public boolean isEmpty() {
-        return root.refs == 0 && root.live == 0;
+        return trie.isEmpty();
     }
 
     /** @param visitor told each stored prefix (once per prefix, whatever its count) */
     public void forEach(Consumer<byte[]> visitor) {
-        // depth-first with an explicit stack: nodes[d] is the node at depth d, pos[d] the next
-        // child index to visit under it, path[0..d) the bytes leading to it
-        Node[] nodes = new Node[16];
-        int[] pos = new int[16];
-        byte[] path = new byte[16];
-        nodes[0] = root;
-        int d = 0;
-        if (root.refs > 0) {
-            visitor.accept(new byte[0]);
-        }
-        while (d >= 0) {
-            Node n = nodes[d];
-            Node c = null;
-            int i = pos[d];
-            while (n.next != null && i < n.next.length && (c = n.next[i]) == null) {
-                i++;
+        trie.walk((n, path, len) -> {
+            if (n.val != null) {
+                visitor.accept(Arrays.copyOf(path, len));
             }
-            if (c == null || n.next == null || i >= n.next.length) {
-                d--;
-                continue;
-            }
-            pos[d] = i + 1;
-            if (d + 1 == nodes.length) {
-                nodes = Arrays.copyOf(nodes, nodes.length * 2);
-                pos = Arrays.copyOf(pos, pos.length * 2);
-            }
-            if (d == path.length) {
-                path = Arrays.copyOf(path, path.length * 2);
-            }
-            path[d] = (byte) (n.min + i);
-            d++;
-            nodes[d] = c;
-            pos[d] = 0;
-            if (c.refs > 0) {
-                visitor.accept(Arrays.copyOf(path, d));
-            }
-        }
+        });
+    }
+
+    /**
+     * Checks the compressed shape (for tests).
+     *
+     * @return the number of nodes
+     */
+    int checkShape() {
+        return trie.checkShape();
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * I/O threads never take the lock — they post to the mailbox, which the next operation drains.
  */
 public abstract class SocketBase implements Pipe.Events {
-    private static final int ATTACH = 0, READ = 1, WRITE = 2, TERM = 3;
+    private static final int ATTACH = 0, READ = 1, WRITE = 2, TERM = 3, HICCUP = 4;
 
     private record Cmd(int kind, Pipe pipe) {
     }
@@ -99,6 +99,14 @@ public abstract class SocketBase implements Pipe.Events {
     }
 
     /**
+     * The connection behind a pipe that outlives its connections was re-established: the new
+     * peer knows nothing of what the old one was told (libzmq's hiccup; XSUB re-sends its
+     * subscriptions). Frames still queued in the pipe are not touched.
+     */
+    protected void xhiccuped(Pipe pipe) {
+    }
+
+    /**
      * @param frame the frame to send
      * @return false if it would block
      */
@@ -161,10 +169,20 @@ public abstract class SocketBase implements Pipe.Events {
         post(ATTACH, pipe);
     }
 
+    /**
+     * Tells the socket, from another thread, that the connection behind one of its pipes was
+     * re-established (see {@link #xhiccuped}).
+     *
+     * @param pipe the socket's end
+     */
+    public final void hiccupLater(Pipe pipe) {
+        post(HICCUP, pipe);
+    }
+
     private void post(int kind, Pipe pipe) {
         mailbox.offer(new Cmd(kind, pipe));
         wake();
-        if ((kind == ATTACH || kind == TERM) && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+        if ((kind == ATTACH || kind == TERM || kind == HICCUP) && !lock.isHeldByCurrentThread() && lock.tryLock()) {
             // a socket nobody is calling into still takes new peers at once (a bound SUB sends
             // them its subscriptions); when the lock is busy, its holder processes the command
             try {
@@ -220,6 +238,11 @@ public abstract class SocketBase implements Pipe.Events {
                 case WRITE -> {
                     if (pipes.contains(p)) {
                         xwriteActivated(p);
+                    }
+                }
+                case HICCUP -> {
+                    if (pipes.contains(p) && !p.isTerminated()) {
+                        xhiccuped(p);
                     }
                 }
                 default -> onPeerTerminated(p);

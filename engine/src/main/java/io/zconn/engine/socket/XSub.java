@@ -9,7 +9,9 @@ import io.zconn.engine.routing.Distributor;
 import io.zconn.engine.routing.FairQueue;
 import io.zconn.engine.routing.PrefixTrie;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * XSUB: receives from all publishers, keeping messages that match its subscriptions; sending a
@@ -23,6 +25,7 @@ public class XSub extends SocketBase {
     private boolean moreIn;
     private boolean moreOut;
     private Frame prefetched;
+    private final Set<Pipe> resendAfterMessage = new HashSet<>(); // hiccuped during a multipart send
 
     public XSub(Ctx ctx) {
         this(ctx, SocketType.XSUB);
@@ -41,13 +44,31 @@ public class XSub extends SocketBase {
     }
 
     @Override
+    protected void xhiccuped(Pipe pipe) {
+        // a reconnected publisher starts with no subscriptions from us: tell it all of them, but
+        // not between the parts of a message the user is sending (they would join that message)
+        if (moreOut) {
+            resendAfterMessage.add(pipe);
+        } else {
+            resendSubscriptions(pipe);
+        }
+    }
+
+    private void resendSubscriptions(Pipe pipe) {
+        subscriptions.forEach(topic -> pipe.write(XPub.subscriptionFrame((byte) 1, topic)));
+        pipe.flush();
+    }
+
+    @Override
     protected void xpipeTerminated(Pipe pipe) {
+        resendAfterMessage.remove(pipe);
         dist.remove(pipe);
         fq.remove(pipe);
     }
 
     @Override
     protected void xpipePeerTerminated(Pipe pipe) {
+        resendAfterMessage.remove(pipe);
         dist.remove(pipe);
         fq.peerTerminated(pipe); // readable up to its delimiter
     }
@@ -93,6 +114,10 @@ public class XSub extends SocketBase {
         }
         dist.sendToMatching(frame);
         moreOut = frame.hasMore();
+        if (!moreOut && !resendAfterMessage.isEmpty()) {
+            resendAfterMessage.forEach(this::resendSubscriptions);
+            resendAfterMessage.clear();
+        }
         return true;
     }
 

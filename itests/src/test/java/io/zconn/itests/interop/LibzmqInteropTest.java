@@ -149,6 +149,38 @@ class LibzmqInteropTest {
         assertThat(got).containsExactly(describe(b("two")));
     }
 
+    @ParameterizedTest(name = "zconn {0} <- libzmq {1}")
+    @MethodSource("subscriberRestarts")
+    void subscriberResendsItsSubscriptionsAfterLibzmqPublisherRestarts(String subType, String pubType) {
+        TestSocket pub = libzmq(pubType);
+        String ep = pub.bind("tcp://127.0.0.1:*");
+        TestSocket sub = zconn(subType);
+        sub.setInt("RECONNECT_IVL", 50);
+        if ("SUB".equals(subType)) {
+            sub.setBytes("SUBSCRIBE", b("news"));
+        }
+        sub.connect(ep);
+        if ("XSUB".equals(subType)) {
+            sub.send(List.of(new byte[] {1, 'n', 'e', 'w', 's'}));
+        }
+        if ("XPUB".equals(pubType)) {
+            assertThat(pub.recv(Scenarios.WAIT)).containsExactly(describe(new byte[] {1, 'n', 'e', 'w', 's'}));
+        }
+        assertThat(Scenarios.untilReceived(sub, () -> pub.send(List.of(b("news one")))))
+                .containsExactly(describe(b("news one")));
+        pub.close();
+        sockets.remove(pub);
+        TestSocket again = libzmq(pubType);
+        bindRetrying(again, ep); // same port: the subscriber reconnects to the new publisher
+        assertThat(Scenarios.untilReceived(sub, () -> again.send(List.of(b("news two")))))
+                .containsExactly(describe(b("news two")));
+    }
+
+    static Stream<Arguments> subscriberRestarts() {
+        return Stream.of(Arguments.of("SUB", "PUB"), Arguments.of("SUB", "XPUB"),
+                Arguments.of("XSUB", "PUB"), Arguments.of("XSUB", "XPUB"));
+    }
+
     @Test
     void zconnReconnectsToLibzmqOverIpcAfterRestart() {
         String ep = endpoint("ipc");

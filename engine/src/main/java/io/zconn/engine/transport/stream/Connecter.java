@@ -38,6 +38,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private final boolean pipePerConnection;
     private final Pipe.Events idle;
     private Pipe sessionPipe;
+    private boolean sessionPipeConnected;
     private int interval;
     private volatile boolean closed;
     private boolean lingering;
@@ -157,6 +158,11 @@ final class Connecter implements EndpointHandle, SessionOwner {
             socket.attachLater(pair[0]);
             return pair[1];
         }
+        if (sessionPipeConnected && !closed) {
+            // a new peer behind the same pipe: the socket re-sends its per-peer state (subscriptions)
+            socket.hiccupLater(sessionPipe.peer());
+        }
+        sessionPipeConnected = true;
         return sessionPipe; // after the socket closed, the engine sends what is queued, then hangs up
     }
 

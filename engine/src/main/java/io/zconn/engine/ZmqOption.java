@@ -105,8 +105,8 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Boolean> XPUB_MANUAL = boolOption("XPUB_MANUAL", false);
     /**
      * PUB, XPUB: a message written to each subscriber pipe as it is attached: every connection a
-     * bound socket accepts, and once for a connecting socket (whose pipe outlives reconnections,
-     * as in libzmq). A libzmq or zconn SUB receives it only if it subscribes to it, an XSUB always.
+     * bound socket accepts, and once for a connecting socket (whose pipe outlives reconnections
+     * unless IMMEDIATE is set, as in libzmq). A libzmq or zconn SUB receives it only if it subscribes to it, an XSUB always.
      * Empty (the default) sends none. Applies to subscribers attached after it is set.
      */
     public static final ZmqOption<byte[]> XPUB_WELCOME_MSG = new ZmqOption<>("XPUB_WELCOME_MSG", byte[].class,

@@ -159,6 +159,23 @@ class RequestReplyOptionsTest {
     }
 
     @Test
+    void reqWhosePeerHasGoneTakesTheReplyFromAnotherPeer() {
+        Socket first = ctx.socket(SocketType.ROUTER);
+        first.bind("inproc://first");
+        Socket second = ctx.socket(SocketType.ROUTER);
+        second.bind("inproc://second");
+        Socket req = ctx.socket(SocketType.REQ);
+        req.setOption(ZmqOption.ROUTING_ID, b("req"));
+        req.connect("inproc://first");
+        req.send("q");
+        assertThat(first.recvMessage(WAIT).get(2).text()).isEqualTo("q");
+        req.connect("inproc://second");
+        req.disconnect("inproc://first"); // the reply can no longer come from there
+        second.send(Message.of("req", "", "from second"));
+        assertThat(req.recvFrame(WAIT).text()).isEqualTo("from second"); // libzmq takes it too
+    }
+
+    @Test
     void routerHandoverGivesTheRoutingIdToTheNewConnection() {
         Socket router = ctx.socket(SocketType.ROUTER);
         router.setOption(ZmqOption.ROUTER_HANDOVER, true);

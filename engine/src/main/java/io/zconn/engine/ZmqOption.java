@@ -60,7 +60,11 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> TCP_KEEPALIVE_CNT = intOption("TCP_KEEPALIVE_CNT", -1, v -> v == -1 || v > 0, "-1 or > 0");
     /** Queue messages only to completed connections. Default false. */
     public static final ZmqOption<Boolean> IMMEDIATE = boolOption("IMMEDIATE", false);
-    /** ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages. */
+    /**
+     * ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages;
+     * POLLOUT is then reported only while at least one peer can take a message. A REP socket
+     * accepts it too, and drops a reply whose requester has gone. Default false.
+     */
     public static final ZmqOption<Boolean> ROUTER_MANDATORY = boolOption("ROUTER_MANDATORY", false);
     /**
      * XPUB: pass every subscribe message up, not only the first for each topic. Default false.
@@ -83,6 +87,36 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> HANDSHAKE_IVL = intOption("HANDSHAKE_IVL", 30_000, v -> v >= 0, ">= 0");
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
+    /**
+     * REQ: allow a new request before the reply to the previous one has come; the old reply is
+     * then discarded if it comes (REQ_CORRELATE tells it apart), and the new request goes to the
+     * next peer. Default false (strict alternation, EFSM otherwise).
+     */
+    public static final ZmqOption<Boolean> REQ_RELAXED = boolOption("REQ_RELAXED", false);
+    /**
+     * REQ: prefix each request with a 4-byte request id frame (request id, empty delimiter, body)
+     * and accept only replies that begin with the id of the latest request, as libzmq does.
+     * Default false.
+     */
+    public static final ZmqOption<Boolean> REQ_CORRELATE = boolOption("REQ_CORRELATE", false);
+    /**
+     * ROUTER: a new connection announcing a routing id already in use takes it over, and the old
+     * connection is dropped. Default false (the new connection is refused).
+     */
+    public static final ZmqOption<Boolean> ROUTER_HANDOVER = boolOption("ROUTER_HANDOVER", false);
+    /**
+     * ROUTER, DEALER, REQ: send an empty message on each new connection (made or accepted), so a
+     * ROUTER peer learns of it at once. Only for sockets talking to ROUTERs. Default false.
+     */
+    public static final ZmqOption<Boolean> PROBE_ROUTER = boolOption("PROBE_ROUTER", false);
+    /**
+     * ROUTER: the routing id by which the peer of the next {@code connect} is known, so the
+     * connection is routable at once (before any handshake); used by that connect only. 1 to 255
+     * bytes, not starting with a zero byte, unique among the socket's peers. Write-only.
+     */
+    public static final ZmqOption<byte[]> CONNECT_ROUTING_ID = new ZmqOption<>("CONNECT_ROUTING_ID", byte[].class,
+            new byte[0], v -> v.length >= 1 && v.length <= 255 && v[0] != 0,
+            "1 to 255 bytes, not starting with a zero byte", Access.WRITE_ONLY);
 
     /**
      * XPUB: pass every subscribe and every unsubscribe message up (also the unsubscriptions of a

@@ -271,6 +271,17 @@ class InflowTest {
     }
 
     @Test
+    void aRequestThatIsNeverDeliveredStillGetsThePolicysAnswer() {
+        Fakes.ManualExecutor executor = new Fakes.ManualExecutor();
+        executor.refuse = true;
+        Inflow in = start(settings(SocketType.REP).maxConcurrent(1).build(), SocketType.ROUTER, executor, deadLetters);
+        channel.push(Message.of("peer", "", "refused"));
+        await().atMost(WAIT).until(() -> in.counters().deadLettered() == 1);
+        assertThat(channel.replies).as("the requester is not left waiting").containsExactly(Message.of("peer", "", ""));
+        assertThat(deadLetters.letters).as("the body, without envelope").containsExactly(Message.of("refused"));
+    }
+
+    @Test
     void concurrentDeliveriesAreBoundedByThePermits() throws Exception {
         Fakes.ManualExecutor executor = new Fakes.ManualExecutor();
         Inflow in = start(settings(SocketType.PULL).maxConcurrent(2).build(), SocketType.PULL, executor, null);

@@ -12,9 +12,11 @@ import io.zconn.engine.ZmqException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -355,7 +357,8 @@ class InflowTest {
         clock.pausesWait = true;
         target.behaviour = body -> failing();
         Inflow in = start(settings(SocketType.PULL).maxConcurrent(2).maxRetries(3).retryIntervalMs(60_000)
-                .drainTimeout(Duration.ofMillis(100)).build(), SocketType.PULL, new Fakes.Threads(), null);
+                .drainTimeout(Duration.ofMillis(100)).stopSlack(Duration.ofSeconds(2)).build(), SocketType.PULL,
+                new Fakes.Threads(), null);
         channel.push("retried");
         await().atMost(WAIT).until(() -> clock.pauses.size() == 1);
         assertThat(in.stop(true)).isTrue();
@@ -417,17 +420,21 @@ class InflowTest {
 
     @Test
     void stopFromInsideAListenerCallClosesTheGateAndReturnsAtOnce() {
-        List<Inflow> self = new ArrayList<>();
-        List<Boolean> result = new ArrayList<>();
+        AtomicReference<Inflow> self = new AtomicReference<>();
+        CountDownLatch known = new CountDownLatch(1);
+        List<Boolean> result = new CopyOnWriteArrayList<>();
         target.behaviour = body -> {
             if (body.get(0).text().equals("stop")) {
-                result.add(self.get(0).stop(true));
+                known.await(10, TimeUnit.SECONDS);
+                result.add(self.get().stop(true));
             }
             return null;
         };
-        Inflow in = startOrdered(settings(SocketType.PULL));
-        self.add(in);
+        // both queued before the loop starts: "after" is already received when stop begins
         channel.push("stop", "after");
+        Inflow in = startOrdered(settings(SocketType.PULL));
+        self.set(in);
+        known.countDown();
         await().atMost(WAIT).until(() -> in.counters().deadLettered() == 1);
         assertThat(result).containsExactly(false);
         assertThat(target.calls).containsExactly("stop");

@@ -81,6 +81,45 @@ public final class ZmqOption<T> {
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
 
+    /**
+     * Routing id (1 to 255 bytes) of the peer of the next {@code connect()} on a STREAM (or ROUTER)
+     * socket, instead of a generated one, so that the connection can be addressed at once. It
+     * applies to that one {@code connect()} only and is then cleared; an id already in use makes
+     * {@code connect()} fail with EINVAL. Write-only, as in libzmq.
+     */
+    public static final ZmqOption<byte[]> CONNECT_ROUTING_ID = new ZmqOption<>("CONNECT_ROUTING_ID", byte[].class, null,
+            v -> v.length >= 1 && v.length <= 255, "1 to 255 bytes", Access.WRITE_ONLY);
+    /**
+     * STREAM: deliver {@code [routing id, empty frame]} when a peer connects and again when it
+     * disconnects. Default true, as in libzmq 4.3.
+     */
+    public static final ZmqOption<Boolean> STREAM_NOTIFY = boolOption("STREAM_NOTIFY", true);
+    /**
+     * How long (ms) one tcp connection attempt may take before it is abandoned and retried after
+     * RECONNECT_IVL; 0 leaves it to the OS (on Linux about two minutes of SYN retries). Default 0.
+     */
+    public static final ZmqOption<Integer> CONNECT_TIMEOUT = intOption("CONNECT_TIMEOUT", 0, v -> v >= 0, ">= 0");
+    /**
+     * How long (ms) transmitted data may stay unacknowledged before the tcp connection is dropped
+     * (Linux {@code TCP_USER_TIMEOUT}); 0 leaves the OS default. Default 0. Applied with the native
+     * (epoll) transport; ignored with a WARNING on the NIO fallback, as libzmq ignores it where the
+     * OS lacks it.
+     */
+    public static final ZmqOption<Integer> TCP_MAXRT = intOption("TCP_MAXRT", 0, v -> v >= 0, ">= 0");
+    /**
+     * IP type-of-service byte (DSCP and ECN) of tcp connections and listeners; 0 leaves the OS
+     * default. Default 0.
+     */
+    public static final ZmqOption<Integer> TOS = intOption("TOS", 0, v -> v >= 0 && v <= 255, "0 to 255");
+    /**
+     * Network device (interface or VRF) that tcp listeners and connections are bound to
+     * ({@code SO_BINDTODEVICE}): only packets of that device are used. Empty (the default) means
+     * none. Linux only and needs the native (epoll) transport (and CAP_NET_RAW on older kernels);
+     * otherwise {@code bind()}/{@code connect()} fail with ENOTSUP rather than ignore the restriction.
+     */
+    public static final ZmqOption<String> BINDTODEVICE = new ZmqOption<>("BINDTODEVICE", String.class, "",
+            v -> v.length() < 16 && v.indexOf('\0') < 0, "an interface name of at most 15 characters", Access.READ_WRITE);
+
     /** The socket's type. Read-only. */
     public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);
     /** Whether the last frame received has more frames following. Read-only. */

@@ -97,7 +97,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peer) {
-        Pipe p = owner.pipeFor(this, peer);
+        Pipe p = owner.pipeFor(channel, peer);
         if (p == null) {
             ctx.close();
             return;
@@ -458,7 +458,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             }
             pipe.flush();
         }
-        owner.closed(this, pipe);
+        owner.closed(channel, pipe);
     }
 
     Channel channel() {

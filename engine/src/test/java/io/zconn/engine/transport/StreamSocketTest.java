@@ -247,6 +247,52 @@ class StreamSocketTest {
     }
 
     @Test
+    void aFloodingPeerIsStoppedAtRcvhwmUntilTheSocketReads() throws Exception {
+        Socket server = ctx.socket(SocketType.STREAM);
+        server.setOption(ZmqOption.RCVHWM, 4);
+        server.setOption(ZmqOption.RCVBUF, 256 * 1024);
+        server.bind("tcp://127.0.0.1:*");
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        long offered = 256L * 1024 * 1024;
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.setSendBufferSize(256 * 1024);
+            client.connect(address(server), 10_000);
+            recv(server); // the connect notice
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    OutputStream out = client.getOutputStream();
+                    while (written.get() < offered) {
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test ended the connection
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            long[] last = {-1};
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                long now = written.get();
+                boolean stalled = now == last[0];
+                last[0] = now;
+                return stalled;
+            });
+            long stalledAt = written.get();
+            System.out.println("STREAM flood: writer stalled after " + stalledAt + " bytes with RCVHWM 4");
+            // the socket holds RCVHWM chunks of at most 64 KiB (plus the few Netty handed over):
+            // the rest of what was written sits in the kernel's buffers
+            assertThat(stalledAt).isLessThan(32L * 1024 * 1024);
+            long received = 0;
+            while (received < stalledAt + 1024 * 1024) {
+                received += recv(server).get(1).size(); // reading lets it go on
+            }
+            assertThat(written.get()).isGreaterThan(stalledAt);
+        }
+    }
+
+    @Test
     void inprocIsRefused() {
         Socket s = ctx.socket(SocketType.STREAM);
         assertThatThrownBy(() -> s.bind("inproc://raw"))

@@ -62,7 +62,10 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Boolean> IMMEDIATE = boolOption("IMMEDIATE", false);
     /** ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages. */
     public static final ZmqOption<Boolean> ROUTER_MANDATORY = boolOption("ROUTER_MANDATORY", false);
-    /** XPUB: pass every subscription message up, not only new ones. */
+    /**
+     * XPUB: pass every subscribe message up, not only the first for each topic. Default false.
+     * As in libzmq, setting it also turns {@link #XPUB_VERBOSER} off.
+     */
     public static final ZmqOption<Boolean> XPUB_VERBOSE = boolOption("XPUB_VERBOSE", false);
     /** Keep only the last message in the queue (PUB, SUB, PUSH, PULL, PAIR, DEALER). */
     public static final ZmqOption<Boolean> CONFLATE = boolOption("CONFLATE", false);
@@ -81,6 +84,39 @@ public final class ZmqOption<T> {
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
 
+    /**
+     * XPUB: pass every subscribe and every unsubscribe message up (also the unsubscriptions of a
+     * departing subscriber for topics others still want), not only the first subscription and
+     * the last unsubscription of each topic. Default false. As in libzmq, setting it sets
+     * {@link #XPUB_VERBOSE} to the same value.
+     */
+    public static final ZmqOption<Boolean> XPUB_VERBOSER = boolOption("XPUB_VERBOSER", false);
+    /**
+     * PUB, XPUB: at a matching subscriber's SNDHWM, refuse the whole message (EAGAIN, or block up
+     * to SNDTIMEO) instead of dropping it for that subscriber. Default false (drop).
+     */
+    public static final ZmqOption<Boolean> XPUB_NODROP = boolOption("XPUB_NODROP", false);
+    /**
+     * XPUB: subscriptions are not applied but only passed up (every one of them); the application
+     * decides, by setting {@link #SUBSCRIBE} / {@link #UNSUBSCRIBE} on the XPUB, what applies to
+     * the subscriber whose message it received last. A departing subscriber's requests come up as
+     * unsubscriptions. Default false. A PUB ignores it.
+     */
+    public static final ZmqOption<Boolean> XPUB_MANUAL = boolOption("XPUB_MANUAL", false);
+    /**
+     * PUB, XPUB: a message written to each subscriber pipe as it is attached: every connection a
+     * bound socket accepts, and once for a connecting socket (whose pipe outlives reconnections
+     * unless IMMEDIATE is set, as in libzmq). A libzmq or zconn SUB receives it only if it subscribes to it, an XSUB always.
+     * Empty (the default) sends none. Applies to subscribers attached after it is set.
+     */
+    public static final ZmqOption<byte[]> XPUB_WELCOME_MSG = new ZmqOption<>("XPUB_WELCOME_MSG", byte[].class,
+            new byte[0], v -> true, "", Access.READ_WRITE);
+    /**
+     * PUB, XPUB: send each message to the subscribers with no matching prefix, instead of those
+     * with one; SUB: deliver the messages that match none of its subscriptions. A SUB connected to
+     * an inverting PUB must invert too (an XSUB does not filter). Default false.
+     */
+    public static final ZmqOption<Boolean> INVERT_MATCHING = boolOption("INVERT_MATCHING", false);
     /**
      * Routing id (1 to 255 bytes) of the peer of the next {@code connect()} on a STREAM (or ROUTER)
      * socket, instead of a generated one, so that the connection can be addressed at once. It

@@ -153,6 +153,37 @@ class StreamSocketTest {
             Message bye = recv(client);
             assertThat(bye.get(0).data()).isEqualTo(srv);
             assertThat(bye.get(1).size()).as("disconnect notice").isZero();
+            // as in libzmq, the connecter reconnects, under the same routing id
+            try (SocketChannel again = listener.accept()) {
+                Message back = recv(client);
+                assertThat(back.get(0).data()).isEqualTo(srv);
+                assertThat(back.get(1).size()).as("connect notice").isZero();
+                client.send(Message.of(srv, "again".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(readExactly(again, 5)).isEqualTo("again");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionTheClientClosesIsNotRemade() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", 0));
+            Socket client = ctx.socket(SocketType.STREAM);
+            client.setOption(ZmqOption.RECONNECT_IVL, 10);
+            client.connect("tcp://127.0.0.1:" + ((InetSocketAddress) listener.getLocalAddress()).getPort());
+            try (SocketChannel peer = listener.accept()) {
+                byte[] id = recv(client).get(0).data();
+                client.send(Message.of(id, "bye".getBytes(StandardCharsets.US_ASCII)));
+                client.send(Message.of(id, new byte[0]));
+                assertThat(readExactly(peer, 100)).as("the data, then end of stream").isEqualTo("bye");
+            }
+            // as in libzmq 4.3.4: the session ends with its pipe, no reconnection
+            listener.configureBlocking(false);
+            await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> {
+                try (SocketChannel again = listener.accept()) {
+                    return again == null;
+                }
+            });
         }
     }
 

@@ -22,8 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * bytes comes as {@code [routing id, data]}, and an empty data frame announces a connection or its
  * end (STREAM_NOTIFY, handled by the raw engine). Sending is {@code [routing id, data]}: the data
  * frame's MORE flag is ignored, an unknown id fails with EHOSTUNREACH, a peer at its HWM blocks
- * (EAGAIN), and an empty data frame closes that connection after what was sent before it. As in
- * libzmq, a first frame without MORE is ignored together with the frame that follows it.
+ * (EAGAIN), and an empty data frame closes that connection after what was sent before it (without
+ * a disconnect notice; a connecting socket does not reconnect then, as in libzmq, whereas it does,
+ * under the same routing id, when the peer hangs up). As in libzmq, a first frame without MORE is
+ * ignored together with the frame that follows it. tcp and ipc only: inproc is refused.
  */
 public final class Stream extends SocketBase {
     private final FairQueue fq = new FairQueue(this::pipeFinished);

@@ -29,7 +29,13 @@ public enum SocketType {
     /** Extended publisher: also receives subscriptions. */
     XPUB("SUB", "XSUB"),
     /** Extended subscriber: sends subscriptions as messages. */
-    XSUB("PUB", "XPUB");
+    XSUB("PUB", "XPUB"),
+    /**
+     * Raw tcp (no ZMTP): talks to any tcp peer. Each message is {@code [routing id, data]}; an empty
+     * data frame announces a connection or a disconnection (STREAM_NOTIFY), and sending one closes
+     * that connection.
+     */
+    STREAM;
 
     @SuppressWarnings("ImmutableEnumChecker") // Set.of: unmodifiable
     private final Set<String> peers;

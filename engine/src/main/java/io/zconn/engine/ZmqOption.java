@@ -110,9 +110,11 @@ public final class ZmqOption<T> {
      */
     public static final ZmqOption<Boolean> PROBE_ROUTER = boolOption("PROBE_ROUTER", false);
     /**
-     * ROUTER: the routing id by which the peer of the next {@code connect} is known, so the
-     * connection is routable at once (before any handshake); used by that connect only. 1 to 255
-     * bytes, not starting with a zero byte, unique among the socket's peers. Write-only.
+     * ROUTER and STREAM: the routing id by which the peer of the next {@code connect} is known, so
+     * the connection is routable at once (before any handshake); used by that connect only. 1 to 255
+     * bytes, not starting with a zero byte (as libzmq documents), unique among the socket's peers
+     * (STREAM: an id in use makes {@code connect()} fail with EINVAL). Write-only; other socket
+     * types refuse it.
      */
     public static final ZmqOption<byte[]> CONNECT_ROUTING_ID = new ZmqOption<>("CONNECT_ROUTING_ID", byte[].class,
             new byte[0], v -> v.length >= 1 && v.length <= 255 && v[0] != 0,
@@ -151,6 +153,36 @@ public final class ZmqOption<T> {
      * an inverting PUB must invert too (an XSUB does not filter). Default false.
      */
     public static final ZmqOption<Boolean> INVERT_MATCHING = boolOption("INVERT_MATCHING", false);
+    /**
+     * STREAM: deliver {@code [routing id, empty frame]} when a peer connects and again when it
+     * disconnects. Default true, as in libzmq 4.3.
+     */
+    public static final ZmqOption<Boolean> STREAM_NOTIFY = boolOption("STREAM_NOTIFY", true);
+    /**
+     * How long (ms) one tcp connection attempt may take before it is abandoned and retried after
+     * RECONNECT_IVL; 0 leaves it to the OS (on Linux about two minutes of SYN retries). Default 0.
+     */
+    public static final ZmqOption<Integer> CONNECT_TIMEOUT = intOption("CONNECT_TIMEOUT", 0, v -> v >= 0, ">= 0");
+    /**
+     * How long (ms) transmitted data may stay unacknowledged before the tcp connection is dropped
+     * (Linux {@code TCP_USER_TIMEOUT}); 0 leaves the OS default. Default 0. Applied with the native
+     * (epoll) transport; ignored with a WARNING on the NIO fallback, as libzmq ignores it where the
+     * OS lacks it.
+     */
+    public static final ZmqOption<Integer> TCP_MAXRT = intOption("TCP_MAXRT", 0, v -> v >= 0, ">= 0");
+    /**
+     * IP type-of-service byte (DSCP and ECN) of tcp connections and listeners; 0 leaves the OS
+     * default. Default 0.
+     */
+    public static final ZmqOption<Integer> TOS = intOption("TOS", 0, v -> v >= 0 && v <= 255, "0 to 255");
+    /**
+     * Network device (interface or VRF) that tcp listeners and connections are bound to
+     * ({@code SO_BINDTODEVICE}): only packets of that device are used. Empty (the default) means
+     * none. Linux only and needs the native (epoll) transport (and CAP_NET_RAW on older kernels);
+     * otherwise {@code bind()}/{@code connect()} fail with ENOTSUP rather than ignore the restriction.
+     */
+    public static final ZmqOption<String> BINDTODEVICE = new ZmqOption<>("BINDTODEVICE", String.class, "",
+            v -> v.length() < 16 && v.indexOf('\0') < 0, "an interface name of at most 15 characters", Access.READ_WRITE);
 
     /** The socket's type. Read-only. */
     public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);

@@ -105,6 +105,7 @@ public final class Ctx {
     }
 
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
+        checkRaw(socket, ep);
         return switch (ep.transport()) {
             case INPROC -> inproc.bind(socket, ep);
             case TCP, IPC -> streams().bind(socket, ep);
@@ -114,12 +115,19 @@ public final class Ctx {
     }
 
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
+        checkRaw(socket, ep);
         return switch (ep.transport()) {
             case INPROC -> inproc.connect(socket, ep);
             case TCP, IPC -> streams().connect(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
                     "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
+    }
+
+    private static void checkRaw(SocketBase socket, Endpoint ep) {
+        if (socket.type() == SocketType.STREAM && ep.transport() == Endpoint.Transport.INPROC) {
+            throw new ZmqException(Errno.EPROTONOSUPPORT, "STREAM sockets speak raw tcp or ipc, not inproc: " + ep);
+        }
     }
 
     /**

@@ -42,6 +42,7 @@ public abstract class SocketBase implements Pipe.Events {
     private final Set<Pipe> pipes = new LinkedHashSet<>();
     private final Map<String, List<EndpointHandle>> endpoints = new LinkedHashMap<>();
     private volatile boolean closed;
+    private boolean connecting;
     private boolean rcvMore;
     private String lastEndpoint = "";
 
@@ -136,6 +137,23 @@ public abstract class SocketBase implements Pipe.Events {
      */
     protected <T> boolean xsetOption(ZmqOption<T> option, T value) {
         return false;
+    }
+
+    /**
+     * A {@code connect()} is about to start (lock held): the type may refuse the endpoint or take
+     * per-connect options (CONNECT_ROUTING_ID).
+     *
+     * @param ep the endpoint
+     */
+    protected void xconnecting(Endpoint ep) {
+    }
+
+    /**
+     * @return whether the pipe being attached now is the connecting side's own pipe, attached by
+     *         {@code connect()} itself (libzmq's "locally initiated")
+     */
+    protected final boolean connecting() {
+        return connecting;
     }
 
     /** @return whether this type needs the peer's routing id before its pipe is attached (ROUTER) */
@@ -616,7 +634,14 @@ public abstract class SocketBase implements Pipe.Events {
         try {
             checkOpen();
             Endpoint ep = Endpoint.parse(endpoint);
-            EndpointHandle h = ctx.connect(this, ep);
+            xconnecting(ep);
+            EndpointHandle h;
+            connecting = true;
+            try {
+                h = ctx.connect(this, ep);
+            } finally {
+                connecting = false;
+            }
             // CONNECT_ROUTING_ID names this connection only (the transport took a snapshot)
             options.put(ZmqOption.CONNECT_ROUTING_ID, ZmqOption.CONNECT_ROUTING_ID.defaultValue());
             lastEndpoint = h.endpoint();

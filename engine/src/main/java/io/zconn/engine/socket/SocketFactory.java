@@ -27,6 +27,7 @@ public final class SocketFactory {
             case ROUTER -> new Router(ctx);
             case PUSH -> new Push(ctx);
             case PULL -> new Pull(ctx);
+            case STREAM -> new Stream(ctx);
         };
     }
 }

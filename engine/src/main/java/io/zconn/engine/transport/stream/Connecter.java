@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
@@ -133,7 +134,11 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     void initChannel(Channel ch) {
-        new ZmtpEngine(socket.type(), opts, this).install(ch, false);
+        if (socket.type() == SocketType.STREAM) {
+            new RawEngine(opts, this).install(ch);
+        } else {
+            new ZmtpEngine(socket.type(), opts, this).install(ch, false);
+        }
     }
 
     private void scheduleRetry() {
@@ -151,7 +156,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     @Override
-    public Pipe pipeFor(ZmtpEngine engine, PeerInfo peer) {
+    public Pipe pipeFor(Channel channel, PeerInfo peer) {
         interval = opts.get(ZmqOption.RECONNECT_IVL);
         if (closed && !lingering) {
             return null;
@@ -174,8 +179,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     @Override
-    public void closed(ZmtpEngine engine, Pipe pipe) {
-        if (engine.channel() == current) {
+    public void closed(Channel channel, Pipe pipe) {
+        if (channel == current) {
             current = null;
         }
         if (pipe != null) {
@@ -254,7 +259,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         boolean lingerExpired = lingering;
         stop();
         Channel c = current;
-        if (c != null && (lingerExpired || c.pipeline().get("zmtp") == null)) {
+        if (c != null && (lingerExpired || !StreamTransport.established(c))) {
             c.close(); // LINGER is over, or still connecting: nothing more to deliver through it
         }
     }

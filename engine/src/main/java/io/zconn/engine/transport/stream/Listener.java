@@ -1,6 +1,7 @@
 package io.zconn.engine.transport.stream;
 
 import io.netty.channel.Channel;
+import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.EndpointHandle;
 import io.zconn.engine.core.Options;
@@ -45,11 +46,15 @@ final class Listener implements EndpointHandle, SessionOwner {
         }
         children.add(ch);
         ch.closeFuture().addListener(f -> children.remove(ch));
-        new ZmtpEngine(socket.type(), opts, this).install(ch, true);
+        if (socket.type() == SocketType.STREAM) {
+            new RawEngine(opts, this).install(ch);
+        } else {
+            new ZmtpEngine(socket.type(), opts, this).install(ch, true);
+        }
     }
 
     @Override
-    public Pipe pipeFor(ZmtpEngine engine, PeerInfo peer) {
+    public Pipe pipeFor(Channel channel, PeerInfo peer) {
         if (closed || socket.isClosed()) {
             return null;
         }
@@ -63,7 +68,7 @@ final class Listener implements EndpointHandle, SessionOwner {
     }
 
     @Override
-    public void closed(ZmtpEngine engine, Pipe pipe) {
+    public void closed(Channel channel, Pipe pipe) {
         if (pipe != null) {
             pipe.terminate();
         }
@@ -90,7 +95,7 @@ final class Listener implements EndpointHandle, SessionOwner {
         }
         // connections whose handshake never finished have no pipe the socket could end
         for (Channel c : children) {
-            if (c.pipeline().get("zmtp") == null && !StreamTransport.loopStopped(c)) {
+            if (!StreamTransport.established(c) && !StreamTransport.loopStopped(c)) {
                 c.close();
             }
         }

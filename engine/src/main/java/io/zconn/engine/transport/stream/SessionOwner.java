@@ -1,29 +1,30 @@
 package io.zconn.engine.transport.stream;
 
+import io.netty.channel.Channel;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.zmtp.PeerInfo;
 
 /**
- * Who a connection belongs to: a {@link Listener} (accepted connections) or a {@link Connecter}
- * (one outgoing connection, remade after failures).
+ * Who a connection ({@link ZmtpEngine} or {@link RawEngine}) belongs to: a {@link Listener}
+ * (accepted connections) or a {@link Connecter} (one outgoing connection, remade after failures).
  */
 interface SessionOwner {
     /**
-     * The handshake succeeded: give the connection its pipe end.
+     * The handshake succeeded (a raw connection: it is connected): give the connection its pipe end.
      *
-     * @param engine the connection
+     * @param channel the connection
      * @param peer   what the peer announced
      * @return the session's end of the pipe to the socket, or null to refuse the connection
      */
-    Pipe pipeFor(ZmtpEngine engine, PeerInfo peer);
+    Pipe pipeFor(Channel channel, PeerInfo peer);
 
     /**
      * The connection closed.
      *
-     * @param engine the connection
-     * @param pipe   its pipe end, or null if the handshake never completed
+     * @param channel the connection
+     * @param pipe    its pipe end, or null if the handshake never completed
      */
-    void closed(ZmtpEngine engine, Pipe pipe);
+    void closed(Channel channel, Pipe pipe);
 
     /**
      * @return the transport, which keeps the context open while a connection lingers; null for an

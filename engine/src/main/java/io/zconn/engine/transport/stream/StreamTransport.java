@@ -176,11 +176,14 @@ public final class StreamTransport implements Transport {
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
         checkIpc(ipc, ep);
         SocketAddress addr = Addresses.forBind(ep, opts.get(ZmqOption.IPV6));
+        if (!ipc) {
+            checkTcpOptions(opts, ep);
+        }
         Listener listener = new Listener(this, socket, opts);
         AcceptGuard acceptGuard = new AcceptGuard(ep.text());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channelFactory(serverChannel(ipc, addr))
+                .channelFactory(serverChannel(ipc, addr, opts))
                 .option(ChannelOption.SO_BACKLOG, opts.get(ZmqOption.BACKLOG))
                 .handler(acceptGuard)
                 .childHandler(new ChannelInitializer<>() {
@@ -222,12 +225,15 @@ public final class StreamTransport implements Transport {
         boolean ipc = ep.transport() == Endpoint.Transport.IPC;
         checkIpc(ipc, ep);
         SocketAddress addr = Addresses.forConnect(ep, opts.get(ZmqOption.IPV6));
+        if (!ipc) {
+            checkTcpOptions(opts, ep);
+        }
         EventLoop loop = group.next();
         Connecter[] holder = new Connecter[1];
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(ipc ? (epoll ? EpollDomainSocketChannel.class : null) : (epoll ? EpollSocketChannel.class : NioSocketChannel.class))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .channelFactory(ipc ? (ChannelFactory<Channel>) EpollDomainSocketChannel::new : tcpChannel(opts))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, opts.get(ZmqOption.CONNECT_TIMEOUT))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -274,14 +280,70 @@ public final class StreamTransport implements Transport {
      * The listening channel: for tcp, of the bound address's family, so an IPv4 address (such as
      * {@code *} with IPV6 off) accepts IPv4 only, and {@code ::} (IPV6 on) is dual-stack, as in libzmq.
      */
-    private ChannelFactory<ServerChannel> serverChannel(boolean ipc, SocketAddress addr) {
+    private ChannelFactory<ServerChannel> serverChannel(boolean ipc, SocketAddress addr, Options opts) {
         if (ipc) {
             return EpollServerDomainSocketChannel::new;
         }
         InternetProtocolFamily family = ((InetSocketAddress) addr).getAddress() instanceof Inet4Address
                 ? InternetProtocolFamily.IPv4 : InternetProtocolFamily.IPv6;
-        return epoll ? () -> new EpollServerSocketChannel(family)
-                : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
+        if (!epoll) {
+            return () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
+        }
+        int tos = opts.get(ZmqOption.TOS);
+        String device = opts.get(ZmqOption.BINDTODEVICE);
+        return () -> {
+            EpollServerSocketChannel ch = new EpollServerSocketChannel(family);
+            // set on the new socket itself, before bind: a device that cannot be set fails the bind
+            // (Netty's bootstrap options would only log a failure)
+            if (!device.isEmpty()) {
+                ch.config().setOption(TcpOptions.SO_BINDTODEVICE, TcpOptions.deviceName(device));
+            }
+            if (tos != 0) {
+                TcpOptions.setTos(ch, tos);
+            }
+            return ch;
+        };
+    }
+
+    /** A tcp connection's channel: bound to BINDTODEVICE (before connecting) when it is set. */
+    private ChannelFactory<Channel> tcpChannel(Options opts) {
+        if (!epoll) {
+            return NioSocketChannel::new;
+        }
+        String device = opts.get(ZmqOption.BINDTODEVICE);
+        if (device.isEmpty()) {
+            return EpollSocketChannel::new;
+        }
+        return () -> {
+            EpollSocketChannel ch = new EpollSocketChannel();
+            ch.config().setOption(TcpOptions.SO_BINDTODEVICE, TcpOptions.deviceName(device));
+            return ch;
+        };
+    }
+
+    /**
+     * Refuses, at bind() or connect(), tcp options this transport cannot honour: BINDTODEVICE
+     * naming no device, or needing the native transport (NIO has no SO_BINDTODEVICE). TCP_MAXRT
+     * without the native transport is only logged, as libzmq ignores it where the OS lacks it.
+     */
+    private void checkTcpOptions(Options opts, Endpoint ep) {
+        String device = opts.get(ZmqOption.BINDTODEVICE);
+        if (!device.isEmpty()) {
+            if (!epoll) {
+                throw new ZmqException(Errno.ENOTSUP, "BINDTODEVICE needs Netty's native epoll transport, unavailable here: " + ep);
+            }
+            try {
+                if (java.net.NetworkInterface.getByName(device) == null) {
+                    throw new ZmqException(Errno.EADDRNOTAVAIL, "BINDTODEVICE: no network device '" + device + "' for " + ep);
+                }
+            } catch (java.net.SocketException e) {
+                throw new ZmqException(Errno.EADDRNOTAVAIL, "BINDTODEVICE: cannot look up device '" + device + "': " + e.getMessage(), e);
+            }
+        }
+        if (!epoll && opts.get(ZmqOption.TCP_MAXRT) > 0) {
+            LOG.log(System.Logger.Level.WARNING, "TCP_MAXRT is ignored for " + ep
+                    + ": it needs Netty's native epoll transport (TCP_USER_TIMEOUT), unavailable here");
+        }
     }
 
     private void childOptions(ServerBootstrap b, Options opts, boolean ipc) {
@@ -298,6 +360,7 @@ public final class StreamTransport implements Transport {
         if (!ipc) {
             b.childOption(ChannelOption.TCP_NODELAY, true);
             keepalive(opts).forEach((o, v) -> b.childOption(o, v));
+            tcpTuning(opts).forEach((o, v) -> b.childOption(o, v));
         }
     }
 
@@ -314,7 +377,23 @@ public final class StreamTransport implements Transport {
         if (!ipc) {
             b.option(ChannelOption.TCP_NODELAY, true);
             keepalive(opts).forEach((o, v) -> b.option(o, v));
+            tcpTuning(opts).forEach((o, v) -> b.option(o, v));
         }
+    }
+
+    /** TOS and TCP_MAXRT of a tcp connection (accepted or connecting), when set. */
+    @SuppressWarnings("unchecked")
+    private java.util.Map<ChannelOption<Object>, Object> tcpTuning(Options opts) {
+        java.util.Map<ChannelOption<Object>, Object> m = new java.util.LinkedHashMap<>();
+        int tos = opts.get(ZmqOption.TOS);
+        if (tos != 0) {
+            m.put((ChannelOption<Object>) (ChannelOption<?>) ChannelOption.IP_TOS, tos);
+        }
+        int maxrt = opts.get(ZmqOption.TCP_MAXRT);
+        if (epoll && maxrt > 0) {
+            m.put((ChannelOption<Object>) (ChannelOption<?>) EpollChannelOption.TCP_USER_TIMEOUT, maxrt);
+        }
+        return m;
     }
 
     @SuppressWarnings("unchecked")
@@ -539,6 +618,15 @@ public final class StreamTransport implements Transport {
         }
     }
 
+    /**
+     * @param ch a connection
+     * @return whether it has its pipe to the socket: its ZMTP handshake completed, or (raw) it is
+     *         connected; until then no pipe can end it and its owner closes it directly
+     */
+    static boolean established(Channel ch) {
+        return ch.pipeline().get("zmtp") != null || RawEngine.hasPipe(ch);
+    }
+
     /** @return whether the channel's event loop no longer runs (died, or never registered) */
     static boolean loopStopped(Channel ch) {
         try {
@@ -586,6 +674,11 @@ public final class StreamTransport implements Transport {
     /** @return the event loops (tests inject failures through them) */
     EventLoopGroup group() {
         return group;
+    }
+
+    /** @return the open channels (listeners and connections), for tests */
+    Set<Channel> channels() {
+        return java.util.Collections.unmodifiableSet(channels);
     }
 
     /**

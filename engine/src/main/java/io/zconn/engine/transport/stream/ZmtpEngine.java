@@ -102,7 +102,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peer) {
-        Pipe p = owner.pipeFor(this, peer);
+        Pipe p = owner.pipeFor(channel, peer);
         if (p == null) {
             ctx.close();
             return;
@@ -478,7 +478,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             }
             pipe.flush();
         }
-        owner.closed(this, pipe);
+        owner.closed(channel, pipe);
     }
 
     Channel channel() {

@@ -2,6 +2,7 @@ package io.zconn.engine.transport.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zconn.engine.Frame;
 import io.zconn.engine.SocketType;
@@ -71,7 +72,7 @@ class ZmtpEngineBoundsTest {
     private EmbeddedChannel connected(SocketType type, String peerType, Options opts) {
         SessionOwner owner = new SessionOwner() {
             @Override
-            public Pipe pipeFor(ZmtpEngine engine, PeerInfo peer) {
+            public Pipe pipeFor(Channel channel, PeerInfo peer) {
                 Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm());
                 socketEnd = pair[0];
                 socketEnd.setEvents(new Pipe.Events() {
@@ -91,7 +92,7 @@ class ZmtpEngineBoundsTest {
             }
 
             @Override
-            public void closed(ZmtpEngine engine, Pipe pipe) {
+            public void closed(Channel channel, Pipe pipe) {
             }
         };
         EmbeddedChannel ch = new EmbeddedChannel();

@@ -98,7 +98,7 @@ class RawEngineTest {
         opts.put(ZmqOption.STREAM_NOTIFY, false);
         EmbeddedChannel ch = connected();
         ch.writeInbound(bytes("x"));
-        ch.close();
+        ch.close().syncUninterruptibly();
         assertThat(socketReads()).containsExactly("x");
     }
 
@@ -116,7 +116,7 @@ class RawEngineTest {
     void peerClosingDeliversWhatArrivedThenTheDisconnectNotice() {
         EmbeddedChannel ch = connected();
         ch.writeInbound(bytes("last words"));
-        ch.close();
+        ch.close().syncUninterruptibly();
         assertThat(socketReads()).containsExactly("", "last words", "");
         assertThat(closedCalled).isTrue();
         assertThat(closedWith).isNotNull();
@@ -146,7 +146,7 @@ class RawEngineTest {
         ch.writeInbound(bytes("a"));
         ch.writeInbound(bytes("b"));
         assertThat(ch.config().isAutoRead()).isFalse();
-        ch.close();
+        ch.close().syncUninterruptibly();
         assertThat(socketReads()).containsExactly("", "a", "b", "");
     }
 

@@ -116,7 +116,7 @@ class TcpOptionsTest {
         // a listener whose accept queue is full drops SYNs: a local black hole
         try (java.nio.channels.ServerSocketChannel hole = java.nio.channels.ServerSocketChannel.open();
              Context ctx = new Context()) {
-            hole.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1);
+            hole.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 1);
             List<java.nio.channels.SocketChannel> fillers = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {

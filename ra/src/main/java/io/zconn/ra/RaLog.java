@@ -209,6 +209,20 @@ public final class RaLog {
         log(Level.FINE, 24, "{0}: discarded a reply whose request had timed out ({1} so far)", null, what, dropped);
     }
 
+    /**
+     * A message held for its transaction could not be sent after the commit (it is lost).
+     *
+     * @param what   connection factory
+     * @param index  position of the message among the transaction's messages (1 = first)
+     * @param total  messages the transaction sent through this factory
+     * @param failed such failures so far
+     * @param cause  failure
+     */
+    public static void sendAfterCommitFailed(String what, int index, int total, long failed, Throwable cause) {
+        log(Level.SEVERE, 25, "{0}: message {1} of {2} held for a committed transaction could not be sent and is"
+                + " lost ({3} lost so far): {4}", cause, what, index, total, failed, cause);
+    }
+
     /** @param cause why the I/O work could not start */
     public static void workRejected(Throwable cause) {
         log(Level.SEVERE, 30, "the WorkManager refused zconn work: {0}", cause, cause);

@@ -15,6 +15,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
     private transient volatile Context context;
     private transient volatile WorkManagerExecutor executor;
     private transient volatile SharedSockets shared;
+    private transient volatile TransactionSynchronizationRegistry transactions;
     private final transient Map<Key, ZmqActivation> activations = new ConcurrentHashMap<>();
 
     /** Creates the adapter; the server configures it and then calls {@link #start}. */
@@ -66,6 +68,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         this.executor = ex;
         this.context = Context.builder().ioThreads(ioThreads).executor(ex).build();
         this.shared = new SharedSockets();
+        this.transactions = bootstrap.getTransactionSynchronizationRegistry();
         RaLog.adapterStarted(ioThreads, true);
     }
 
@@ -149,6 +152,14 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
     /** @return the shared bound sockets (null when stopped) */
     public SharedSockets sharedSockets() {
         return shared;
+    }
+
+    /**
+     * @return the server's transaction synchronization registry (from the bootstrap context), or null
+     *         when the server has none or the adapter is not started
+     */
+    public TransactionSynchronizationRegistry transactionSynchronizationRegistry() {
+        return transactions;
     }
 
     /** @return the active activations (for monitoring and tests) */

@@ -34,6 +34,8 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
     /** When set, scheduleWork accepts the work but reports it rejected through the WorkListener. */
     public volatile boolean rejectScheduledWorkLater;
     final AtomicInteger longRunning = new AtomicInteger();
+    /** The registry the adapter gets from {@link #getTransactionSynchronizationRegistry()}; null = none. */
+    public volatile TransactionSynchronizationRegistry transactions;
 
     @Override
     public WorkManager getWorkManager() {
@@ -57,7 +59,7 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
 
     @Override
     public TransactionSynchronizationRegistry getTransactionSynchronizationRegistry() {
-        return null;
+        return transactions;
     }
 
     /** @return work items currently running */

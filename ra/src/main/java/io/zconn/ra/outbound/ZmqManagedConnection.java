@@ -209,9 +209,18 @@ public class ZmqManagedConnection implements ManagedConnection {
         if (t == SocketType.REQ) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, "use request() on a REQ socket", null);
         }
+        Message m = toEngine(message, false);
+        if (factory.holdForTransaction(this, m)) {
+            return;
+        }
+        sendNow(m);
+    }
+
+    /** Sends at once (also the send after a commit, possibly while another handle uses this connection). */
+    void sendNow(Message m) {
         boolean sent;
         try {
-            sent = socket().send(toEngine(message, false), timeout(factory.getSendTimeout()));
+            sent = socket().send(m, timeout(factory.getSendTimeout()));
         } catch (ZmqException e) {
             throw fail("send", e);
         }

@@ -1,10 +1,13 @@
 package io.zconn.ra.outbound;
 
 import io.zconn.engine.Context;
+import io.zconn.engine.Message;
 import io.zconn.engine.SocketType;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.ZmqResourceAdapter;
 import io.zconn.ra.api.ZmqConnection;
+import io.zconn.ra.api.ZmqConnectionException;
+import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqConnectionFactory;
 import io.zconn.support.Lists;
 import io.zconn.support.OptionParser;
@@ -21,12 +24,18 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.naming.NoInitialContextException;
 import javax.security.auth.Subject;
 
 /**
@@ -42,6 +51,16 @@ import javax.security.auth.Subject;
  * <p>Socket types: PUSH, PUB, PAIR (send); PULL, SUB (receive); REQ, DEALER (request/reply; DEALER
  * also plain send/receive).
  *
+ * <p><b>Transactions.</b> ZeroMQ cannot take part in two-phase commit, so the adapter declares
+ * {@code NoTransaction} and does not pretend otherwise. Instead, with {@code sendOnCommit=true} (the
+ * default), a {@code send} made inside a JTA transaction is held, per transaction, by an interposed
+ * {@code Synchronization} registered with the server's {@code TransactionSynchronizationRegistry}:
+ * the held messages are sent in order after the transaction commits, and discarded when it rolls
+ * back. After commit means best effort and at most once: a send that fails then is logged
+ * ({@code ZCONNRA0025}) and counted, and a crash between commit and send loses the messages. At most
+ * {@code maxTransactionMessages} messages are held per transaction; one more fails the send. Sends
+ * outside a transaction, {@code receive} and {@code request} are immediate.
+ *
  * <p>Outside a container, {@link #createConnectionFactory()} gives a factory backed by a small
  * built-in pool and an engine context of zconn's own threads; {@link #close()} ends it.
  */
@@ -53,6 +72,7 @@ import javax.security.auth.Subject;
 public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
         ValidatingManagedConnectionFactory {
     private static final long serialVersionUID = 1L;
+    private static final String TSR_JNDI = "java:comp/TransactionSynchronizationRegistry";
 
     /** The socket types outbound connections support. */
     public static final Set<SocketType> TYPES = EnumSet.of(SocketType.PUSH, SocketType.PUB, SocketType.PAIR,
@@ -111,10 +131,26 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             + "properties, so they win.")
     private String options = "";
 
+    @ConfigProperty(description = "true: a send made inside a JTA transaction is held and sent after the "
+            + "transaction commits (best effort, at most once; discarded on rollback); false: sends always "
+            + "leave at once. Sends outside a transaction, receive() and request() are always immediate.",
+            defaultValue = "true")
+    private Boolean sendOnCommit = Boolean.TRUE;
+
+    @ConfigProperty(description = "Most messages one transaction may hold for sending on commit through this "
+            + "factory; one more fails the send.", defaultValue = "10000")
+    private Integer maxTransactionMessages = 10_000;
+
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient Context ownContext;
     private transient SharedSockets ownShared;
+    private transient Object transactionKey;
+    private transient volatile TransactionSynchronizationRegistry jndiTransactions;
+    private transient volatile boolean noJndi;
+    private final transient AtomicLong sentAfterCommit = new AtomicLong();
+    private final transient AtomicLong discardedOnRollback = new AtomicLong();
+    private final transient AtomicLong failedAfterCommit = new AtomicLong();
 
     /** Creates a factory with default settings. */
     public ZmqManagedConnectionFactory() {
@@ -190,6 +226,9 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         if (maxMessageSize == null || maxMessageSize < -1) {
             throw new InvalidPropertyException("maxMessageSize must be >= -1, was " + maxMessageSize);
         }
+        if (maxTransactionMessages == null || maxTransactionMessages < 1) {
+            throw new InvalidPropertyException("maxTransactionMessages must be >= 1, was " + maxTransactionMessages);
+        }
         String opts;
         try {
             opts = OptionParser.canonical("options", options);
@@ -202,6 +241,102 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 atLeastMinusOne("reconnectInterval", reconnectInterval),
                 nonNegative("reconnectIntervalMax", reconnectIntervalMax), Lists.splitKeepingEmpty(subscriptions),
                 maxMessageSize, opts);
+    }
+
+    /**
+     * Holds a send for the caller's JTA transaction, if there is one and {@code sendOnCommit} is on.
+     *
+     * @return true when the message is held (it is sent after the commit, or discarded), false when
+     *         the caller must send it now
+     * @throws ZmqConnectionException when the transaction holds {@code maxTransactionMessages}
+     *                                already, or is completing
+     */
+    boolean holdForTransaction(ZmqManagedConnection connection, Message message) {
+        if (!Boolean.TRUE.equals(sendOnCommit)) {
+            return false;
+        }
+        TransactionSynchronizationRegistry tsr = transactions();
+        if (tsr == null) {
+            return false;
+        }
+        int status = tsr.getTransactionStatus();
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            return false;
+        }
+        if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
+            throw new ZmqConnectionException(Reason.NOT_SUPPORTED, "cannot send while the transaction completes"
+                    + " (JTA status " + status + ") through " + this + "; the message was not sent", null);
+        }
+        Object key = transactionKey();
+        TxSends held = (TxSends) tsr.getResource(key);
+        if (held == null) {
+            held = new TxSends(this, maxTransactionMessages);
+            tsr.registerInterposedSynchronization(held);
+            tsr.putResource(key, held);
+        }
+        held.add(connection, message);
+        return true;
+    }
+
+    private synchronized Object transactionKey() {
+        if (transactionKey == null) {
+            transactionKey = new Object();
+        }
+        return transactionKey;
+    }
+
+    /**
+     * The server's registry: the one the adapter got from its bootstrap context, else
+     * {@code java:comp/TransactionSynchronizationRegistry} from JNDI, else none (no transactions).
+     * The JNDI name is a constant of the Jakarta EE platform, never user input.
+     */
+    @SuppressWarnings("BanJNDI")
+    private TransactionSynchronizationRegistry transactions() {
+        if (resourceAdapter instanceof ZmqResourceAdapter ra && ra.transactionSynchronizationRegistry() != null) {
+            return ra.transactionSynchronizationRegistry();
+        }
+        TransactionSynchronizationRegistry t = jndiTransactions;
+        if (t != null || noJndi) {
+            return t;
+        }
+        try {
+            t = (TransactionSynchronizationRegistry) new InitialContext().lookup(TSR_JNDI);
+            jndiTransactions = t;
+            return t;
+        } catch (NoInitialContextException e) {
+            noJndi = true;
+            return null;
+        } catch (NamingException | ClassCastException e) {
+            return null;
+        }
+    }
+
+
+    void countSentAfterCommit() {
+        sentAfterCommit.incrementAndGet();
+    }
+
+    void countDiscarded(int n) {
+        discardedOnRollback.addAndGet(n);
+    }
+
+    long countFailedAfterCommit() {
+        return failedAfterCommit.incrementAndGet();
+    }
+
+    /** @return messages held for their transaction and sent after it committed */
+    public long sentAfterCommit() {
+        return sentAfterCommit.get();
+    }
+
+    /** @return messages held for their transaction and discarded because it did not commit */
+    public long discardedOnRollback() {
+        return discardedOnRollback.get();
+    }
+
+    /** @return messages held for a committed transaction whose send then failed (lost, ZCONNRA0025) */
+    public long failedAfterCommit() {
+        return failedAfterCommit.get();
     }
 
     /** @return the configured socket type, or null when it does not parse */
@@ -416,6 +551,26 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         this.options = v;
     }
 
+    /** @return whether sends inside a JTA transaction wait for its commit */
+    public Boolean getSendOnCommit() {
+        return sendOnCommit;
+    }
+
+    /** @param v whether sends inside a JTA transaction wait for its commit */
+    public void setSendOnCommit(Boolean v) {
+        this.sendOnCommit = v;
+    }
+
+    /** @return most messages one transaction may hold */
+    public Integer getMaxTransactionMessages() {
+        return maxTransactionMessages;
+    }
+
+    /** @param v most messages one transaction may hold */
+    public void setMaxTransactionMessages(Integer v) {
+        this.maxTransactionMessages = v;
+    }
+
     /** Factories are equal when all configuration properties are (and they belong to the same adapter). */
     @Override
     public boolean equals(Object o) {
@@ -430,13 +585,16 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 && Objects.equals(reconnectInterval, f.reconnectInterval)
                 && Objects.equals(reconnectIntervalMax, f.reconnectIntervalMax)
                 && Objects.equals(subscriptions, f.subscriptions) && Objects.equals(maxMessageSize, f.maxMessageSize)
-                && Objects.equals(options, f.options) && resourceAdapter == f.resourceAdapter;
+                && Objects.equals(options, f.options) && Objects.equals(sendOnCommit, f.sendOnCommit)
+                && Objects.equals(maxTransactionMessages, f.maxTransactionMessages)
+                && resourceAdapter == f.resourceAdapter;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(socketType, endpoints, bind, sendHighWaterMark, receiveHighWaterMark, linger, sendTimeout,
-                receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions, maxMessageSize, options);
+                receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions, maxMessageSize, options,
+                sendOnCommit, maxTransactionMessages);
     }
 
     @Override

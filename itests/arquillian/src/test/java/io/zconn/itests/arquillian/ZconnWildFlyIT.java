@@ -6,6 +6,7 @@ import io.zconn.itests.arquillian.app.ModernMdb;
 import io.zconn.itests.arquillian.app.PullMdb;
 import io.zconn.itests.arquillian.app.Sender;
 import io.zconn.itests.arquillian.app.SubMdb;
+import io.zconn.itests.arquillian.app.TxSender;
 
 import jakarta.ejb.EJB;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -51,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZconnWildFlyIT {
-    static final int[] PORTS = {25561, 25562, 25563, 25564, 25565, 25566};
+    static final int[] PORTS = {25561, 25562, 25563, 25564, 25565, 25566, 25567};
 
     @ArquillianResource
     private Deployer deployer;
@@ -61,6 +62,9 @@ class ZconnWildFlyIT {
 
     @EJB
     private Inbox inbox;
+
+    @EJB
+    private TxSender txSender;
 
     @Deployment(name = "rar", managed = false, testable = false, order = 1)
     static Archive<?> rar() {
@@ -74,7 +78,8 @@ class ZconnWildFlyIT {
     @Deployment(name = "app", managed = false, order = 2)
     static Archive<?> app() {
         return ShrinkWrap.create(JavaArchive.class, "zconn-test-app.jar")
-                .addClasses(Inbox.class, PullMdb.class, EchoMdb.class, SubMdb.class, Sender.class, LibzmqPeer.class)
+                .addClasses(Inbox.class, PullMdb.class, EchoMdb.class, SubMdb.class, Sender.class, TxSender.class,
+                        LibzmqPeer.class)
                 .addAsManifestResource(new StringAsset("Dependencies: deployment.zconn.rar\n"), "MANIFEST.MF");
     }
 
@@ -210,8 +215,44 @@ class ZconnWildFlyIT {
         }
     }
 
+    /** A libzmq PULL connected to the bound TestTxPush socket, printing the first frame of {@code n} messages. */
+    private static LibzmqPeer txPeer(int n) throws Exception {
+        return LibzmqPeer.start("""
+                s = ctx.socket(zmq.PULL); s.RCVTIMEO = 15000; s.connect('tcp://127.0.0.1:25567'); print('ready')
+                for i in range(%d):
+                    print(s.recv_multipart()[0].decode())
+                """.formatted(n));
+    }
+
     @Test
     @Order(7)
+    @OperateOnDeployment("app")
+    void aSendInARolledBackTransactionNeverReachesTheLibzmqPeer() throws Exception {
+        try (LibzmqPeer pull = txPeer(1)) {
+            txSender.sendThenRollBack("rolled-back");
+            txSender.sendWithoutTransaction("after-rollback");
+            // Same socket, one peer, one pipe: had the rolled-back message been sent, it would come first.
+            assertEquals("after-rollback", pull.line(15_000), () -> "peer output: " + pull.rest());
+            assertEquals(0, pull.waitFor());
+        }
+    }
+
+    @Test
+    @Order(8)
+    @OperateOnDeployment("app")
+    void aSendInACommittedTransactionReachesTheLibzmqPeerAfterTheCommitNotBefore() throws Exception {
+        try (LibzmqPeer pull = txPeer(3)) {
+            txSender.sendThenMarkThenCommit("marker", "tx-1", "tx-2");
+            // The marker was sent without a transaction after tx-1 and tx-2, before the commit.
+            assertEquals("marker", pull.line(15_000), () -> "peer output: " + pull.rest());
+            assertEquals("tx-1", pull.line(15_000), () -> "peer output: " + pull.rest());
+            assertEquals("tx-2", pull.line(15_000), () -> "peer output: " + pull.rest());
+            assertEquals(0, pull.waitFor());
+        }
+    }
+
+    @Test
+    @Order(9)
     @RunAsClient
     void undeployLeavesNoThreadAndFreesThePorts() throws Exception {
         deployer.undeploy("app");

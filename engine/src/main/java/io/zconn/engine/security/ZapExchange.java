@@ -49,7 +49,7 @@ final class ZapExchange {
         long timeout = config.zapTimeoutMillis();
         session.schedule(() -> {
             if (!answered[0] && !closed) {
-                pending.cancel();
+                cancel();
                 once.accept(ZapResult.failed("no answer from the ZAP handler within " + timeout + " ms"));
             }
         }, timeout);
@@ -59,8 +59,14 @@ final class ZapExchange {
     /** Gives up on a pending answer. */
     void close() {
         closed = true;
+        cancel();
+    }
+
+    private void cancel() {
         if (pending != null) {
-            pending.cancel();
+            Authenticator.Pending p = pending;
+            pending = null;
+            p.cancel();
         }
     }
 

@@ -48,7 +48,7 @@ public final class ZapDispatcher implements Authenticator {
     private final AtomicBoolean overloadLogged = new AtomicBoolean();
     private final AtomicBoolean noHandlerLogged = new AtomicBoolean();
     private volatile ZapHandler handler;
-    private ExecutorService pool;
+    private ThreadPoolExecutor pool;
     private boolean closed;
 
     /**
@@ -94,10 +94,17 @@ public final class ZapDispatcher implements Authenticator {
         overloadLogged.set(false);
         Request r = new Request(onResult, pipe);
         if (h != null) {
+            Runnable task = () -> {
+                if (!r.done.get()) { // a cancelled request is not worth the handler's time
+                    r.complete(call(h, request));
+                }
+            };
             try {
-                executor().execute(() -> r.complete(call(h, request)));
+                ThreadPoolExecutor p = executor();
+                r.queued = () -> p.remove(task);
+                p.execute(task);
             } catch (RejectedExecutionException e) {
-                r.complete(ZapResult.failed("the ZAP handler's threads are gone (context closed)"));
+                r.complete(ZapResult.failed(closedNow() ? "the context is closed" : "the ZAP handler's queue is full"));
             }
         } else {
             r.send(request, Long.toString(ids.incrementAndGet()));
@@ -137,20 +144,23 @@ public final class ZapDispatcher implements Authenticator {
         }
     }
 
-    private synchronized ExecutorService executor() {
+    private synchronized boolean closedNow() {
+        return closed;
+    }
+
+    private synchronized ThreadPoolExecutor executor() {
         if (closed) {
             throw new RejectedExecutionException("closed");
         }
         if (pool == null) {
             AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor p = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS,
+            pool = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(MAX_PENDING), r -> {
                         Thread t = new Thread(r, "zconn-zap-" + n.incrementAndGet());
                         t.setDaemon(true);
                         return t;
                     });
-            p.allowCoreThreadTimeOut(true);
-            pool = p;
+            pool.allowCoreThreadTimeOut(true);
         }
         return pool;
     }
@@ -186,6 +196,7 @@ public final class ZapDispatcher implements Authenticator {
         private final AtomicBoolean done = new AtomicBoolean();
         private final List<Frame> reply = new ArrayList<>(7);
         private String id;
+        private volatile Runnable queued;
 
         Request(Consumer<ZapResult> onResult, Pipe pipe) {
             this.onResult = onResult;
@@ -221,6 +232,10 @@ public final class ZapDispatcher implements Authenticator {
         void cancel() {
             if (done.compareAndSet(false, true)) {
                 release();
+                Runnable q = queued;
+                if (q != null) {
+                    q.run(); // out of the handler's queue, so cancelled requests cannot fill it
+                }
             }
         }
 

@@ -43,6 +43,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private Mechanism mechanism;
     private FrameDecoder decoder;
     private boolean started;
+    private ByteBuf greetingMajor;
     private ByteBuf greetingRest;
     private boolean done;
     private ScheduledFuture<?> timeout;
@@ -74,11 +75,14 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         started = true;
-        // like libzmq: the signature first, the rest once the peer's signature has arrived;
-        // some peers (JeroMQ) stall when the whole greeting comes before their own signature
+        // like libzmq: the signature first, the major version once the peer's signature has
+        // arrived, the rest once its major version has; some peers (JeroMQ) stall when the whole
+        // greeting comes before their own signature, and libzmq, which closes at once on a
+        // mechanism mismatch, has then sent its whole greeting, so the mismatch is seen here too
         ByteBuf g = ctx.alloc().buffer(Greeting.SIZE);
         new Greeting(3, 1, config.mechanism().name(), config.asServer()).encode(g);
-        greetingRest = g.retainedSlice(Greeting.SIGNATURE_SIZE, Greeting.SIZE - Greeting.SIGNATURE_SIZE);
+        greetingMajor = g.retainedSlice(Greeting.SIGNATURE_SIZE, 1);
+        greetingRest = g.retainedSlice(Greeting.SIGNATURE_SIZE + 1, Greeting.SIZE - Greeting.SIGNATURE_SIZE - 1);
         ctx.writeAndFlush(g.slice(0, Greeting.SIGNATURE_SIZE));
         if (config.handshakeTimeoutMillis() > 0) {
             timeout = ctx.executor().schedule(
@@ -107,7 +111,11 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void process(ChannelHandlerContext ctx) {
         if (peerGreeting == null) {
             Greeting.checkSignature(buf);
-            if (greetingRest != null && buf.readableBytes() >= Greeting.SIGNATURE_SIZE) {
+            if (greetingMajor != null && buf.readableBytes() >= Greeting.SIGNATURE_SIZE) {
+                ctx.writeAndFlush(greetingMajor);
+                greetingMajor = null;
+            }
+            if (greetingRest != null && buf.readableBytes() > Greeting.SIGNATURE_SIZE) {
                 ctx.writeAndFlush(greetingRest);
                 greetingRest = null;
             }
@@ -365,6 +373,10 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void release() {
+        if (greetingMajor != null) {
+            greetingMajor.release();
+            greetingMajor = null;
+        }
         if (greetingRest != null) {
             greetingRest.release();
             greetingRest = null;

@@ -85,7 +85,9 @@ class PlainInteropTest {
             "    if sys.argv[2] == 'bind':",
             "        c.send(b'from-libzmq')",
             "    c.linger = 5000",
+            "    mon.close()",
             "    c.close()",
+            "    ctx.term()",
             "import os",
             "os._exit(0)");
 

@@ -222,14 +222,14 @@ public final class ZapDispatcher implements Authenticator {
             readActivated(pipe);
         }
 
-        void complete(ZapResult result) {
+        synchronized void complete(ZapResult result) {
             if (done.compareAndSet(false, true)) {
                 release();
                 onResult.accept(result);
             }
         }
 
-        void cancel() {
+        synchronized void cancel() {
             if (done.compareAndSet(false, true)) {
                 release();
                 Runnable q = queued;

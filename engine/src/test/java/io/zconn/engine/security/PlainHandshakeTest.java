@@ -289,6 +289,23 @@ class PlainHandshakeTest {
     }
 
     @Test
+    void libzmqsMalformedPlainErrorIsReadAsARefusal() {
+        Outcome co = new Outcome();
+        EmbeddedChannel client = channel(SocketType.PUSH, plain(false, "bob", PASSWORD, Authenticator.NONE, ""), co, 0);
+        client.readOutbound();
+        ByteBuf in = client.alloc().buffer();
+        new io.zconn.engine.zmtp.Greeting(3, 1, "PLAIN", true).encode(in);
+        // libzmq 4.3.4's PLAIN server writes "\x05ERROR" in C: "\x05E" is the single byte '^'
+        in.writeByte(0x04).writeByte(9).writeBytes("^RROR".getBytes(StandardCharsets.US_ASCII))
+                .writeByte(3).writeBytes("400".getBytes(StandardCharsets.US_ASCII));
+        client.writeInbound(in);
+        assertThat(co.failure).isInstanceOf(ZmtpException.class);
+        assertThat(((ZmtpException) co.failure).isFatal()).isTrue();
+        assertThat(co.failure.getMessage()).contains("ZAP status 400");
+        client.finishAndReleaseAll();
+    }
+
+    @Test
     void malformedHelloIsRefusedBeforeAnyZapRequest() {
         TestAuth auth = new TestAuth();
         Outcome so = new Outcome();

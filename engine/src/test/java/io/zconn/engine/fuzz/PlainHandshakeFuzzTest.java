@@ -71,7 +71,7 @@ class PlainHandshakeFuzzTest {
             requests++;
             if (mode == 0) {
                 answered++;
-                onResult.accept(new ZapResult(200, "OK", "user".getBytes(), Map.of()));
+                onResult.accept(new ZapResult(200, "OK", "user".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Map.of()));
             } else if (mode == 1) {
                 answered++;
                 onResult.accept(new ZapResult(400, "no", new byte[0], Map.of()));
@@ -147,7 +147,7 @@ class PlainHandshakeFuzzTest {
         Outcome o = new Outcome();
         SecurityConfig sec = new SecurityConfig("PLAIN", asServer, asServer ? "" : "fuzz-user", asServer ? "" : PASSWORD,
                 "", false, new byte[0], 500, zap);
-        HandshakeConfig cfg = new HandshakeConfig(type, "fuzz".getBytes(), sec.provider(), asServer, -1,
+        HandshakeConfig cfg = new HandshakeConfig(type, "fuzz".getBytes(java.nio.charset.StandardCharsets.US_ASCII), sec.provider(), asServer, -1,
                 timeout ? 1000 : 0);
         ZmtpHandshakeHandler handler = new ZmtpHandshakeHandler(cfg, o);
         EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false, handler);

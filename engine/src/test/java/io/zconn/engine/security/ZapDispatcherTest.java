@@ -24,7 +24,7 @@ class ZapDispatcherTest {
     }
 
     private static ZapHandler.Request request() {
-        return new ZapHandler.Request("d", "127.0.0.1", null, "PLAIN", List.of("u".getBytes(), "p".getBytes()));
+        return new ZapHandler.Request("d", "127.0.0.1", null, "PLAIN", List.of("u".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "p".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     @Test
@@ -104,10 +104,10 @@ class ZapDispatcherTest {
         }
         assertThat(frames).isEqualTo(1 + 7 + 1); // delimiter, version..mechanism, username, password
         handler.write(io.zconn.engine.Frame.wrap(new byte[0], true));
-        handler.write(io.zconn.engine.Frame.wrap("1.0".getBytes(), true));
-        handler.write(io.zconn.engine.Frame.wrap("1".getBytes(), true));
-        handler.write(io.zconn.engine.Frame.wrap("299".getBytes(), true));
-        handler.write(io.zconn.engine.Frame.wrap("OK".getBytes(), true));
+        handler.write(io.zconn.engine.Frame.wrap("1.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true));
+        handler.write(io.zconn.engine.Frame.wrap("1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true));
+        handler.write(io.zconn.engine.Frame.wrap("299".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true));
+        handler.write(io.zconn.engine.Frame.wrap("OK".getBytes(java.nio.charset.StandardCharsets.US_ASCII), true));
         handler.write(io.zconn.engine.Frame.wrap(new byte[0], true));
         handler.write(io.zconn.engine.Frame.wrap(new byte[0], false));
         handler.flush();

@@ -213,7 +213,7 @@ class PlainInteropTest {
         try (PythonPeer peer = PythonPeer.start(LIBZMQ_CLIENT, "bad", pull.getOption(ZmqOption.LAST_ENDPOINT))) {
             String line = printed(peer, "(event=\\d+ value=\\d+)");
             assertThat(line).as(peer.output()).isEqualTo("event=" + HANDSHAKE_FAILED_PROTOCOL + " value=" + UNEXPECTED_COMMAND);
-            await().during(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(3)).until(() -> calls.get() == 1);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> calls.get() == 1);
         }
     }
 

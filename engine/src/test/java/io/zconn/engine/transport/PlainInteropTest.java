@@ -229,12 +229,18 @@ class PlainInteropTest {
     }
 
     @Test
-    void zconnPlainClientAgainstLibzmqNullServerIsAMechanismMismatchTriedOnce() {
+    void zconnPlainClientAgainstLibzmqNullServerStopsAtTheMechanismMismatch() {
         try (PythonPeer peer = PythonPeer.start(LIBZMQ_NULL_SERVER)) {
             String port = printed(peer, "port=(\\d+)");
             plainClient("u", "p", "tcp://127.0.0.1:" + port);
-            assertThat(printed(peer, "(accepted=\\d+ failed=.*)\n"))
-                    .isEqualTo("accepted=1 failed=[" + MECHANISM_MISMATCH + "]");
+            // once the mismatch is seen, never again; it is seen on the first connection unless libzmq
+            // read our whole greeting at once and closed before sending its own (a loaded machine):
+            // then on the next. Retrying every 50 ms would make ~60 connections in these 3 s
+            String seen = printed(peer, "(accepted=\\d+ failed=.*)\n");
+            Matcher m = Pattern.compile("accepted=(\\d+) failed=\\[(.*)]").matcher(seen);
+            assertThat(m.matches()).as(seen).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).as(seen).isBetween(1, 3);
+            assertThat(m.group(2)).as(seen).startsWith(Integer.toString(MECHANISM_MISMATCH));
         }
     }
 

@@ -236,6 +236,23 @@ public final class FrameDecoder {
             return false;
         }
         int nameLen = in.getUnsignedByte(r + headerSize);
+        if (handshake && nameLen == '^' && size >= 6 && size <= 5 + 1 + 255) {
+            // libzmq's PLAIN mechanism writes its ERROR name as "\x05ERROR" in C, where "\x05E" is one
+            // byte, 0x5E: its ERROR arrives as "^RROR", reason length, reason (libzmq 4.3.4 and later)
+            if (avail < headerSize + size) {
+                return false;
+            }
+            if (in.toString(r + headerSize + 1, 4, StandardCharsets.US_ASCII).equals("RROR")) {
+                in.skipBytes(headerSize);
+                ByteBuf b = in.readSlice(size);
+                b.skipBytes(5);
+                int len = b.readUnsignedByte();
+                if (len != b.readableBytes()) {
+                    throw new ZmtpException("malformed ERROR command: reason length mismatch");
+                }
+                return sink.onCommand(new Command.Error(b.readCharSequence(len, StandardCharsets.UTF_8).toString()));
+            }
+        }
         if (nameLen == 0 || nameLen > size - 1) {
             throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
         }

@@ -139,7 +139,7 @@ class HandshakeHandlerTest {
     }
 
     @Test
-    void sendsSignatureFirstAndTheRestOnlyAfterThePeersSignature() {
+    void sendsSignatureFirstThenItsMajorVersionThenTheRestAsLibzmqDoes() {
         Outcome o = new Outcome();
         EmbeddedChannel a = channel(SocketType.PULL, "", o);
         ByteBuf first = a.readOutbound();
@@ -149,8 +149,14 @@ class HandshakeHandlerTest {
         ByteBuf peer = a.alloc().buffer();
         new Greeting(3, 1, "NULL", false).encode(peer);
         a.writeInbound(peer.readRetainedSlice(Greeting.SIGNATURE_SIZE));
+        ByteBuf major = a.readOutbound();
+        assertThat(major.readableBytes()).isEqualTo(1);
+        assertThat(major.getByte(0)).isEqualTo((byte) 3);
+        major.release();
+        assertThat(a.<Object>readOutbound()).isNull();
+        a.writeInbound(peer.readRetainedSlice(1));
         ByteBuf rest = a.readOutbound();
-        assertThat(rest.readableBytes()).isEqualTo(Greeting.SIZE - Greeting.SIGNATURE_SIZE);
+        assertThat(rest.readableBytes()).isEqualTo(Greeting.SIZE - Greeting.SIGNATURE_SIZE - 1);
         rest.release();
         peer.release();
     }

@@ -27,6 +27,15 @@ interface SessionOwner {
     void closed(Channel channel, Pipe pipe);
 
     /**
+     * The peer refused this side for good (its ZAP handler refused our credentials) or uses another
+     * security mechanism: a connecting owner stops reconnecting, as libzmq does.
+     *
+     * @param channel the connection, about to close
+     */
+    default void refused(Channel channel) {
+    }
+
+    /**
      * @return the transport, which keeps the context open while a connection lingers; null for an
      *         owner outside any transport (an engine tested alone)
      */

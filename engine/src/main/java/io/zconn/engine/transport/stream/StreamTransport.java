@@ -104,6 +104,21 @@ public final class StreamTransport implements Transport {
     private volatile Throwable failure;
     private final WarningLimiter dropWarnings = new WarningLimiter(System.getLogger(ZmtpEngine.class.getName()),
             "dropping connections", DROP_WARNINGS_PER_INTERVAL, DROP_WARNING_INTERVAL_NANOS, System::nanoTime);
+    private volatile io.zconn.engine.security.Authenticator authenticator = io.zconn.engine.security.Authenticator.NONE;
+
+    /**
+     * @param auth where the handshakes of this transport's connections send their ZAP requests
+     * @return this transport
+     */
+    public StreamTransport authenticator(io.zconn.engine.security.Authenticator auth) {
+        this.authenticator = java.util.Objects.requireNonNull(auth, "auth");
+        return this;
+    }
+
+    /** @return where ZAP requests go */
+    io.zconn.engine.security.Authenticator authenticator() {
+        return authenticator;
+    }
 
     /**
      * @param ioThreads     number of event loops

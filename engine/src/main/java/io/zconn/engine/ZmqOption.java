@@ -81,6 +81,40 @@ public final class ZmqOption<T> {
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
 
+    /**
+     * Makes this socket a PLAIN server (RFC 24): clients must send a username and password, which a ZAP
+     * handler checks ({@link Context#setZapHandler}, or a REP/ROUTER socket bound at
+     * {@code inproc://zeromq.zap.01}); with no ZAP handler every client is refused, as in libzmq 4.3.
+     * Setting true selects PLAIN as this socket's server; false selects NULL. Default false.
+     */
+    public static final ZmqOption<Boolean> PLAIN_SERVER = boolOption("PLAIN_SERVER", false);
+    /**
+     * The username a PLAIN client sends (at most 255 UTF-8 bytes). Setting it makes this socket a PLAIN
+     * client; the empty string selects NULL again. Default empty.
+     */
+    public static final ZmqOption<String> PLAIN_USERNAME = new ZmqOption<>("PLAIN_USERNAME", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, false);
+    /**
+     * The password a PLAIN client sends (at most 255 UTF-8 bytes). Setting it makes this socket a PLAIN
+     * client; the empty string selects NULL again. Never shown in messages or logs. Default empty.
+     */
+    public static final ZmqOption<String> PLAIN_PASSWORD = new ZmqOption<>("PLAIN_PASSWORD", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, true);
+    /**
+     * The ZAP domain (RFC 27) this socket's connections are authenticated in (at most 255 bytes). With
+     * NULL security, a non-empty domain makes each connection ask the ZAP handler. Default empty.
+     */
+    public static final ZmqOption<String> ZAP_DOMAIN = new ZmqOption<>("ZAP_DOMAIN", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, false);
+    /**
+     * NULL security with a ZAP_DOMAIN: refuse every connection when no ZAP handler is there (false, the
+     * default as in libzmq: accept them unauthenticated).
+     */
+    public static final ZmqOption<Boolean> ZAP_ENFORCE_DOMAIN = boolOption("ZAP_ENFORCE_DOMAIN", false);
+    /** The security mechanism the options select: {@code NULL} or {@code PLAIN}. Read-only. */
+    public static final ZmqOption<String> MECHANISM = new ZmqOption<>("MECHANISM", String.class, "NULL", v -> true, "",
+            Access.READ_ONLY);
+
     /** The socket's type. Read-only. */
     public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);
     /** Whether the last frame received has more frames following. Read-only. */
@@ -107,8 +141,15 @@ public final class ZmqOption<T> {
     private final String constraint;
     private final Access access;
     private final int index;
+    private final boolean secret;
 
     private ZmqOption(String name, Class<T> type, T defaultValue, Predicate<T> valid, String constraint, Access access) {
+        this(name, type, defaultValue, valid, constraint, access, false);
+    }
+
+    private ZmqOption(String name, Class<T> type, T defaultValue, Predicate<T> valid, String constraint, Access access,
+                      boolean secret) {
+        this.secret = secret;
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -149,6 +190,11 @@ public final class ZmqOption<T> {
         return access;
     }
 
+    /** @return whether the value is a secret (a password, a key): never shown in messages */
+    public boolean isSecret() {
+        return secret;
+    }
+
     /** @return a dense index, stable within one JVM, for option tables */
     public int index() {
         return index;
@@ -173,7 +219,7 @@ public final class ZmqOption<T> {
                     + ", not " + value.getClass().getSimpleName());
         }
         if (!valid.test(value)) {
-            throw new ZmqException(Errno.EINVAL, "invalid value " + show(value) + " for option " + name
+            throw new ZmqException(Errno.EINVAL, "invalid value " + (secret ? "(hidden)" : show(value)) + " for option " + name
                     + " (expected " + constraint + ")");
         }
         return value;
@@ -247,7 +293,7 @@ public final class ZmqOption<T> {
                 throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be parsed from text");
             }
         } catch (NumberFormatException e) {
-            throw new ZmqException(Errno.EINVAL, "invalid value '" + text + "' for option " + name
+            throw new ZmqException(Errno.EINVAL, "invalid value '" + (secret ? "(hidden)" : text) + "' for option " + name
                     + " (expected a " + type.getSimpleName() + ")");
         }
         return validate(type.cast(v));

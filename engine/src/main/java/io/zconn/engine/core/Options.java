@@ -40,6 +40,23 @@ public final class Options {
      */
     public <T> void put(ZmqOption<T> option, T value) {
         values[option.index()] = value;
+        // as libzmq: the option set last selects the mechanism and this side's role in it
+        if (option == ZmqOption.PLAIN_SERVER) {
+            values[ZmqOption.MECHANISM.index()] = (Boolean) value ? "PLAIN" : "NULL";
+        } else if (option == ZmqOption.PLAIN_USERNAME || option == ZmqOption.PLAIN_PASSWORD) {
+            values[ZmqOption.PLAIN_SERVER.index()] = false;
+            values[ZmqOption.MECHANISM.index()] = ((String) value).isEmpty() ? "NULL" : "PLAIN";
+        }
+    }
+
+    /** @return the security mechanism selected (MECHANISM) */
+    public String mechanism() {
+        return get(ZmqOption.MECHANISM);
+    }
+
+    /** @return whether this side is its mechanism's server (PLAIN_SERVER for PLAIN; NULL has none) */
+    public boolean asServer() {
+        return "PLAIN".equals(mechanism()) && get(ZmqOption.PLAIN_SERVER);
     }
 
     /** @return an independent copy, for a connection to keep */

@@ -38,4 +38,26 @@ public interface Mechanism {
 
     /** @return why the handshake failed, when {@link #status()} is ERROR */
     String errorReason();
+
+    /**
+     * @return the exception to fail the handshake with when {@link #status()} is ERROR: by default
+     *         a {@link ZmtpException} with {@link #errorReason()}
+     */
+    default ZmtpException failure() {
+        return new ZmtpException(errorReason());
+    }
+
+    /**
+     * The properties authentication gave the connection, which take precedence over the peer's
+     * own: {@code User-Id} and a ZAP handler's metadata, as in libzmq.
+     *
+     * @return them, case-insensitive names; empty when the mechanism authenticates nothing
+     */
+    default Map<String, byte[]> authProperties() {
+        return Map.of();
+    }
+
+    /** The handshake ended (succeeded, failed or the connection closed): release what is pending. */
+    default void close() {
+    }
 }

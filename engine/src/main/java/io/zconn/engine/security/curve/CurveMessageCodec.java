@@ -15,9 +15,12 @@ import java.util.List;
 /**
  * CURVE's data phase (RFC 26) as a layer under the ZMTP engine, the way TLS sits under a protocol: each
  * ZMTP frame the engine writes (data or command, such as SUBSCRIBE or PING) leaves as one MESSAGE
- * command whose box holds its flags (more, command) and body; each MESSAGE received is verified, its
- * nonce checked, and handed up as the plain ZMTP frame it carries. Anything else from the peer ends the
- * connection. The same wire format as libzmq 4.3's {@code curve_encoding_t}.
+ * whose box holds its flags (more, command) and body; each MESSAGE received is verified, its nonce
+ * checked, and handed up as the plain ZMTP frame it carries. Anything else from the peer ends the
+ * connection. The same wire format as libzmq 4.3's {@code curve_encoding_t}: the MESSAGE travels in a
+ * ZMTP frame without flags (not marked as a command, although RFC 26 calls it one: libzmq 4.3 and JeroMQ
+ * send it so, and libzmq would read a command-flagged MESSAGE as a command whatever its box holds). A
+ * MESSAGE with the command flag is accepted too; one with the more flag is refused.
  *
  * <p>Memory is bounded by what the peer sent: a MESSAGE is opened only when all of it has arrived, its
  * announced size is refused above MAXMSGSIZE (plus the box's overhead) before any of it is awaited, and
@@ -90,8 +93,8 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         }
         int r = inbound.readerIndex();
         int flags = inbound.getUnsignedByte(r);
-        if ((flags & COMMAND) == 0 || (flags & ~(LONG | COMMAND)) != 0) {
-            throw new ZmtpException("CURVE: a frame that is not a MESSAGE command after the handshake");
+        if ((flags & ~(LONG | COMMAND)) != 0) {
+            throw new ZmtpException("CURVE: a multipart frame after the handshake (each MESSAGE is one frame)");
         }
         int header = (flags & LONG) != 0 ? 9 : 2;
         if (inbound.readableBytes() < header) {
@@ -204,12 +207,12 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         byte[] wire = new byte[wireHeader + bodyLength];
         int w = 0;
         if (wireHeader == 9) {
-            wire[w++] = (byte) (COMMAND | LONG);
+            wire[w++] = (byte) LONG;
             for (int i = 7; i >= 0; i--) {
                 wire[w++] = (byte) ((long) bodyLength >>> (8 * i));
             }
         } else {
-            wire[w++] = (byte) COMMAND;
+            wire[w++] = 0;
             wire[w++] = (byte) bodyLength;
         }
         System.arraycopy(NAME, 0, wire, w, NAME.length);

@@ -252,13 +252,23 @@ public final class FrameDecoder {
             return false;
         }
         int nameLen = in.getUnsignedByte(r + headerSize);
-        if (nameLen == 0 || nameLen > size - 1) {
-            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+        String name;
+        if (nameLen == 0x5e && size > Command.LIBZMQ_ERROR_PREFIX_LENGTH
+                && avail < headerSize + Command.LIBZMQ_ERROR_PREFIX_LENGTH) {
+            return false; // perhaps libzmq's mangled ERROR: 5 bytes tell
         }
-        if (avail < headerSize + 1 + nameLen) {
-            return false; // at most 9 + 256 bytes wait
+        if (Command.isLibzmqError(in, r + headerSize, Math.min(size, avail - headerSize))) {
+            name = "ERROR";
+            nameLen = Command.LIBZMQ_ERROR_PREFIX_LENGTH - 1;
+        } else {
+            if (nameLen == 0 || nameLen > size - 1) {
+                throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+            }
+            if (avail < headerSize + 1 + nameLen) {
+                return false; // at most 9 + 256 bytes wait
+            }
+            name = in.toString(r + headerSize + 1, nameLen, StandardCharsets.US_ASCII);
         }
-        String name = in.toString(r + headerSize + 1, nameLen, StandardCharsets.US_ASCII);
         int cap = Command.maxSize(name);
         if (cap >= 0 && size > cap) {
             throw new ZmtpException("malformed " + name + " command of " + size + " bytes (at most " + cap + ")");

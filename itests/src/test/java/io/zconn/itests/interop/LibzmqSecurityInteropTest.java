@@ -6,6 +6,7 @@ import io.zconn.engine.CurveCertificate;
 import io.zconn.engine.CurveKeyPair;
 import io.zconn.engine.Z85;
 import io.zconn.engine.ZapHandler;
+import io.zconn.engine.ZmqOption;
 import io.zconn.itests.interop.Scenarios.Pair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -236,6 +237,113 @@ class LibzmqSecurityInteropTest {
         } finally {
             peer.call("auth stop");
         }
+    }
+
+    private static void plainClient(TestSocket s, String user, String password) {
+        if (s instanceof ZconnTestSocket z) {
+            z.socket().setOption(ZmqOption.PLAIN_USERNAME, user);
+            z.socket().setOption(ZmqOption.PLAIN_PASSWORD, password);
+        } else {
+            s.setBytes("PLAIN_USERNAME", b(user));
+            s.setBytes("PLAIN_PASSWORD", b(password));
+        }
+    }
+
+    /** Whether a message sent by {@code sender} keeps not arriving at {@code receiver} for {@link #QUIET}. */
+    private static void nothingCrosses(TestSocket sender, TestSocket receiver) {
+        long deadline = System.nanoTime() + QUIET.toNanos();
+        while (System.nanoTime() < deadline) {
+            trySend(sender, "must not arrive");
+            assertThat(receiver.recv(Duration.ofMillis(20))).isNull();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tcp", "ipc"})
+    void plainLibzmqClientIsAcceptedOrRefusedByTheZconnZapHandler(String transport) {
+        AtomicInteger calls = new AtomicInteger();
+        ctx.setZapHandler(r -> {
+            calls.incrementAndGet();
+            return "alice".equals(r.username()) && "open-sesame".equals(r.password())
+                    ? ZapHandler.Reply.accept("alice-id") : ZapHandler.Reply.deny("wrong password");
+        });
+        TestSocket pull = zconn("PULL");
+        pull.setInt("PLAIN_SERVER", 1);
+        String ep = pull.bind(LibzmqInteropTest.endpoint(transport));
+        TestSocket alice = libzmq("PUSH");
+        plainClient(alice, "alice", "open-sesame");
+        alice.connect(ep);
+        alice.send(List.of(b("from alice")));
+        assertThat(pull.recv(Scenarios.WAIT)).containsExactly(describe(b("from alice")));
+
+        int before = calls.get();
+        TestSocket mallory = libzmq("PUSH");
+        plainClient(mallory, "alice", "guess");
+        mallory.setInt("RECONNECT_IVL", 20);
+        mallory.setInt("IMMEDIATE", 1);
+        mallory.setInt("SNDTIMEO", 0);
+        mallory.connect(ep);
+        await().atMost(Scenarios.WAIT).until(() -> calls.get() > before);
+        nothingCrosses(mallory, pull);
+        assertThat(calls.get() - before).as("ZAP requests: the refused libzmq client does not retry").isEqualTo(1);
+    }
+
+    @Test
+    void plainZconnClientIsAcceptedOrRefusedByTheLibzmqAuthenticator() {
+        peer.call("auth start");
+        try {
+            peer.call("auth plain bob:hunter2");
+            LibzmqTestSocket pull = (LibzmqTestSocket) libzmq("PULL");
+            pull.setInt("PLAIN_SERVER", 1);
+            String ep = pull.bind("tcp://127.0.0.1:*");
+            TestSocket bob = zconn("PUSH");
+            plainClient(bob, "bob", "hunter2");
+            bob.connect(ep);
+            bob.send(List.of(b("from bob")));
+            String answer = peer.call("recvprop " + pull.name() + " " + Scenarios.WAIT.toMillis() + " User-Id");
+            assertThat(answer.split(" ")).containsExactly(describe(b("bob")), describe(b("from bob")));
+
+            int before = Integer.parseInt(peer.call("auth count"));
+            TestSocket eve = zconn("PUSH");
+            plainClient(eve, "bob", "hunter3");
+            eve.setInt("IMMEDIATE", 1);
+            eve.setInt("SNDTIMEO", 0);
+            eve.setInt("RECONNECT_IVL", 20);
+            eve.connect(ep);
+            nothingCrosses(eve, pull);
+            assertThat(Integer.parseInt(peer.call("auth count")) - before)
+                    .as("ZAP requests for the refused zconn client: it does not reconnect after ERROR 400").isEqualTo(1);
+        } finally {
+            peer.call("auth stop");
+        }
+    }
+
+    static Stream<Arguments> mixedMechanisms() {
+        List<Arguments> out = new ArrayList<>();
+        for (String zconnRole : List.of("server", "client")) {
+            for (String clientMechanism : List.of("NULL", "PLAIN")) {
+                out.add(Arguments.of(zconnRole, clientMechanism));
+            }
+        }
+        return out.stream();
+    }
+
+    /** A CURVE server and a NULL or PLAIN client: the greetings disagree, nothing crosses either way. */
+    @ParameterizedTest(name = "zconn is the {0}, the client speaks {1}")
+    @MethodSource("mixedMechanisms")
+    void aCurveServerRefusesAClientOfAnotherMechanism(String zconnRole, String clientMechanism) {
+        TestSocket pair1 = zconnRole.equals("server") ? zconn("PAIR") : libzmq("PAIR");
+        TestSocket pair2 = zconnRole.equals("server") ? libzmq("PAIR") : zconn("PAIR");
+        curveServer(pair1, serverKeys);
+        if (clientMechanism.equals("PLAIN")) {
+            plainClient(pair2, "user", "password");
+        }
+        pair2.setInt("RECONNECT_IVL", 50);
+        pair1.setInt("SNDTIMEO", 0);
+        pair2.setInt("SNDTIMEO", 0);
+        pair2.connect(pair1.bind("tcp://127.0.0.1:*"));
+        nothingCrosses(pair2, pair1);
+        nothingCrosses(pair1, pair2);
     }
 
     private static void trySend(TestSocket s, String text) {

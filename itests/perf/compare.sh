@@ -10,6 +10,9 @@
 #
 # Environment (defaults in brackets):
 #   IMPLS       implementations to run ["libzmq zconn jeromq"]
+#   MECHANISM   null or curve [null]: with curve every tcp/ipc pair runs CURVE with fixed test keys
+#               (the binding PULL/REP is the server; ZPERF_MECHANISM in the tools); inproc has no
+#               security mechanism, so TRANSPORTS defaults to "tcp ipc" then
 #   TRANSPORTS  ["tcp ipc inproc"]
 #   SIZES       throughput message sizes in bytes ["1 64 1024 65536"]
 #   LAT_SIZES   latency message sizes ["1 1024"]
@@ -59,7 +62,13 @@ if [ "$SMOKE" = 1 ]; then
   export ZPERF_RCVTIMEO_MS="${ZPERF_RCVTIMEO_MS:-20000}"
 fi
 IMPLS="${IMPLS:-libzmq zconn jeromq}"
-TRANSPORTS="${TRANSPORTS:-tcp ipc inproc}"
+MECHANISM="${MECHANISM:-null}"
+case "$MECHANISM" in
+  null) TRANSPORTS="${TRANSPORTS:-tcp ipc inproc}" ;;
+  curve) TRANSPORTS="${TRANSPORTS:-tcp ipc}" ;;
+  *) echo "unknown MECHANISM '$MECHANISM' (null or curve)" >&2; exit 64 ;;
+esac
+export ZPERF_MECHANISM="$MECHANISM"
 SIZES="${SIZES:-1 64 1024 65536}"
 LAT_SIZES="${LAT_SIZES:-1 1024}"
 COUNT="${COUNT:-10000000}"
@@ -243,7 +252,7 @@ DONE=0
 progress() { DONE=$((DONE + 1)); log "[$DONE/$TOTAL] $*"; }
 
 printf 'kind\ttransport\tsize\tpair\tvalue\n' >"$RAW"
-log "zconn perf comparison: IMPLS='$IMPLS' TRANSPORTS='$TRANSPORTS' SIZES='$SIZES' COUNT=$COUNT MAX_MB=$MAX_MB LAT_COUNT=$LAT_COUNT WARMUP_PCT=$WARMUP_PCT RUNS=$RUNS"
+log "zconn perf comparison: MECHANISM=$MECHANISM IMPLS='$IMPLS' TRANSPORTS='$TRANSPORTS' SIZES='$SIZES' COUNT=$COUNT MAX_MB=$MAX_MB LAT_COUNT=$LAT_COUNT WARMUP_PCT=$WARMUP_PCT RUNS=$RUNS"
 
 for transport in $TRANSPORTS; do
   for size in $SIZES; do
@@ -368,6 +377,7 @@ TABLE="$OUT/compare-$STAMP.md"
   if [ "$DO_CROSS" = 1 ]; then
     echo "crossed rows: the zconn column is the mixed pair (sender→receiver), the libzmq column libzmq→libzmq measured alternately with it; the ratio compares the two."
   fi
+  echo "Security mechanism: $MECHANISM$( [ "$MECHANISM" = curve ] && echo ' (CURVE on every tcp/ipc connection, fixed test keys, no ZAP handler)')."
   echo "Runs alternate implementations (A B C A B C ...). COUNT=$COUNT (at most $MAX_MB MB per run) after an untimed warm-up of $WARMUP_PCT %, LAT_COUNT=$LAT_COUNT, HWM=${ZPERF_HWM:-1000}, JVM options '$JAVA_OPTS' ($("$JAVA" -version 2>&1 | head -1)), $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ). Raw runs: ${RAW#"$ROOT"/}."
 } >"$TABLE"
 cat "$TABLE"

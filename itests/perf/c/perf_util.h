@@ -12,6 +12,9 @@
  *                      the sending process closes at once (seen over ipc: a few hundred to
  *                      thousands of messages of 100000); libzmq's own local_lat sleeps 1 s for the
  *                      same reason. Not part of any timed section.
+ *   ZPERF_MECHANISM    null (default) or curve: the binding side (PULL, REP) is a CURVE server and
+ *                      the connecting side (PUSH, REQ) its client, with fixed test keys (the same in
+ *                      the Java tools), no ZAP handler
  *   ZPERF_WARMUP       messages (thr) or round trips (lat) exchanged before the measured ones and
  *                      not timed (default 0, as libzmq's tools). Both sides must be given the same
  *                      value: the sender sends warm-up + count messages.
@@ -80,8 +83,48 @@ static inline long zperf_warmup(void)
 }
 
 /* Options every socket of these tools gets. */
+/* Fixed CURVE test keys (Z85), made once with zmq_curve_keypair; the same in Tools.java. */
+#define ZPERF_SERVER_PUBLIC ")fTtfOF29A5zB?0z+z9By$l/<yZxGM5zB@]A&<}a"
+#define ZPERF_SERVER_SECRET "nD?x3KS5gSP5?EmKzW:{5tQlKIWkkf(qKCe->xo9"
+#define ZPERF_CLIENT_PUBLIC ".<Tre?/pH+kE8ki}9g:Y)/^pHe&.xwK{o7+D<^J5"
+#define ZPERF_CLIENT_SECRET "CGkwB6oBVn8zH)?A1U[QPw9q$UIYZc4kV4%=7Nhd"
+
+static inline void zperf_key(void *s, int opt, const char *z85, const char *name)
+{
+    if (zmq_setsockopt(s, opt, z85, 40) != 0) {
+        zperf_fail(name);
+    }
+}
+
+/* ZPERF_MECHANISM=curve: PULL and REP are CURVE servers, PUSH and REQ clients. */
+static inline void zperf_security(void *s)
+{
+    const char *m = getenv("ZPERF_MECHANISM");
+    if (!m || !*m || strcmp(m, "null") == 0) {
+        return;
+    }
+    if (strcmp(m, "curve") != 0) {
+        fprintf(stderr, "unknown ZPERF_MECHANISM '%s' (null or curve)\n", m);
+        exit(1);
+    }
+    int type = 0;
+    size_t len = sizeof type;
+    if (zmq_getsockopt(s, ZMQ_TYPE, &type, &len) != 0) {
+        zperf_fail("zmq_getsockopt(ZMQ_TYPE)");
+    }
+    if (type == ZMQ_PULL || type == ZMQ_REP) {
+        zperf_setopt(s, ZMQ_CURVE_SERVER, 1, "zmq_setsockopt(ZMQ_CURVE_SERVER)");
+        zperf_key(s, ZMQ_CURVE_SECRETKEY, ZPERF_SERVER_SECRET, "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)");
+    } else {
+        zperf_key(s, ZMQ_CURVE_SERVERKEY, ZPERF_SERVER_PUBLIC, "zmq_setsockopt(ZMQ_CURVE_SERVERKEY)");
+        zperf_key(s, ZMQ_CURVE_PUBLICKEY, ZPERF_CLIENT_PUBLIC, "zmq_setsockopt(ZMQ_CURVE_PUBLICKEY)");
+        zperf_key(s, ZMQ_CURVE_SECRETKEY, ZPERF_CLIENT_SECRET, "zmq_setsockopt(ZMQ_CURVE_SECRETKEY)");
+    }
+}
+
 static inline void zperf_options(void *s)
 {
+    zperf_security(s);
     int hwm = zperf_env_int("ZPERF_HWM", 1000);
     zperf_setopt(s, ZMQ_SNDHWM, hwm, "zmq_setsockopt(ZMQ_SNDHWM)");
     zperf_setopt(s, ZMQ_RCVHWM, hwm, "zmq_setsockopt(ZMQ_RCVHWM)");

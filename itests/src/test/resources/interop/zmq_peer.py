@@ -10,7 +10,14 @@ Received frames longer than 64 bytes are answered as '#<length>:<sha256>'.
   send <name> <frame> [<frame>...]  send a multipart message
   recv <name> <timeout-ms>          -> OK <frame> ... | TIMEOUT
   recvpeer <name> <timeout-ms>      -> OK <Peer-Address of the sender> <frame> ... | TIMEOUT
+  recvprop <name> <timeout-ms> <property>  -> OK <property value, hex or '-'> <frame> ... | TIMEOUT
   close <name>
+  keypair                           -> OK <public z85> <secret z85> (zmq.curve_keypair)
+  certs <dir> <name>                -> OK <public file> <secret file> (zmq.auth.create_certificates)
+  auth start|stop                   the ZAP handler of this context (zmq.auth.thread.ThreadAuthenticator)
+  auth curve <dir>|any              accept CURVE clients whose public certificate is in <dir> (or every one)
+  auth plain <user>:<password>      accept this PLAIN user only
+  auth count                        -> OK <ZAP requests answered so far>
   quit
 """
 import binascii
@@ -18,9 +25,27 @@ import hashlib
 import sys
 
 import zmq
+import zmq.auth
 
 ctx = zmq.Context()
 socks = {}
+auth = None
+zap_count = [0]
+
+
+def counting_authenticator():
+    from zmq.auth.thread import ThreadAuthenticator
+
+    class Counting(ThreadAuthenticator):
+        def start(self):
+            super().start()
+            inner = self.thread.authenticator.handle_zap_message
+
+            def counted(msg):
+                zap_count[0] += 1
+                inner(msg)
+            self.thread.authenticator.handle_zap_message = counted
+    return Counting(ctx)
 
 
 def frame_in(text):
@@ -55,6 +80,32 @@ for line in sys.stdin:
         if cmd == 'quit':
             answer('OK')
             break
+        if cmd == 'keypair':
+            pub, sec = zmq.curve_keypair()
+            answer('OK %s %s' % (pub.decode(), sec.decode()))
+            continue
+        if cmd == 'certs':
+            import zmq.auth
+            pub, sec = zmq.auth.create_certificates(parts[1], parts[2])
+            answer('OK %s %s' % (pub, sec))
+            continue
+        if cmd == 'auth':
+            if parts[1] == 'start':
+                auth = counting_authenticator()
+                auth.start()
+            elif parts[1] == 'stop':
+                auth.stop()
+                auth = None
+            elif parts[1] == 'curve':
+                auth.configure_curve(domain='*', location=(zmq.auth.CURVE_ALLOW_ANY if parts[2] == 'any' else parts[2]))
+            elif parts[1] == 'plain':
+                user, password = parts[2].split(':', 1)
+                auth.configure_plain(domain='*', passwords={user: password})
+            elif parts[1] == 'count':
+                answer('OK %d' % zap_count[0])
+                continue
+            answer('OK')
+            continue
         if cmd == 'socket':
             socks[parts[1]] = ctx.socket(getattr(zmq, parts[2]))
             socks[parts[1]].setsockopt(zmq.LINGER, 0)
@@ -93,6 +144,17 @@ for line in sys.stdin:
                        + ' '.join(frame_out(f.bytes) for f in frames))
             else:
                 answer('TIMEOUT')
+        elif cmd == 'recvprop':
+            if s.poll(int(parts[2]), zmq.POLLIN):
+                frames = s.recv_multipart(copy=False)
+                try:
+                    value = frames[-1].get(parts[3])
+                except zmq.ZMQError:
+                    value = None
+                answer('OK ' + (frame_out(value.encode()) if value else '-') + ' '
+                       + ' '.join(frame_out(f.bytes) for f in frames))
+            else:
+                answer('TIMEOUT')
         elif cmd == 'close':
             s.close(0)
             del socks[parts[1]]
@@ -101,4 +163,6 @@ for line in sys.stdin:
             answer('ERR unknown command ' + cmd)
     except Exception as e:  # reported to the test, which fails with it
         answer('ERR %s: %s' % (type(e).__name__, e))
+if auth is not None:
+    auth.stop()
 ctx.destroy(0)

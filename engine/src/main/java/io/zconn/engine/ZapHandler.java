@@ -78,6 +78,14 @@ public interface ZapHandler {
                     ? new String(credentials.get(1), StandardCharsets.UTF_8) : "";
         }
 
+        /**
+         * @return the CURVE client's long-term public key (32 bytes, a copy), or empty for other
+         *         mechanisms; {@link Z85#encode} gives the text form libzmq's tools print
+         */
+        public byte[] curvePublicKey() {
+            return "CURVE".equals(mechanism) && !credentials.isEmpty() ? credentials.get(0).clone() : new byte[0];
+        }
+
         /** Never shows the credentials. */
         @Override
         public String toString() {

@@ -214,7 +214,34 @@ public final class ZmqOption<T> {
      * default as in libzmq: accept them unauthenticated).
      */
     public static final ZmqOption<Boolean> ZAP_ENFORCE_DOMAIN = boolOption("ZAP_ENFORCE_DOMAIN", false);
-    /** The security mechanism the options select: {@code NULL} or {@code PLAIN}. Read-only. */
+    /**
+     * Makes this socket a CURVE server (RFC 26): it needs its long-term secret key (CURVE_SECRETKEY);
+     * clients must know its public key. A ZAP handler, when there is one, decides which client keys
+     * are accepted; with none, every client that knows the server's public key is (libzmq 4.3's
+     * "Stonehouse" behaviour) unless ZAP_ENFORCE_DOMAIN is set. Setting true selects CURVE as this
+     * socket's server; false selects NULL. Default false.
+     */
+    public static final ZmqOption<Boolean> CURVE_SERVER = boolOption("CURVE_SERVER", false);
+    /**
+     * This socket's long-term public key: 32 bytes, or its 40-character Z85 text as ASCII bytes (see
+     * {@link Z85}, {@link Curve}). A CURVE client needs it; setting it selects CURVE. Reads give the
+     * 32 bytes. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_PUBLICKEY = new ZmqOption<>("CURVE_PUBLICKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, false);
+    /**
+     * This socket's long-term secret key: 32 bytes or 40 Z85 characters. Every CURVE socket needs it;
+     * setting it selects CURVE. Never shown in messages or logs. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_SECRETKEY = new ZmqOption<>("CURVE_SECRETKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, true);
+    /**
+     * The long-term public key of the CURVE server this socket connects to (32 bytes or 40 Z85
+     * characters): setting it makes this socket a CURVE client, as in libzmq. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_SERVERKEY = new ZmqOption<>("CURVE_SERVERKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, false);
+    /** The security mechanism the options select: {@code NULL}, {@code PLAIN} or {@code CURVE}. Read-only. */
     public static final ZmqOption<String> MECHANISM = new ZmqOption<>("MECHANISM", String.class, "NULL", v -> true, "",
             Access.READ_ONLY);
 
@@ -326,6 +353,21 @@ public final class ZmqOption<T> {
                     + " (expected " + constraint + ")");
         }
         return value;
+    }
+
+    private static boolean isCurveKey(byte[] key) {
+        if (key.length == 32) {
+            return true;
+        }
+        if (key.length != 40) {
+            return false;
+        }
+        try {
+            Z85.decode(new String(key, StandardCharsets.US_ASCII));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String show(Object value) {

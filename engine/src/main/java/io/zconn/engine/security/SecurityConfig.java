@@ -21,11 +21,32 @@ import java.util.Map;
  * @param routingId      the socket's ROUTING_ID, which ZAP requests carry (as libzmq's do)
  * @param zapTimeoutMillis how long a ZAP request may wait for its answer
  * @param authenticator  where ZAP requests go
+ * @param curve          CURVE's keys
+ * @param maxMsgSize     MAXMSGSIZE, which bounds CURVE's MESSAGE boxes (-1: none)
  */
 @SuppressWarnings("ArrayRecordComponent") // configuration, never compared or hashed
 public record SecurityConfig(String mechanism, boolean asServer, String username, String password, String zapDomain,
                              boolean enforceDomain, byte[] routingId, long zapTimeoutMillis,
-                             Authenticator authenticator) {
+                             Authenticator authenticator, CurveKeys curve, long maxMsgSize) {
+
+    /**
+     * Settings without CURVE keys or a message size limit (NULL and PLAIN).
+     *
+     * @param mechanism        {@code NULL} or {@code PLAIN}
+     * @param asServer         whether this side is the mechanism's server
+     * @param username         PLAIN_USERNAME
+     * @param password         PLAIN_PASSWORD
+     * @param zapDomain        ZAP_DOMAIN
+     * @param enforceDomain    ZAP_ENFORCE_DOMAIN
+     * @param routingId        the socket's ROUTING_ID
+     * @param zapTimeoutMillis how long a ZAP request may wait for its answer
+     * @param authenticator    where ZAP requests go
+     */
+    public SecurityConfig(String mechanism, boolean asServer, String username, String password, String zapDomain,
+                          boolean enforceDomain, byte[] routingId, long zapTimeoutMillis, Authenticator authenticator) {
+        this(mechanism, asServer, username, password, zapDomain, enforceDomain, routingId, zapTimeoutMillis,
+                authenticator, CurveKeys.NONE, -1);
+    }
 
     /** @return the provider of this mechanism's per-connection state */
     public MechanismProvider provider() {
@@ -45,6 +66,7 @@ public record SecurityConfig(String mechanism, boolean asServer, String username
             public Mechanism create(HandshakeSession session) {
                 return switch (mechanism) {
                     case "PLAIN" -> asServer ? new PlainServer(session, cfg) : new PlainClient(session, cfg);
+                    case "CURVE" -> asServer ? new CurveServer(session, cfg) : new CurveClient(session, cfg);
                     default -> new NullMechanism(session, cfg);
                 };
             }
@@ -82,6 +104,7 @@ public record SecurityConfig(String mechanism, boolean asServer, String username
     @Override
     public String toString() {
         return "security [mechanism=" + mechanism + ", asServer=" + asServer + ", username=" + username
-                + ", password=(hidden), zapDomain=" + zapDomain + ", enforceDomain=" + enforceDomain + "]";
+                + ", password=(hidden), zapDomain=" + zapDomain + ", enforceDomain=" + enforceDomain + ", curve=" + curve
+                + "]";
     }
 }

@@ -46,7 +46,8 @@ public final class ZapDispatcher implements Authenticator {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean overloadLogged = new AtomicBoolean();
-    private final AtomicBoolean noHandlerLogged = new AtomicBoolean();
+    /** The kinds of server already warned about a missing handler (a few constant strings). */
+    private final java.util.Set<String> noHandlerLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ZapHandler handler;
     private ThreadPoolExecutor pool;
     private boolean closed;
@@ -63,7 +64,7 @@ public final class ZapDispatcher implements Authenticator {
     public void handler(ZapHandler handler) {
         this.handler = handler;
         if (handler != null) {
-            noHandlerLogged.set(false);
+            noHandlerLogged.clear();
         }
     }
 
@@ -118,9 +119,13 @@ public final class ZapDispatcher implements Authenticator {
      * @param what the refusing side, for the message
      */
     void noHandler(String what) {
-        if (noHandlerLogged.compareAndSet(false, true)) {
+        noHandler(what, "every client is refused, as in libzmq");
+    }
+
+    void noHandler(String what, String consequence) {
+        if (noHandlerLogged.add(what)) {
             LOG.log(System.Logger.Level.WARNING, what + " has no ZAP handler (Context.setZapHandler, or a REP/ROUTER"
-                    + " bound at inproc://" + ENDPOINT + "): every client is refused, as in libzmq (logged once)");
+                    + " bound at inproc://" + ENDPOINT + "): " + consequence + " (logged once)");
         }
     }
 

@@ -77,6 +77,13 @@ final class ZapExchange {
         }
     }
 
+    /** Logs once per kind of server that no handler is there, and what follows from it. */
+    void noHandler(String what, String consequence) {
+        if (config.authenticator() instanceof ZapDispatcher d) {
+            d.noHandler(what, consequence);
+        }
+    }
+
     /**
      * @param result an accepted reply
      * @return User-Id and the reply's metadata, as libzmq adds them to the connection's properties

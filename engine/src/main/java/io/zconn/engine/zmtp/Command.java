@@ -168,6 +168,10 @@ public sealed interface Command {
         if (!body.isReadable()) {
             throw new ZmtpException("empty command frame");
         }
+        if (isLibzmqError(body, body.readerIndex(), body.readableBytes())) {
+            body.skipBytes(LIBZMQ_ERROR_PREFIX_LENGTH);
+            return error(body);
+        }
         int nameLen = body.readUnsignedByte();
         if (nameLen == 0 || nameLen > body.readableBytes()) {
             throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
@@ -176,16 +180,8 @@ public sealed interface Command {
         switch (name) {
             case "READY":
                 return new Ready(Metadata.decode(body, owned));
-            case "ERROR": {
-                if (!body.isReadable()) {
-                    throw new ZmtpException("malformed ERROR command");
-                }
-                int len = body.readUnsignedByte();
-                if (len != body.readableBytes()) {
-                    throw new ZmtpException("malformed ERROR command: reason length mismatch");
-                }
-                return new Error(body.readCharSequence(len, StandardCharsets.UTF_8).toString());
-            }
+            case "ERROR":
+                return error(body);
             case "SUBSCRIBE":
                 return new Subscribe(rest(body));
             case "CANCEL":
@@ -206,6 +202,63 @@ public sealed interface Command {
             default:
                 return new Unknown(name, rest(body));
         }
+    }
+
+    /**
+     * The length of the start of the ERROR command libzmq 4.3's PLAIN server (its ZAP client code) sends: its source
+     * writes the name as {@code "\x05ERROR"}, a C hex escape that swallows the E, so the name length
+     * byte is {@code 0x5E} and the name "RROR". libzmq's own client stops on it either way; read as
+     * the ERROR it means, a refused zconn client stops too instead of reconnecting.
+     */
+    int LIBZMQ_ERROR_PREFIX_LENGTH = 5;
+
+    /**
+     * @param buf   bytes
+     * @param index where a command body starts
+     * @param size  how many of its bytes may be looked at
+     * @return whether it is libzmq 4.3's mangled ERROR (see {@link #LIBZMQ_ERROR_PREFIX_LENGTH})
+     */
+    static boolean isLibzmqError(ByteBuf buf, int index, int size) {
+        return size >= LIBZMQ_ERROR_PREFIX_LENGTH + 1 && buf.getUnsignedByte(index) == 0x5e
+                && buf.getByte(index + 1) == 'R' && buf.getByte(index + 2) == 'R' && buf.getByte(index + 3) == 'O'
+                && buf.getByte(index + 4) == 'R';
+    }
+
+    private static Error error(ByteBuf body) {
+        if (!body.isReadable()) {
+            throw new ZmtpException("malformed ERROR command");
+        }
+        int len = body.readUnsignedByte();
+        if (len != body.readableBytes()) {
+            throw new ZmtpException("malformed ERROR command: reason length mismatch");
+        }
+        return new Error(body.readCharSequence(len, StandardCharsets.UTF_8).toString());
+    }
+
+    /**
+     * A command as a mechanism that reads its own commands sees it: ERROR parsed, every other name
+     * as {@link Unknown} with the bytes after the name.
+     *
+     * @param body name length, name, data
+     * @return the command
+     */
+    static Command parseRaw(ByteBuf body) {
+        if (!body.isReadable()) {
+            throw new ZmtpException("empty command frame");
+        }
+        if (isLibzmqError(body, body.readerIndex(), body.readableBytes())) {
+            return parse(body, false);
+        }
+        int nameLen = body.getUnsignedByte(body.readerIndex());
+        if (nameLen == 0 || nameLen > body.readableBytes() - 1) {
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+        }
+        String name = body.toString(body.readerIndex() + 1, nameLen, StandardCharsets.US_ASCII);
+        if (name.equals("ERROR")) {
+            return parse(body, false);
+        }
+        body.skipBytes(1 + nameLen);
+        return new Unknown(name, rest(body));
     }
 
     /**

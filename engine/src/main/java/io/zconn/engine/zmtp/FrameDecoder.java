@@ -90,6 +90,7 @@ public final class FrameDecoder {
     private final long maxMsgSize;
     private final Sink sink;
     private final boolean handshake;
+    private final boolean raw;
     private final Subscriptions subscriptions;
     private boolean failed;
     private boolean lastMore;
@@ -103,7 +104,7 @@ public final class FrameDecoder {
      * @param sink       receives frames
      */
     public FrameDecoder(long maxMsgSize, Sink sink) {
-        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false);
+        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false, false);
     }
 
     /**
@@ -114,14 +115,15 @@ public final class FrameDecoder {
      * @param subscriptions what to do with SUBSCRIBE and CANCEL
      */
     public FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions) {
-        this(maxMsgSize, sink, subscriptions, false);
+        this(maxMsgSize, sink, subscriptions, false, false);
     }
 
-    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake) {
+    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake, boolean raw) {
         this.maxMsgSize = maxMsgSize < 0 ? ARRAY_LIMIT : Math.min(maxMsgSize, ARRAY_LIMIT);
         this.sink = sink;
         this.subscriptions = subscriptions;
         this.handshake = handshake;
+        this.raw = raw;
     }
 
     /**
@@ -133,7 +135,21 @@ public final class FrameDecoder {
      * @return the decoder
      */
     public static FrameDecoder forHandshake(long maxMsgSize, Sink sink) {
-        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true);
+        return forHandshake(maxMsgSize, sink, false);
+    }
+
+    /**
+     * A decoder for the handshake of a mechanism that reads its commands itself (CURVE, whose READY
+     * holds a box, not metadata): every command but ERROR reaches the sink as
+     * {@link Command.Unknown} with its name and the bytes after it.
+     *
+     * @param maxMsgSize largest accepted command, -1 for no limit but the JVM's array limit
+     * @param sink       receives the commands
+     * @param raw        whether commands are handed over unparsed
+     * @return the decoder
+     */
+    public static FrameDecoder forHandshake(long maxMsgSize, Sink sink, boolean raw) {
+        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true, raw);
     }
 
     /**
@@ -236,30 +252,23 @@ public final class FrameDecoder {
             return false;
         }
         int nameLen = in.getUnsignedByte(r + headerSize);
-        if (handshake && nameLen == '^' && size >= 6 && size <= 5 + 1 + 255) {
-            // libzmq's PLAIN mechanism writes its ERROR name as "\x05ERROR" in C, where "\x05E" is one
-            // byte, 0x5E: its ERROR arrives as "^RROR", reason length, reason (libzmq 4.3.4 and later)
-            if (avail < headerSize + size) {
-                return false;
+        String name;
+        if (nameLen == 0x5e && size > Command.LIBZMQ_ERROR_PREFIX_LENGTH
+                && avail < headerSize + Command.LIBZMQ_ERROR_PREFIX_LENGTH) {
+            return false; // perhaps libzmq's mangled ERROR: 5 bytes tell
+        }
+        if (Command.isLibzmqError(in, r + headerSize, Math.min(size, avail - headerSize))) {
+            name = "ERROR";
+            nameLen = Command.LIBZMQ_ERROR_PREFIX_LENGTH - 1;
+        } else {
+            if (nameLen == 0 || nameLen > size - 1) {
+                throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
             }
-            if (in.toString(r + headerSize + 1, 4, StandardCharsets.US_ASCII).equals("RROR")) {
-                in.skipBytes(headerSize);
-                ByteBuf b = in.readSlice(size);
-                b.skipBytes(5);
-                int len = b.readUnsignedByte();
-                if (len != b.readableBytes()) {
-                    throw new ZmtpException("malformed ERROR command: reason length mismatch");
-                }
-                return sink.onCommand(new Command.Error(b.readCharSequence(len, StandardCharsets.UTF_8).toString()));
+            if (avail < headerSize + 1 + nameLen) {
+                return false; // at most 9 + 256 bytes wait
             }
+            name = in.toString(r + headerSize + 1, nameLen, StandardCharsets.US_ASCII);
         }
-        if (nameLen == 0 || nameLen > size - 1) {
-            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
-        }
-        if (avail < headerSize + 1 + nameLen) {
-            return false; // at most 9 + 256 bytes wait
-        }
-        String name = in.toString(r + headerSize + 1, nameLen, StandardCharsets.US_ASCII);
         int cap = Command.maxSize(name);
         if (cap >= 0 && size > cap) {
             throw new ZmtpException("malformed " + name + " command of " + size + " bytes (at most " + cap + ")");
@@ -297,7 +306,7 @@ public final class FrameDecoder {
             body = new Body(KEPT_COMMAND, size, false, (byte) -1);
             return true;
         }
-        return sink.onCommand(parse(in.readSlice(size), false));
+        return sink.onCommand(parse(in.readSlice(size), false, raw));
     }
 
     private boolean deliver(Body b) {
@@ -305,13 +314,13 @@ public final class FrameDecoder {
         return switch (b.kind) {
             case DATA -> sink.onFrame(Frame.wrap(data, b.more));
             case SUBSCRIPTION -> sink.onFrame(Frame.wrap(data));
-            default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true));
+            default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true, raw));
         };
     }
 
-    private static Command parse(ByteBuf body, boolean owned) {
+    private static Command parse(ByteBuf body, boolean owned, boolean raw) {
         try {
-            return Command.parse(body, owned);
+            return raw ? Command.parseRaw(body) : Command.parse(body, owned);
         } catch (ZmtpException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -140,7 +140,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
                 public boolean onCommand(Command command) {
                     return handshakeCommand(ctx, command);
                 }
-            });
+            }, mechanism.rawCommands());
             sendPending(ctx);
         }
         decoder.decode(buf);
@@ -308,6 +308,11 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
                 id == null ? new byte[0] : id, props);
         ByteBuf left = buf;
         buf = null;
+        io.netty.channel.ChannelHandler layer = mechanism.dataLayer();
+        if (layer != null) {
+            // under the engine that joins next: what is left of this read passes through it too
+            ctx.pipeline().addAfter(ctx.name(), "zmtp-data-layer", layer);
+        }
         listener.handshakeSucceeded(ctx, peer);
         if (left != null && left.isReadable() && ctx.channel().isActive()) {
             ctx.fireChannelRead(left);

@@ -41,6 +41,19 @@ public final class JeromqApi implements PerfApi {
         }
 
         @Override
+        public void curveServer(String secretKey) {
+            s.setCurveServer(true);
+            s.setCurveSecretKey(ZMQ.Curve.z85Decode(secretKey));
+        }
+
+        @Override
+        public void curveClient(String serverKey, String publicKey, String secretKey) {
+            s.setCurveServerKey(ZMQ.Curve.z85Decode(serverKey));
+            s.setCurvePublicKey(ZMQ.Curve.z85Decode(publicKey));
+            s.setCurveSecretKey(ZMQ.Curve.z85Decode(secretKey));
+        }
+
+        @Override
         public void setLinger(int millis) {
             s.setLinger(millis);
         }

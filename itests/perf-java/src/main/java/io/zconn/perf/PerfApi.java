@@ -41,6 +41,22 @@ public interface PerfApi {
         /** @param hwm SNDHWM and RCVHWM */
         void setHwm(int hwm);
 
+        /**
+         * Makes this socket a CURVE server.
+         *
+         * @param secretKey its secret key, Z85
+         */
+        void curveServer(String secretKey);
+
+        /**
+         * Makes this socket a CURVE client.
+         *
+         * @param serverKey the server's public key, Z85
+         * @param publicKey this socket's public key, Z85
+         * @param secretKey this socket's secret key, Z85
+         */
+        void curveClient(String serverKey, String publicKey, String secretKey);
+
         /** @param millis LINGER; -1 waits until everything is sent */
         void setLinger(int millis);
 

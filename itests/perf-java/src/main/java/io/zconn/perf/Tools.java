@@ -180,15 +180,37 @@ public final class Tools {
 
     // ---- the loops -----------------------------------------------------------------------------
 
-    private PerfSocket receiver(PerfContext ctx, Kind kind) {
+    /** Fixed CURVE test keys (Z85), the same as in perf_util.h. */
+    private static final String SERVER_PUBLIC = ")fTtfOF29A5zB?0z+z9By$l/<yZxGM5zB@]A&<}a";
+    private static final String SERVER_SECRET = "nD?x3KS5gSP5?EmKzW:{5tQlKIWkkf(qKCe->xo9";
+    private static final String CLIENT_PUBLIC = ".<Tre?/pH+kE8ki}9g:Y)/^pHe&.xwK{o7+D<^J5";
+    private static final String CLIENT_SECRET = "CGkwB6oBVn8zH)?A1U[QPw9q$UIYZc4kV4%=7Nhd";
+
+    /** ZPERF_MECHANISM=curve: PULL and REP are CURVE servers, PUSH and REQ clients (as the C tools). */
+    private static PerfSocket socket(PerfContext ctx, Kind kind) {
         PerfSocket s = ctx.socket(kind);
+        String m = System.getenv().getOrDefault("ZPERF_MECHANISM", "null");
+        if (m.equals("curve")) {
+            if (kind == Kind.PULL || kind == Kind.REP) {
+                s.curveServer(SERVER_SECRET);
+            } else {
+                s.curveClient(SERVER_PUBLIC, CLIENT_PUBLIC, CLIENT_SECRET);
+            }
+        } else if (!m.isEmpty() && !m.equals("null")) {
+            throw new IllegalArgumentException("unknown ZPERF_MECHANISM '" + m + "' (null or curve)");
+        }
+        return s;
+    }
+
+    private PerfSocket receiver(PerfContext ctx, Kind kind) {
+        PerfSocket s = socket(ctx, kind);
         s.setHwm(hwm);
         s.setReceiveTimeout(rcvTimeout);
         return s;
     }
 
     private PerfSocket sender(PerfContext ctx, Kind kind) {
-        PerfSocket s = ctx.socket(kind);
+        PerfSocket s = socket(ctx, kind);
         s.setHwm(hwm);
         s.setLinger(-1);
         return s;

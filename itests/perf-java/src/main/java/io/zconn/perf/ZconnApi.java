@@ -8,6 +8,8 @@ import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 
+import java.nio.charset.StandardCharsets;
+
 /** {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}). */
 public final class ZconnApi implements PerfApi {
     @Override
@@ -42,6 +44,19 @@ public final class ZconnApi implements PerfApi {
         public void setHwm(int hwm) {
             s.setOption(ZmqOption.SNDHWM, hwm);
             s.setOption(ZmqOption.RCVHWM, hwm);
+        }
+
+        @Override
+        public void curveServer(String secretKey) {
+            s.setOption(ZmqOption.CURVE_SERVER, true);
+            s.setOption(ZmqOption.CURVE_SECRETKEY, secretKey.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void curveClient(String serverKey, String publicKey, String secretKey) {
+            s.setOption(ZmqOption.CURVE_SERVERKEY, serverKey.getBytes(StandardCharsets.US_ASCII));
+            s.setOption(ZmqOption.CURVE_PUBLICKEY, publicKey.getBytes(StandardCharsets.US_ASCII));
+            s.setOption(ZmqOption.CURVE_SECRETKEY, secretKey.getBytes(StandardCharsets.US_ASCII));
         }
 
         @Override

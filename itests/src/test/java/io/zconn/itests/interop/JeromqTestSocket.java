@@ -39,6 +39,11 @@ final class JeromqTestSocket implements TestSocket {
             case "ROUTER_MANDATORY" -> socket.setRouterMandatory(value != 0);
             case "HEARTBEAT_IVL" -> socket.setHeartbeatIvl(value);
             case "LINGER" -> socket.setLinger(value);
+            case "CURVE_SERVER" -> socket.setCurveServer(value != 0);
+            case "PLAIN_SERVER" -> socket.setPlainServer(value != 0);
+            case "RECONNECT_IVL" -> socket.setReconnectIVL(value);
+            case "IMMEDIATE" -> socket.setImmediate(value != 0);
+            case "SNDTIMEO" -> socket.setSendTimeOut(value);
             default -> throw new IllegalArgumentException("option " + option + " not mapped for JeroMQ");
         }
     }
@@ -49,6 +54,9 @@ final class JeromqTestSocket implements TestSocket {
             case "ROUTING_ID", "IDENTITY" -> socket.setIdentity(value);
             case "SUBSCRIBE" -> socket.subscribe(value);
             case "UNSUBSCRIBE" -> socket.unsubscribe(value);
+            case "CURVE_SERVERKEY" -> socket.setCurveServerKey(value);
+            case "CURVE_PUBLICKEY" -> socket.setCurvePublicKey(value);
+            case "CURVE_SECRETKEY" -> socket.setCurveSecretKey(value);
             default -> throw new IllegalArgumentException("option " + option + " not mapped for JeroMQ");
         }
     }

@@ -13,6 +13,10 @@ final class LibzmqTestSocket implements TestSocket {
     private final LibzmqPeer peer;
     private final String name = "s" + NAMES.incrementAndGet();
 
+    String name() {
+        return name;
+    }
+
     LibzmqTestSocket(LibzmqPeer peer, String type) {
         this.peer = peer;
         peer.call("socket " + name + " " + type);

@@ -13,6 +13,7 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.security.Authenticator;
+import io.zconn.engine.security.CurveKeys;
 import io.zconn.engine.security.SecurityConfig;
 import io.zconn.engine.transport.stream.WarningLimiter.Kind;
 import io.zconn.engine.zmtp.Command;
@@ -105,7 +106,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         int handshakeIvl = opts.get(ZmqOption.HANDSHAKE_IVL);
         SecurityConfig security = new SecurityConfig(opts.mechanism(), opts.asServer(),
                 opts.get(ZmqOption.PLAIN_USERNAME), opts.get(ZmqOption.PLAIN_PASSWORD), opts.get(ZmqOption.ZAP_DOMAIN),
-                opts.get(ZmqOption.ZAP_ENFORCE_DOMAIN), opts.routingId(), handshakeIvl > 0 ? handshakeIvl : 30_000, auth);
+                opts.get(ZmqOption.ZAP_ENFORCE_DOMAIN), opts.routingId(), handshakeIvl > 0 ? handshakeIvl : 30_000, auth,
+                new CurveKeys(opts.get(ZmqOption.CURVE_PUBLICKEY), opts.get(ZmqOption.CURVE_SECRETKEY),
+                        opts.get(ZmqOption.CURVE_SERVERKEY)), opts.get(ZmqOption.MAXMSGSIZE));
         HandshakeConfig cfg = new HandshakeConfig(type, id, security.provider(), security.asServer(),
                 opts.get(ZmqOption.MAXMSGSIZE), handshakeIvl);
         ch.pipeline().addLast("zmtp-handshake", new ZmtpHandshakeHandler(cfg, this));
@@ -457,6 +460,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             // safe: falls back to stderr should logging itself fail (e.g. no descriptor left)
             StreamTransport.logError(LOG, "error on connection " + channel.remoteAddress() + ": closing it", cause);
             dropped(Kind.FAILURE, cause.toString());
+        } else if (cause instanceof ZmqException z) {
+            // a layer under the engine refused the peer's bytes (CURVE: a box that does not open)
+            dropped(Kind.PROTOCOL, z.getMessage());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + channel.remoteAddress() + " failed: " + cause);

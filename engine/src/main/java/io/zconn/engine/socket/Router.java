@@ -152,7 +152,7 @@ public class Router extends SocketBase {
         }
         prefetched = f;
         moreIn = true;
-        return Frame.wrap(fq.lastPipe().routingId()).withMore(true);
+        return Frame.wrap(fq.lastPipe().routingId(), true, f.metadata()); // zmq_msg_gets works on it too
     }
 
     @Override

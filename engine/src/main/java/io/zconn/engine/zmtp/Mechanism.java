@@ -36,6 +36,18 @@ public interface Mechanism {
     /** @return the metadata the peer sent (Socket-Type, Identity, ...), case-insensitive names */
     Map<String, byte[]> peerProperties();
 
+    /**
+     * What this side established about the peer, beyond what the peer announced: libzmq's ZAP
+     * properties, i.e. {@code User-Id} and the metadata a ZAP handler returned. They become part
+     * of every received message's {@link io.zconn.engine.PeerMetadata} and take precedence over
+     * the peer's READY properties of the same name. Read once, when the status is READY.
+     *
+     * @return the properties (case-insensitive names); none by default (NULL without ZAP)
+     */
+    default Map<String, byte[]> zapProperties() {
+        return Map.of();
+    }
+
     /** @return why the handshake failed, when {@link #status()} is ERROR */
     String errorReason();
 }

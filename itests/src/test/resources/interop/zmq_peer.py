@@ -10,6 +10,9 @@ Received frames longer than 64 bytes are answered as '#<length>:<sha256>'.
   send <name> <frame> [<frame>...]  send a multipart message
   recv <name> <timeout-ms>          -> OK <frame> ... | TIMEOUT
   recvpeer <name> <timeout-ms>      -> OK <Peer-Address of the sender> <frame> ... | TIMEOUT
+  recvmeta <name> <timeout-ms> <property> ...
+                                    -> OK <value> ... (zmq_msg_gets on the last frame, hex; '!'
+                                       when absent, '-' when empty) | TIMEOUT
   close <name>
   quit
 """
@@ -91,6 +94,18 @@ for line in sys.stdin:
                 frames = s.recv_multipart(copy=False)
                 answer('OK ' + frames[-1].get('Peer-Address') + ' '
                        + ' '.join(frame_out(f.bytes) for f in frames))
+            else:
+                answer('TIMEOUT')
+        elif cmd == 'recvmeta':
+            if s.poll(int(parts[2]), zmq.POLLIN):
+                last = s.recv_multipart(copy=False)[-1]
+                values = []
+                for name in parts[3:]:
+                    try:
+                        values.append(frame_out(last.get(name).encode()))
+                    except zmq.ZMQError:
+                        values.append('!')
+                answer('OK ' + ' '.join(values))
             else:
                 answer('TIMEOUT')
         elif cmd == 'close':

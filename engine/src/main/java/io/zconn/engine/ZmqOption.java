@@ -60,9 +60,16 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> TCP_KEEPALIVE_CNT = intOption("TCP_KEEPALIVE_CNT", -1, v -> v == -1 || v > 0, "-1 or > 0");
     /** Queue messages only to completed connections. Default false. */
     public static final ZmqOption<Boolean> IMMEDIATE = boolOption("IMMEDIATE", false);
-    /** ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages. */
+    /**
+     * ROUTER: fail with EHOSTUNREACH (or EAGAIN when full) instead of dropping unroutable messages;
+     * POLLOUT is then reported only while at least one peer can take a message. A REP socket
+     * accepts it too, and drops a reply whose requester has gone. Default false.
+     */
     public static final ZmqOption<Boolean> ROUTER_MANDATORY = boolOption("ROUTER_MANDATORY", false);
-    /** XPUB: pass every subscription message up, not only new ones. */
+    /**
+     * XPUB: pass every subscribe message up, not only the first for each topic. Default false.
+     * As in libzmq, setting it also turns {@link #XPUB_VERBOSER} off.
+     */
     public static final ZmqOption<Boolean> XPUB_VERBOSE = boolOption("XPUB_VERBOSE", false);
     /** Keep only the last message in the queue (PUB, SUB, PUSH, PULL, PAIR, DEALER). */
     public static final ZmqOption<Boolean> CONFLATE = boolOption("CONFLATE", false);
@@ -80,6 +87,70 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> HANDSHAKE_IVL = intOption("HANDSHAKE_IVL", 30_000, v -> v >= 0, ">= 0");
     /** Use IPv6 (and IPv4-mapped addresses) for tcp endpoints. Default false. */
     public static final ZmqOption<Boolean> IPV6 = boolOption("IPV6", false);
+    /**
+     * REQ: allow a new request before the reply to the previous one has come; the old reply is
+     * then discarded if it comes (REQ_CORRELATE tells it apart), and the new request goes to the
+     * next peer. Default false (strict alternation, EFSM otherwise).
+     */
+    public static final ZmqOption<Boolean> REQ_RELAXED = boolOption("REQ_RELAXED", false);
+    /**
+     * REQ: prefix each request with a 4-byte request id frame (request id, empty delimiter, body)
+     * and accept only replies that begin with the id of the latest request, as libzmq does.
+     * Default false.
+     */
+    public static final ZmqOption<Boolean> REQ_CORRELATE = boolOption("REQ_CORRELATE", false);
+    /**
+     * ROUTER: a new connection announcing a routing id already in use takes it over, and the old
+     * connection is dropped. Default false (the new connection is refused).
+     */
+    public static final ZmqOption<Boolean> ROUTER_HANDOVER = boolOption("ROUTER_HANDOVER", false);
+    /**
+     * ROUTER, DEALER, REQ: send an empty message on each new connection (made or accepted), so a
+     * ROUTER peer learns of it at once. Only for sockets talking to ROUTERs. Default false.
+     */
+    public static final ZmqOption<Boolean> PROBE_ROUTER = boolOption("PROBE_ROUTER", false);
+    /**
+     * ROUTER: the routing id by which the peer of the next {@code connect} is known, so the
+     * connection is routable at once (before any handshake); used by that connect only. 1 to 255
+     * bytes, not starting with a zero byte, unique among the socket's peers. Write-only.
+     */
+    public static final ZmqOption<byte[]> CONNECT_ROUTING_ID = new ZmqOption<>("CONNECT_ROUTING_ID", byte[].class,
+            new byte[0], v -> v.length >= 1 && v.length <= 255 && v[0] != 0,
+            "1 to 255 bytes, not starting with a zero byte", Access.WRITE_ONLY);
+
+    /**
+     * XPUB: pass every subscribe and every unsubscribe message up (also the unsubscriptions of a
+     * departing subscriber for topics others still want), not only the first subscription and
+     * the last unsubscription of each topic. Default false. As in libzmq, setting it sets
+     * {@link #XPUB_VERBOSE} to the same value.
+     */
+    public static final ZmqOption<Boolean> XPUB_VERBOSER = boolOption("XPUB_VERBOSER", false);
+    /**
+     * PUB, XPUB: at a matching subscriber's SNDHWM, refuse the whole message (EAGAIN, or block up
+     * to SNDTIMEO) instead of dropping it for that subscriber. Default false (drop).
+     */
+    public static final ZmqOption<Boolean> XPUB_NODROP = boolOption("XPUB_NODROP", false);
+    /**
+     * XPUB: subscriptions are not applied but only passed up (every one of them); the application
+     * decides, by setting {@link #SUBSCRIBE} / {@link #UNSUBSCRIBE} on the XPUB, what applies to
+     * the subscriber whose message it received last. A departing subscriber's requests come up as
+     * unsubscriptions. Default false. A PUB ignores it.
+     */
+    public static final ZmqOption<Boolean> XPUB_MANUAL = boolOption("XPUB_MANUAL", false);
+    /**
+     * PUB, XPUB: a message written to each subscriber pipe as it is attached: every connection a
+     * bound socket accepts, and once for a connecting socket (whose pipe outlives reconnections
+     * unless IMMEDIATE is set, as in libzmq). A libzmq or zconn SUB receives it only if it subscribes to it, an XSUB always.
+     * Empty (the default) sends none. Applies to subscribers attached after it is set.
+     */
+    public static final ZmqOption<byte[]> XPUB_WELCOME_MSG = new ZmqOption<>("XPUB_WELCOME_MSG", byte[].class,
+            new byte[0], v -> true, "", Access.READ_WRITE);
+    /**
+     * PUB, XPUB: send each message to the subscribers with no matching prefix, instead of those
+     * with one; SUB: deliver the messages that match none of its subscriptions. A SUB connected to
+     * an inverting PUB must invert too (an XSUB does not filter). Default false.
+     */
+    public static final ZmqOption<Boolean> INVERT_MATCHING = boolOption("INVERT_MATCHING", false);
 
     /** The socket's type. Read-only. */
     public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);

@@ -3,7 +3,9 @@ package io.zconn.engine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -23,7 +25,9 @@ class ContextLingerTest {
     private static final int N = 1000;
 
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-    private Context peerCtx;
+    private volatile Context peerCtx;
+    @TempDir
+    Path dir;
 
     @AfterEach
     void tearDown() {
@@ -33,30 +37,24 @@ class ContextLingerTest {
         }
     }
 
-    /** A tcp endpoint nobody listens on yet (a port the kernel picked, released again). */
+    /**
+     * An endpoint nobody listens on yet, and nobody else can take: an ipc path in this test's own
+     * directory. LINGER is the stream engine's, the same for tcp and ipc; a tcp port would have to
+     * be probed and released, and another process could bind it before the late peer does.
+     */
     private String vacantEndpoint() {
-        try (Context c = new Context()) {
-            Socket s = c.socket(SocketType.PULL);
-            s.bind("tcp://127.0.0.1:*");
-            return s.getOption(ZmqOption.LAST_ENDPOINT);
-        }
+        return "ipc://" + dir.resolve("peer.sock");
     }
 
     /** Starts a PULL peer bound at {@code ep} after {@code delayMs}; completes with it. */
     private CompletableFuture<Socket> peerAppearsAfter(String ep, long delayMs) {
-        CompletableFuture<Socket> f = new CompletableFuture<>();
-        later.schedule(() -> {
-            try {
-                peerCtx = new Context();
-                Socket pull = peerCtx.socket(SocketType.PULL);
-                pull.setOption(ZmqOption.RCVHWM, 0);
-                pull.bind(ep);
-                f.complete(pull);
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        }, delayMs, TimeUnit.MILLISECONDS);
-        return f;
+        return CompletableFuture.supplyAsync(() -> {
+            peerCtx = new Context();
+            Socket pull = peerCtx.socket(SocketType.PULL);
+            pull.setOption(ZmqOption.RCVHWM, 0);
+            pull.bind(ep);
+            return pull;
+        }, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, later));
     }
 
     private static Context senderWithQueue(String ep, int linger) {

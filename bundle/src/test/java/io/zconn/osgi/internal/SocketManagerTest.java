@@ -16,6 +16,7 @@ import io.zconn.osgi.SocketSpec;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -160,7 +161,7 @@ class SocketManagerTest {
             if (calls.incrementAndGet() == 2) {
                 throw new IllegalArgumentException("second call fails");
             }
-            return Message.of(req.get(0).text().toUpperCase());
+            return Message.of(req.get(0).text().toUpperCase(Locale.ROOT));
         };
         manager.open(SocketSpec.builder("svc", SocketType.REP).bind("inproc://m-svc").build(),
                 SocketManager.FROM_CONFIGURATION);

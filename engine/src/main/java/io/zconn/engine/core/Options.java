@@ -66,4 +66,10 @@ public final class Options {
     public byte[] routingId() {
         return get(ZmqOption.ROUTING_ID);
     }
+
+    /** @return CONNECT_ROUTING_ID, or null when none was set for this connect */
+    public byte[] connectRoutingId() {
+        byte[] id = get(ZmqOption.CONNECT_ROUTING_ID);
+        return id.length == 0 ? null : id;
+    }
 }

@@ -617,6 +617,8 @@ public abstract class SocketBase implements Pipe.Events {
             checkOpen();
             Endpoint ep = Endpoint.parse(endpoint);
             EndpointHandle h = ctx.connect(this, ep);
+            // CONNECT_ROUTING_ID names this connection only (the transport took a snapshot)
+            options.put(ZmqOption.CONNECT_ROUTING_ID, ZmqOption.CONNECT_ROUTING_ID.defaultValue());
             lastEndpoint = h.endpoint();
             endpoints.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(h);
         } finally {

@@ -42,6 +42,29 @@ public final class Distributor {
         matching = 0;
     }
 
+    /** Makes the active pipes that do not match the matching set, and the matching ones not (INVERT_MATCHING). */
+    public void reverseMatch() {
+        int matched = matching;
+        matching = 0;
+        for (int i = matched; i < active; i++) {
+            pipes.swap(i, matching++);
+        }
+    }
+
+    /**
+     * Tells whether every matching pipe can take a new message (XPUB_NODROP asks before sending);
+     * a pipe that cannot is told to wake the socket when it can.
+     *
+     * @return true when no matching pipe is at its HWM
+     */
+    public boolean matchingWritable() {
+        boolean all = true;
+        for (int i = 0; i < matching; i++) {
+            all &= pipes.get(i).checkWrite();
+        }
+        return all;
+    }
+
     /** @param p a pipe below its HWM again */
     public void activate(Pipe p) {
         int i = pipes.indexOf(p);

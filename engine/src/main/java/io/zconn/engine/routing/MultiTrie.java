@@ -51,16 +51,39 @@ public final class MultiTrie<P> {
      * @return true when the last subscriber of this prefix went away
      */
     public boolean remove(byte[] prefix, int off, int len, P sub) {
+        return unsubscribe(prefix, off, len, sub) == Removal.LAST_REMOVED;
+    }
+
+    /** What removing one subscription did (libzmq's mtrie tells the same three cases apart). */
+    public enum Removal {
+        /** The subscriber did not have this prefix. */
+        NOT_FOUND,
+        /** It was the prefix's last subscriber: the prefix is gone. */
+        LAST_REMOVED,
+        /** Other subscribers still have the prefix. */
+        VALUES_REMAIN
+    }
+
+    /**
+     * Removes one subscription, as {@link #remove}, telling the three outcomes apart.
+     *
+     * @param prefix the prefix
+     * @param off    start of the prefix
+     * @param len    its length
+     * @param sub    the subscriber
+     * @return what happened
+     */
+    public Removal unsubscribe(byte[] prefix, int off, int len, P sub) {
         RadixTrie.Node<Set<P>> n = trie.find(prefix, off, len);
         if (n == null || n.val == null || !n.val.remove(sub)) {
-            return false;
+            return Removal.NOT_FOUND;
         }
         if (!n.val.isEmpty()) {
-            return false;
+            return Removal.VALUES_REMAIN;
         }
         n.val = null;
         trie.release(n);
-        return true;
+        return Removal.LAST_REMOVED;
     }
 
     /**
@@ -70,13 +93,29 @@ public final class MultiTrie<P> {
      * @param orphaned told each prefix that no subscriber wants any more
      */
     public void removeAll(P sub, Consumer<byte[]> orphaned) {
+        removeAll(sub, false, orphaned);
+    }
+
+    /**
+     * Removes a subscriber everywhere, pruning and merging emptied nodes.
+     *
+     * @param sub      the subscriber
+     * @param every    report every prefix the subscriber had, not only those nobody wants any more
+     * @param reported told each such prefix
+     */
+    public void removeAll(P sub, boolean every, Consumer<byte[]> reported) {
         // the walk must not change the structure: empty the values during it, reshape after it
         List<RadixTrie.Node<Set<P>>> emptied = new ArrayList<>();
         trie.walk((n, path, len) -> {
-            if (n.val != null && n.val.remove(sub) && n.val.isEmpty()) {
-                n.val = null;
-                emptied.add(n);
-                orphaned.accept(Arrays.copyOf(path, len));
+            if (n.val != null && n.val.remove(sub)) {
+                boolean orphan = n.val.isEmpty();
+                if (orphan) {
+                    n.val = null;
+                    emptied.add(n);
+                }
+                if (orphan || every) {
+                    reported.accept(Arrays.copyOf(path, len));
+                }
             }
         });
         // parents come before children; release skips a node an earlier release cut off

@@ -2,15 +2,20 @@ package io.zconn.engine.socket;
 
 import io.zconn.engine.Frame;
 import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Ctx;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.routing.FairQueue;
 import io.zconn.engine.routing.LoadBalancer;
+import io.zconn.engine.routing.RouterProbe;
 
 import java.util.Map;
 
-/** DEALER: load-balances sends and fair-queues receives; REQ builds on it. */
+/**
+ * DEALER: load-balances sends and fair-queues receives; sends an empty message first on each new
+ * pipe under PROBE_ROUTER. REQ builds on it.
+ */
 public class Dealer extends SocketBase {
     protected final LoadBalancer lb = new LoadBalancer();
     protected final FairQueue fq = new FairQueue(this::pipeFinished);
@@ -27,6 +32,9 @@ public class Dealer extends SocketBase {
     protected void xattachPipe(Pipe pipe) {
         lb.attach(pipe);
         fq.attach(pipe);
+        if (options.get(ZmqOption.PROBE_ROUTER)) {
+            RouterProbe.send(pipe);
+        }
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * REP: a ROUTER that strips the request envelope (routing id and frames up to the empty
  * delimiter), hands the body to the user, and puts the envelope back on the reply. Receive and
- * send must alternate (EFSM otherwise).
+ * send must alternate (EFSM otherwise). A reply whose requester has gone is dropped.
  */
 public final class Rep extends Router {
     private final List<Frame> envelope = new ArrayList<>();
@@ -60,13 +60,15 @@ public final class Rep extends Router {
         if (!replying) {
             throw new ZmqException(Errno.EFSM, "REP socket must receive a request before sending a reply");
         }
+        // the reply goes back the way the request came; if that peer has gone (or is full), the
+        // reply is dropped and the next request can be taken, ROUTER_MANDATORY or not (libzmq)
         if (!envelope.isEmpty()) {
             for (Frame e : envelope) {
-                super.xsend(e);
+                route(e, false);
             }
             envelope.clear();
         }
-        super.xsend(frame);
+        route(frame, false);
         if (!frame.hasMore()) {
             replying = false;
         }

@@ -9,25 +9,27 @@ import io.zconn.engine.core.Ctx;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.routing.FairQueue;
+import io.zconn.engine.routing.RouterProbe;
+import io.zconn.engine.routing.RoutingIds;
 
-import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * ROUTER: prefixes each received message with the sending peer's routing id, and routes each sent
  * message by its first frame. Unroutable messages are dropped, or refused with EHOSTUNREACH under
- * ROUTER_MANDATORY (EAGAIN when the peer is at its HWM). REP builds on it.
+ * ROUTER_MANDATORY (EAGAIN when the peer is at its HWM, and POLLOUT only while some peer can take
+ * a message). A peer announcing a routing id in use is refused, or takes it over under
+ * ROUTER_HANDOVER. REP builds on it.
  */
 public class Router extends SocketBase {
     protected final FairQueue fq = new FairQueue(this::pipeFinished);
-    private final Map<ByteBuffer, Pipe> byId = new HashMap<>();
-    private int nextId = ThreadLocalRandom.current().nextInt();
+    private final RoutingIds ids = new RoutingIds();
     private Frame prefetched;
     private boolean moreIn;
     private boolean moreOut;
     private Pipe target;
+    /** A pipe handed over while its message was being read: ended at that message's end. */
+    private Pipe endAfterMessage;
 
     public Router(Ctx ctx) {
         this(ctx, SocketType.ROUTER);
@@ -43,26 +45,37 @@ public class Router extends SocketBase {
     }
 
     @Override
-    protected void xattachPipe(Pipe pipe) {
-        byte[] id = pipe.routingId();
-        if (id == null || id.length == 0) {
-            id = generateId();
-        } else if (byId.containsKey(ByteBuffer.wrap(id))) {
-            terminatePipe(pipe); // a peer with this routing id is already connected
-            return;
+    protected <T> boolean xsetOption(ZmqOption<T> option, T value) {
+        if (option == ZmqOption.CONNECT_ROUTING_ID) {
+            options.put(ZmqOption.CONNECT_ROUTING_ID, ((byte[]) value).clone());
+            return true;
         }
-        pipe.routingId(id);
-        byId.put(ByteBuffer.wrap(id), pipe);
-        fq.attach(pipe);
+        return false;
     }
 
-    private byte[] generateId() {
-        while (true) {
-            int n = nextId++;
-            byte[] id = {0, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
-            if (!byId.containsKey(ByteBuffer.wrap(id))) {
-                return id;
+    @Override
+    protected void xattachPipe(Pipe pipe) {
+        byte[] id = pipe.routingId();
+        if (id != null && id.length > 0 && ids.lookup(id) != null) {
+            if (!options.get(ZmqOption.ROUTER_HANDOVER)) {
+                terminatePipe(pipe); // a peer with this routing id is already connected
+                return;
             }
+            handOver(ids.takeOver(id));
+        }
+        ids.add(pipe);
+        fq.attach(pipe);
+        if (options.get(ZmqOption.PROBE_ROUTER)) {
+            RouterProbe.send(pipe);
+        }
+    }
+
+    /** The old connection of a routing id taken over is ended, after the message being read from it. */
+    private void handOver(Pipe old) {
+        if (old == fq.lastPipe() && (moreIn || prefetched != null)) {
+            endAfterMessage = old;
+        } else {
+            terminatePipe(old);
         }
     }
 
@@ -70,6 +83,9 @@ public class Router extends SocketBase {
     protected void xpipeTerminated(Pipe pipe) {
         forget(pipe);
         fq.remove(pipe);
+        if (endAfterMessage == pipe) {
+            endAfterMessage = null;
+        }
     }
 
     @Override
@@ -79,10 +95,7 @@ public class Router extends SocketBase {
     }
 
     private void forget(Pipe pipe) {
-        byte[] id = pipe.routingId();
-        if (id != null && byId.get(ByteBuffer.wrap(id)) == pipe) {
-            byId.remove(ByteBuffer.wrap(id));
-        }
+        ids.remove(pipe);
         if (target == pipe) {
             target = null;
         }
@@ -91,7 +104,7 @@ public class Router extends SocketBase {
     @Override
     protected void xroutingState(Map<String, Integer> out) {
         out.put("fq", fq.size());
-        out.put("routingIds", byId.size());
+        out.put("routingIds", ids.size());
     }
 
     @Override
@@ -101,12 +114,23 @@ public class Router extends SocketBase {
 
     @Override
     protected boolean xsend(Frame frame) {
+        return route(frame, options.get(ZmqOption.ROUTER_MANDATORY));
+    }
+
+    /**
+     * Sends one frame: the first of a message names the peer, the rest go to it.
+     *
+     * @param frame     the frame
+     * @param mandatory refuse an unroutable message (EHOSTUNREACH) or a full peer (false) rather
+     *                  than dropping the message
+     * @return false when the peer is at its HWM (mandatory only)
+     */
+    protected final boolean route(Frame frame, boolean mandatory) {
         if (!moreOut) {
             if (!frame.hasMore()) {
                 return true; // a lone routing id frame: nothing to route
             }
-            Pipe p = byId.get(ByteBuffer.wrap(frame.data()));
-            boolean mandatory = options.get(ZmqOption.ROUTER_MANDATORY);
+            Pipe p = ids.lookup(frame.data());
             if (p == null) {
                 if (mandatory) {
                     throw new ZmqException(Errno.EHOSTUNREACH, "no peer with routing id " + frame);
@@ -140,6 +164,7 @@ public class Router extends SocketBase {
             Frame f = prefetched;
             prefetched = null;
             moreIn = f.hasMore();
+            endOfMessage();
             return f;
         }
         Frame f = fq.recv();
@@ -148,11 +173,20 @@ public class Router extends SocketBase {
         }
         if (moreIn) {
             moreIn = f.hasMore();
+            endOfMessage();
             return f;
         }
         prefetched = f;
         moreIn = true;
         return Frame.wrap(fq.lastPipe().routingId(), true, f.metadata()); // zmq_msg_gets works on it too
+    }
+
+    private void endOfMessage() {
+        if (!moreIn && endAfterMessage != null) {
+            Pipe p = endAfterMessage;
+            endAfterMessage = null;
+            terminatePipe(p);
+        }
     }
 
     @Override
@@ -162,6 +196,6 @@ public class Router extends SocketBase {
 
     @Override
     protected boolean xhasOut() {
-        return true;
+        return !options.get(ZmqOption.ROUTER_MANDATORY) || ids.anyWritable();
     }
 }

@@ -23,6 +23,11 @@ public final class Sub extends XSub {
     }
 
     @Override
+    protected boolean filters() {
+        return true;
+    }
+
+    @Override
     protected boolean xsend(Frame frame) {
         throw new ZmqException(Errno.ENOTSUP, "SUB sockets cannot send; use subscribe()");
     }

@@ -2,6 +2,7 @@ package io.zconn.engine.socket;
 
 import io.zconn.engine.Frame;
 import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Ctx;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
@@ -14,9 +15,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * XSUB: receives from all publishers, keeping messages that match its subscriptions; sending a
- * message whose first byte is 1 (subscribe) or 0 (unsubscribe) changes them and tells every
- * publisher, and new publishers hear all current subscriptions. SUB sets them through options.
+ * XSUB: receives everything its publishers send (as libzmq's XSUB, it does not filter: publishers
+ * do); sending a message whose first byte is 1 (subscribe) or 0 (unsubscribe) changes its
+ * subscriptions and tells every publisher, and new publishers hear all current subscriptions.
+ * SUB sets them through options and keeps only the messages that match them (with
+ * INVERT_MATCHING, those that match none).
  */
 public class XSub extends SocketBase {
     protected final FairQueue fq = new FairQueue(this::pipeFinished);
@@ -149,12 +152,23 @@ public class XSub extends SocketBase {
         }
     }
 
+    /** @return whether received messages are filtered by the subscriptions (SUB; an XSUB takes all) */
+    protected boolean filters() {
+        return false;
+    }
+
     private boolean matches(Frame f) {
-        if (f.hasArray()) {
-            return subscriptions.matches(f.array(), f.arrayOffset(), f.size());
+        if (!filters()) {
+            return true;
         }
-        byte[] d = f.data();
-        return subscriptions.matches(d, 0, d.length);
+        boolean m;
+        if (f.hasArray()) {
+            m = subscriptions.matches(f.array(), f.arrayOffset(), f.size());
+        } else {
+            byte[] d = f.data();
+            m = subscriptions.matches(d, 0, d.length);
+        }
+        return m != options.get(ZmqOption.INVERT_MATCHING);
     }
 
     @Override

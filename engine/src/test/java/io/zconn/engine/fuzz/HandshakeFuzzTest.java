@@ -17,6 +17,7 @@ import io.zconn.engine.zmtp.PeerInfo;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 import io.zconn.engine.security.NullMechanism;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +110,7 @@ class HandshakeFuzzTest {
 
         CountingAllocator alloc = new CountingAllocator();
         Outcome o = new Outcome();
-        HandshakeConfig cfg = new HandshakeConfig(type, "fuzz".getBytes(), NullMechanism.PROVIDER, asServer, -1,
+        HandshakeConfig cfg = new HandshakeConfig(type, "fuzz".getBytes(StandardCharsets.US_ASCII), NullMechanism.PROVIDER, asServer, -1,
                 timeout ? 1000 : 0);
         ZmtpHandshakeHandler handler = new ZmtpHandshakeHandler(cfg, o);
         EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), false, false, handler);

@@ -185,4 +185,68 @@ class RoutingTest {
         t.match(b("xyz"), 0, 3, hit::add);
         assertThat(hit).containsExactly("s2");
     }
+
+    @Test
+    void multiTrieUnsubscribeTellsNotFoundLastRemovedAndValuesRemainApart() {
+        MultiTrie<String> t = new MultiTrie<>();
+        byte[] x = b("x");
+        t.add(x, 0, 1, "s1");
+        t.add(x, 0, 1, "s2");
+        assertThat(t.unsubscribe(x, 0, 1, "s3")).isEqualTo(MultiTrie.Removal.NOT_FOUND);
+        assertThat(t.unsubscribe(b("y"), 0, 1, "s1")).isEqualTo(MultiTrie.Removal.NOT_FOUND);
+        assertThat(t.unsubscribe(x, 0, 1, "s1")).isEqualTo(MultiTrie.Removal.VALUES_REMAIN);
+        assertThat(t.unsubscribe(x, 0, 1, "s2")).isEqualTo(MultiTrie.Removal.LAST_REMOVED);
+        assertThat(t.isEmpty()).isTrue();
+    }
+
+    @Test
+    void multiTrieRemoveAllCanReportEveryPrefixOfTheSubscriber() {
+        MultiTrie<String> t = new MultiTrie<>();
+        t.add(b("x"), 0, 1, "s1");
+        t.add(b("xy"), 0, 2, "s1");
+        t.add(b("xy"), 0, 2, "s2");
+        List<String> reported = new ArrayList<>();
+        t.removeAll("s1", true, p -> reported.add(new String(p, StandardCharsets.UTF_8)));
+        assertThat(reported).containsExactlyInAnyOrder("x", "xy");
+        List<String> hit = new ArrayList<>();
+        t.match(b("xyz"), 0, 3, hit::add);
+        assertThat(hit).containsExactly("s2");
+    }
+
+    @Test
+    void distributorReverseMatchSelectsTheActivePipesThatDidNotMatch() {
+        Distributor d = new Distributor();
+        Pipe[] a = pair(0);
+        Pipe[] c = pair(0);
+        Pipe[] e = pair(0);
+        d.attach(a[0]);
+        d.attach(c[0]);
+        d.attach(e[0]);
+        d.match(c[0]);
+        d.reverseMatch();
+        d.sendToMatching(Frame.of("not c"));
+        assertThat(a[1].read().text()).isEqualTo("not c");
+        assertThat(c[1].read()).isNull();
+        assertThat(e[1].read().text()).isEqualTo("not c");
+    }
+
+    @Test
+    void distributorMatchingWritableIsFalseWhileAMatchingPipeIsFull() {
+        Distributor d = new Distributor();
+        Pipe[] full = pair(1);
+        Pipe[] free = pair(0);
+        d.attach(full[0]);
+        d.attach(free[0]);
+        d.matchAll();
+        d.sendToMatching(Frame.of("1")); // fills 'full'
+        d.match(free[0]);
+        assertThat(d.matchingWritable()).as("only the free pipe matches").isTrue();
+        d.unmatch();
+        d.match(full[0]);
+        d.match(free[0]);
+        assertThat(d.matchingWritable()).isFalse();
+        d.unmatch();
+        assertThat(full[1].read().text()).isEqualTo("1");
+        assertThat(full[0].checkWrite()).isTrue();
+    }
 }

@@ -405,13 +405,14 @@ class TrieTest {
     private static byte[] randomTopic(Random r, int maxLen) {
         byte[] k = new byte[r.nextInt(maxLen + 1)];
         for (int i = 0; i < k.length; i++) {
-            k[i] = (byte) ("ab\u00ff".charAt(r.nextInt(3)));
+            k[i] = (byte) "ab\u00ff".charAt(r.nextInt(3));
         }
         return k;
     }
 
     private static boolean startsWith(byte[] data, ByteBuffer prefix) {
-        byte[] p = prefix.array();
+        byte[] p = new byte[prefix.remaining()];
+        prefix.duplicate().get(p);
         return p.length <= data.length && Arrays.equals(p, 0, p.length, data, 0, p.length);
     }
 

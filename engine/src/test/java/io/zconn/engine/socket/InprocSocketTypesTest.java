@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +104,7 @@ class InprocSocketTypesTest {
         Socket router = socket(SocketType.ROUTER);
         router.bind("inproc://router");
         Socket dealer = socket(SocketType.DEALER);
-        dealer.setOption(ZmqOption.ROUTING_ID, "D1".getBytes());
+        dealer.setOption(ZmqOption.ROUTING_ID, "D1".getBytes(StandardCharsets.US_ASCII));
         dealer.connect("inproc://router");
         dealer.send("ping");
         Message m = router.recvMessage(WAIT);
@@ -237,10 +238,11 @@ class InprocSocketTypesTest {
             int i1 = poller.register(p1, Poller.POLLIN);
             int i2 = poller.register(p2, Poller.POLLIN);
             assertThat(poller.poll(0)).isZero();
-            CompletableFuture.runAsync(() -> push.send("x"));
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> push.send("x"));
             assertThat(poller.poll(5000)).isEqualTo(1);
             assertThat(poller.isReadable(i1)).isFalse();
             assertThat(poller.isReadable(i2)).isTrue();
+            assertThat(sent).succeedsWithin(Duration.ofSeconds(5));
         }
     }
 
@@ -306,7 +308,7 @@ class InprocSocketTypesTest {
         router.setOption(ZmqOption.SNDHWM, 2);
         router.bind("inproc://routerhwm");
         Socket dealer = socket(SocketType.DEALER);
-        dealer.setOption(ZmqOption.ROUTING_ID, "slow".getBytes());
+        dealer.setOption(ZmqOption.ROUTING_ID, "slow".getBytes(StandardCharsets.US_ASCII));
         dealer.setOption(ZmqOption.RCVHWM, 2);
         dealer.connect("inproc://routerhwm");
         for (int i = 0; i < 100; i++) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ class PipeLifecycleTest {
             f.setAccessible(true);
             return (SocketBase) f.get(s);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+            throw new LinkageError("SocketBase no longer has the field this test reads", e);
         }
     }
 
@@ -140,7 +141,7 @@ class PipeLifecycleTest {
         Message m = server.recvMessage(WAIT);
         assertThat(m).isNotNull();
         if (server.type() == SocketType.ROUTER) {
-            server.send(Message.of(m.get(0).data(), "r".getBytes()));
+            server.send(Message.of(m.get(0).data(), "r".getBytes(StandardCharsets.US_ASCII)));
         } else {
             server.send("r");
         }

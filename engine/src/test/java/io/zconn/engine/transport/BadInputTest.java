@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ class BadInputTest {
     /** Sends bytes and reports whether the server closed the connection within the timeout. */
     private boolean serverDrops(byte[]... chunks) throws IOException {
         try (java.net.Socket raw = new java.net.Socket()) {
-            raw.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
             raw.setSoTimeout(5000);
             OutputStream out = raw.getOutputStream();
             for (byte[] c : chunks) {
@@ -138,7 +139,7 @@ class BadInputTest {
     @Test
     void truncatedFrameIsNeverDelivered() throws IOException {
         byte[] partial = {0x00, 100, 1, 2, 3}; // says 100 bytes, sends 3, then hangs up
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = raw.getOutputStream();
             out.write(greeting("NULL"));
             out.write(ready("PUSH"));

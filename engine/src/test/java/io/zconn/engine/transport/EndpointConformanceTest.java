@@ -17,6 +17,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,9 +42,16 @@ class EndpointConformanceTest {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
+    /** ::1 from its bytes (no name service involved). */
+    static InetAddress ipv6Loopback() throws UnknownHostException {
+        byte[] one = new byte[16];
+        one[15] = 1;
+        return InetAddress.getByAddress(one);
+    }
+
     /** Whether this machine has an IPv6 loopback (a plain Java socket can listen on ::1). */
     static boolean hasIpv6Loopback() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+        try (ServerSocket s = new ServerSocket(0, 1, ipv6Loopback())) {
             return s.isBound();
         } catch (IOException e) {
             return false;
@@ -90,7 +98,7 @@ class EndpointConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.5", "127.0.0.5:*", "127.0.0.5:0", "[127.0.0.5]:0"})
     void sourceAddressIsBoundBeforeConnecting(String source) throws IOException {
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             server.setSoTimeout((int) WAIT.toMillis());
             Socket push = ctx.socket(SocketType.PUSH);
             push.connect("tcp://" + source + ";127.0.0.1:" + server.getLocalPort());

@@ -12,7 +12,9 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -70,7 +72,7 @@ class HeartbeatTest {
     @Test
     void sendsPingsWithTtlOnIdleConnections() throws IOException {
         int port = bindPull(100, 5000);
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             raw.setSoTimeout(5000);
             DataInputStream in = handshake(raw);
             byte[][] data = new byte[1][];
@@ -83,7 +85,7 @@ class HeartbeatTest {
     @Test
     void answersPingWithPongEchoingContext() throws IOException {
         int port = bindPull(0, 0);
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             raw.setSoTimeout(5000);
             DataInputStream in = handshake(raw);
             byte[] ping = {0x04, 9, 4, 'P', 'I', 'N', 'G', 0, 0, 'c', 'x'};
@@ -91,14 +93,14 @@ class HeartbeatTest {
             raw.getOutputStream().flush();
             byte[][] data = new byte[1][];
             assertThat(readCommand(in, data)).isEqualTo("PONG");
-            assertThat(new String(data[0])).isEqualTo("cx");
+            assertThat(new String(data[0], StandardCharsets.US_ASCII)).isEqualTo("cx");
         }
     }
 
     @Test
     void dropsPeerThatStopsAnswering() throws IOException {
         int port = bindPull(100, 300);
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             raw.setSoTimeout(5000);
             handshake(raw);
             InputStream in = raw.getInputStream();

@@ -306,11 +306,12 @@ class HostilePeerTest {
         long before = footprint();
         AtomicInteger written = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(2);
+        List<Future<?>> writers = new ArrayList<>();
         for (int a = 0; a < 2; a++) {
             RawPeer attacker = rawPeer();
             attacker.send(greeting(), ready(t.peerType));
             int base = a * 50_000;
-            attackers.submit(() -> {
+            writers.add(attackers.submit(() -> {
                 try {
                     ByteArrayOutputStream batch = new ByteArrayOutputStream();
                     for (int i = 0; i < 50_000; i++) {
@@ -328,13 +329,18 @@ class HostilePeerTest {
                     done.countDown();
                 }
                 return null;
-            });
+            }));
         }
         if (othersServed) {
             wellBehavedPeerIsServed();
         }
         // the attackers may be stalled by back-pressure: that is allowed, and bounds it too
         done.await(10, TimeUnit.SECONDS);
+        for (Future<?> w : writers) {
+            if (w.isDone()) {
+                w.get(); // a writer that failed other than by being dropped fails the test
+            }
+        }
         long delta = measured("footprint delta", footprint() - before);
         // a PULL has no use for subscriptions: it may keep none of them; an XPUB keeps the distinct
         // topics (its trie, as libzmq's) but queues no more of them for the application than its HWM

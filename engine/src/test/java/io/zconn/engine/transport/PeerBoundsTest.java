@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ class PeerBoundsTest {
         AtomicBoolean done = new AtomicBoolean();
         try (java.net.Socket raw = new java.net.Socket()) {
             raw.setSendBufferSize(64 * 1024);
-            raw.connect(new InetSocketAddress("127.0.0.1", port(xpub)), 5000);
+            raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port(xpub)), 5000);
             OutputStream out = raw.getOutputStream();
             out.write(BadInputTest.greeting("NULL"));
             out.write(BadInputTest.ready("SUB"));
@@ -144,7 +145,7 @@ class PeerBoundsTest {
         Socket pull = ctx.socket(SocketType.PULL);
         pull.setOption(ZmqOption.RCVHWM, 10);
         pull.bind("tcp://127.0.0.1:*");
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port(pull))) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port(pull))) {
             OutputStream out = raw.getOutputStream();
             out.write(BadInputTest.greeting("NULL"));
             out.write(BadInputTest.ready("PUSH"));
@@ -164,7 +165,7 @@ class PeerBoundsTest {
         Socket pull = ctx.socket(SocketType.PULL);
         pull.setOption(ZmqOption.HANDSHAKE_IVL, 300);
         pull.bind("tcp://127.0.0.1:*");
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port(pull))) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port(pull))) {
             long t0 = System.nanoTime();
             raw.getOutputStream().write(BadInputTest.greeting("NULL")); // and no READY
             assertThat(closedBy(raw, Duration.ofSeconds(10))).isTrue();
@@ -193,7 +194,7 @@ class PeerBoundsTest {
         ready.put((byte) 11).put("Socket-Type".getBytes(StandardCharsets.US_ASCII)).putInt(4)
                 .put("PUSH".getBytes(StandardCharsets.US_ASCII));
         ready.put((byte) 5).put("X-Pad".getBytes(StandardCharsets.US_ASCII)).putInt(pad);
-        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port(pull))) {
+        try (java.net.Socket raw = new java.net.Socket(InetAddress.getLoopbackAddress(), port(pull))) {
             OutputStream out = raw.getOutputStream();
             out.write(BadInputTest.greeting("NULL"));
             out.write(ready.array());

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class StreamTransportTest {
         push.connect(ep);
         byte[] big = new byte[1 << 20];
         big[12345] = 42;
-        push.send(Message.of("a".getBytes(), new byte[0], big));
+        push.send(Message.of("a".getBytes(StandardCharsets.US_ASCII), new byte[0], big));
         Message m = pull.recvMessage(WAIT);
         assertThat(m).isNotNull();
         assertThat(m.size()).isEqualTo(3);
@@ -99,7 +100,7 @@ class StreamTransportTest {
         Socket router = ctx.socket(SocketType.ROUTER);
         String ep = bind(router, "tcp");
         Socket dealer = ctx.socket(SocketType.DEALER);
-        dealer.setOption(ZmqOption.ROUTING_ID, "me".getBytes());
+        dealer.setOption(ZmqOption.ROUTING_ID, "me".getBytes(StandardCharsets.US_ASCII));
         dealer.connect(ep);
         dealer.send("hi");
         Message m = router.recvMessage(WAIT);
@@ -109,54 +110,43 @@ class StreamTransportTest {
     }
 
     /**
-     * Connect-before-bind needs an endpoint nobody listens on yet. Over ipc that is a fresh path (no
-     * race). Over tcp it is a port the OS has just handed out and taken back: another process may
-     * grab it before our bind, so there (and only there) an EADDRINUSE on the bind retries with a
-     * fresh port rather than failing; binding {@code *} cannot express "connect first".
+     * Connect-before-bind needs an endpoint nobody listens on yet. Over ipc that is a fresh path.
+     * Over tcp it is a port held by a {@link PortHold}: connections to it are refused (so the
+     * connecter's reconnect loop runs) and no other process can take it before our bind; the
+     * listener binds it while the hold still has it. Neither variant can race.
      */
     @ParameterizedTest
     @ValueSource(strings = {"tcp", "ipc"})
-    void connectBeforeBindDeliversQueuedMessages(String transport) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            String ep = transport.equals("tcp") ? "tcp://127.0.0.1:" + portJustFreed() : endpoint(transport);
+    void connectBeforeBindDeliversQueuedMessages(String transport) throws IOException {
+        Socket pull = ctx.socket(SocketType.PULL);
+        try (PortHold hold = new PortHold()) {
+            String ep = transport.equals("tcp") ? hold.endpoint() : endpoint(transport);
             Socket push = ctx.socket(SocketType.PUSH);
             push.setOption(ZmqOption.RECONNECT_IVL, 20);
             push.connect(ep);
             push.send("queued");
-            Socket pull = ctx.socket(SocketType.PULL);
-            try {
-                pull.bind(ep);
-            } catch (ZmqException e) {
-                if (e.errno() != Errno.EADDRINUSE || !transport.equals("tcp") || attempt == 5) {
-                    throw e;
-                }
-                push.close();
-                pull.close();
-                continue;
-            }
-            assertThat(pull.recvFrame(WAIT).text()).isEqualTo("queued");
-            return;
+            assertThat(pull.recvFrame(Duration.ofMillis(100))).as("nobody listens yet").isNull();
+            pull.bind(ep);
         }
+        assertThat(pull.recvFrame(WAIT).text()).isEqualTo("queued");
     }
 
-    private static int portJustFreed() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
+    /** The restarted peer binds the same port: a {@link PortHold} keeps it ours in between. */
     @Test
-    void reconnectsAfterPeerRestarts() {
+    void reconnectsAfterPeerRestarts() throws IOException {
         Socket pull = ctx.socket(SocketType.PULL);
-        String ep = bind(pull, "tcp");
-        Socket push = ctx.socket(SocketType.PUSH);
-        push.setOption(ZmqOption.RECONNECT_IVL, 20);
-        push.connect(ep);
-        push.send("one");
-        assertThat(pull.recvFrame(WAIT).text()).isEqualTo("one");
-        pull.close();
         Socket pull2 = ctx.socket(SocketType.PULL);
-        pull2.bind(ep);
+        Socket push = ctx.socket(SocketType.PUSH);
+        try (PortHold hold = new PortHold()) {
+            String ep = hold.endpoint();
+            pull.bind(ep);
+            push.setOption(ZmqOption.RECONNECT_IVL, 20);
+            push.connect(ep);
+            push.send("one");
+            assertThat(pull.recvFrame(WAIT).text()).isEqualTo("one");
+            pull.close();
+            pull2.bind(ep);
+        }
         // a message written while the old connection is being torn down is lost (as with libzmq),
         // so keep sending until the new connection carries one
         Frame got = null;

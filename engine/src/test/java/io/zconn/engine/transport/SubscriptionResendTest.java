@@ -8,6 +8,7 @@ import io.zconn.engine.ZmqOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,10 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SubscriptionResendTest {
 
+    /** The restarted publisher binds the same port: a {@link PortHold} keeps it ours in between. */
     @Test
-    void connectingSubResendsSubscriptionsToARestartedPublisher() {
-        try (Context subCtx = new Context()) {
+    void connectingSubResendsSubscriptionsToARestartedPublisher() throws IOException {
+        try (Context subCtx = new Context(); PortHold hold = new PortHold()) {
             Socket sub = subCtx.socket(SocketType.SUB);
             sub.setOption(ZmqOption.RECONNECT_IVL, 50);
             sub.subscribe("news");
@@ -34,8 +36,8 @@ class SubscriptionResendTest {
             String ep;
             try (Context pubCtx = new Context()) {
                 Socket pub = pubCtx.socket(SocketType.XPUB);
-                pub.bind("tcp://127.0.0.1:*");
-                ep = pub.getOption(ZmqOption.LAST_ENDPOINT);
+                ep = hold.endpoint();
+                pub.bind(ep);
                 sub.connect(ep);
                 assertThat(subscriptionsHeardBy(pub)).isEqualTo("news weather");
                 receivesWhilePublishing(sub, pub);

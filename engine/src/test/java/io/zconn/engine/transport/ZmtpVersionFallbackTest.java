@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -74,6 +75,6 @@ class ZmtpVersionFallbackTest {
     void subscriptionGoesAsCommandToZmtp31Peer() throws IOException {
         byte[] seen = subscriptionSeenByPeerOfMinorVersion(1);
         assertThat(seen[0]).isEqualTo((byte) 4);
-        assertThat(new String(seen, 2, seen.length - 2)).isEqualTo("SUBSCRIBEAB");
+        assertThat(new String(seen, 2, seen.length - 2, StandardCharsets.US_ASCII)).isEqualTo("SUBSCRIBEAB");
     }
 }

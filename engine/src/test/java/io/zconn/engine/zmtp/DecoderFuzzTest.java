@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.zconn.engine.Frame;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +31,7 @@ class DecoderFuzzTest {
                 case 2 -> FrameEncoder.encodeCommand(new Command.Subscribe(new byte[r.nextInt(10)]), b);
                 default -> {
                     var props = Metadata.newMap();
-                    props.put("Socket-Type", "PUSH".getBytes());
+                    props.put("Socket-Type", "PUSH".getBytes(StandardCharsets.US_ASCII));
                     FrameEncoder.encodeCommand(new Command.Ready(props), b);
                 }
             }
@@ -91,7 +92,7 @@ class DecoderFuzzTest {
             r.nextBytes(body);
             if (body.length > 1 && r.nextBoolean()) {
                 String[] names = {"READY", "ERROR", "PING", "PONG", "SUBSCRIBE", "CANCEL"};
-                byte[] name = names[r.nextInt(names.length)].getBytes();
+                byte[] name = names[r.nextInt(names.length)].getBytes(StandardCharsets.US_ASCII);
                 body[0] = (byte) name.length;
                 System.arraycopy(name, 0, body, 1, Math.min(name.length, body.length - 1));
             }

@@ -108,7 +108,7 @@ class FrameDecoderBoundsTest {
         FrameEncoder.encode(Frame.wrap(big, true), wire);
         FrameEncoder.encode(Frame.wrap(mid), wire);
         FrameEncoder.encodeCommand(new Command.Subscribe(topic), wire);
-        FrameEncoder.encodeCommand(new Command.Ping(3, "c".getBytes()), wire);
+        FrameEncoder.encodeCommand(new Command.Ping(3, "c".getBytes(StandardCharsets.US_ASCII)), wire);
         FrameEncoder.encode(Frame.of("tail"), wire);
         byte[] all = bytes(wire);
 
@@ -164,7 +164,7 @@ class FrameDecoderBoundsTest {
         byte[] chunk = new byte[64 * 1024];
         long before = allocated();
         d.decode(head);
-        long left = size - 1 - name.length;
+        long left = size - 1L - name.length;
         while (left > 0) {
             int n = (int) Math.min(left, chunk.length);
             d.decode(Unpooled.wrappedBuffer(chunk, 0, n));
@@ -185,7 +185,7 @@ class FrameDecoderBoundsTest {
         byte[] chunk = new byte[64 * 1024];
         long before = allocated();
         d.decode(head);
-        long left = size - 1 - name.length;
+        long left = size - 1L - name.length;
         while (left > 0) {
             int n = (int) Math.min(left, chunk.length);
             d.decode(Unpooled.wrappedBuffer(chunk, 0, n));
@@ -204,7 +204,7 @@ class FrameDecoderBoundsTest {
     void readyAfterTheHandshakeAndUnknownCommandsAreIgnored() {
         ByteBuf wire = Unpooled.buffer();
         var props = Metadata.newMap();
-        props.put("Socket-Type", "PUSH".getBytes());
+        props.put("Socket-Type", "PUSH".getBytes(StandardCharsets.US_ASCII));
         FrameEncoder.encodeCommand(new Command.Ready(props), wire);
         FrameEncoder.encodeCommand(new Command.Unknown("HELLO", new byte[20_000]), wire);
         FrameEncoder.encode(Frame.of("x"), wire);
@@ -225,7 +225,7 @@ class FrameDecoderBoundsTest {
     void subscriptionInsideAMultipartMessageIsAProtocolError() {
         ByteBuf wire = Unpooled.buffer();
         FrameEncoder.encode(Frame.of("part").withMore(true), wire);
-        FrameEncoder.encodeCommand(new Command.Subscribe("t".getBytes()), wire);
+        FrameEncoder.encodeCommand(new Command.Subscribe("t".getBytes(StandardCharsets.US_ASCII)), wire);
         FrameDecoder d = new FrameDecoder(-1, sink, FrameDecoder.Subscriptions.AS_FRAMES);
         assertThatThrownBy(() -> d.decode(wire)).isInstanceOf(ZmtpException.class).hasMessageContaining("multipart");
     }
@@ -233,8 +233,8 @@ class FrameDecoderBoundsTest {
     @Test
     void subscriptionsAsFramesStopDecodingWhenTheSinkPushesBack() {
         ByteBuf wire = Unpooled.buffer();
-        FrameEncoder.encodeCommand(new Command.Subscribe("a".getBytes()), wire);
-        FrameEncoder.encodeCommand(new Command.Cancel("b".getBytes()), wire);
+        FrameEncoder.encodeCommand(new Command.Subscribe("a".getBytes(StandardCharsets.US_ASCII)), wire);
+        FrameEncoder.encodeCommand(new Command.Cancel("b".getBytes(StandardCharsets.US_ASCII)), wire);
         List<Frame> got = new ArrayList<>();
         FrameDecoder d = new FrameDecoder(-1, new FrameDecoder.Sink() {
             @Override
@@ -273,7 +273,7 @@ class FrameDecoderBoundsTest {
         d.decode(wire);
         long used = allocated() - before;
         Command.Ready ready = (Command.Ready) commands.get(0);
-        assertThat(ready.properties().get("socket-type")).isEqualTo("PUSH".getBytes());
+        assertThat(ready.properties().get("socket-type")).isEqualTo("PUSH".getBytes(StandardCharsets.US_ASCII));
         assertThat(ready.properties().get("1B57")).isEqualTo(new byte[0]);
         assertThat(used).as("bytes allocated to parse %d bytes of metadata", size).isLessThan(4L * size);
     }

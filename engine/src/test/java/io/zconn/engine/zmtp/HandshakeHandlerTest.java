@@ -9,6 +9,7 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.security.NullMechanism;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,7 @@ class HandshakeHandlerTest {
     }
 
     private static EmbeddedChannel channel(SocketType type, String id, Outcome o) {
-        HandshakeConfig cfg = new HandshakeConfig(type, id.getBytes(), NullMechanism.PROVIDER, false, -1, 0);
+        HandshakeConfig cfg = new HandshakeConfig(type, id.getBytes(StandardCharsets.US_ASCII), NullMechanism.PROVIDER, false, -1, 0);
         return new EmbeddedChannel(new ZmtpHandshakeHandler(cfg, o));
     }
 
@@ -78,7 +79,7 @@ class HandshakeHandlerTest {
         pump(a, b);
         assertThat(oa.failure).isNull();
         assertThat(ob.peer.socketType()).isEqualTo("DEALER");
-        assertThat(ob.peer.routingId()).isEqualTo("left".getBytes());
+        assertThat(ob.peer.routingId()).isEqualTo("left".getBytes(StandardCharsets.US_ASCII));
         assertThat(oa.peer.socketType()).isEqualTo("ROUTER");
         assertThat(oa.peer.minorVersion()).isEqualTo(1);
         assertThat(a.pipeline().get(ZmtpHandshakeHandler.class)).isNull();
@@ -110,15 +111,13 @@ class HandshakeHandlerTest {
 
     @Test
     void bytesAfterTheHandshakeReachTheNextHandler() {
-        Outcome oa = new Outcome();
         Outcome ob = new Outcome();
-        EmbeddedChannel a = channel(SocketType.PUSH, "", oa);
         EmbeddedChannel b = channel(SocketType.PULL, "", ob);
         // a peer's whole greeting, READY and a data frame arrive at b in one read
         ByteBuf all = b.alloc().buffer();
         new Greeting(3, 1, "NULL", false).encode(all);
         var props = Metadata.newMap();
-        props.put("Socket-Type", "PUSH".getBytes());
+        props.put("Socket-Type", "PUSH".getBytes(StandardCharsets.US_ASCII));
         FrameEncoder.encodeCommand(new Command.Ready(props), all);
         FrameEncoder.encode(io.zconn.engine.Frame.of("early"), all);
         b.writeInbound(all);

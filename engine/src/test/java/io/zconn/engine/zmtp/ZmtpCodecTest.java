@@ -85,7 +85,7 @@ class ZmtpCodecTest {
         ByteBuf wire = Unpooled.buffer();
         FrameEncoder.encode(Frame.of("hello").withMore(true), wire);
         FrameEncoder.encode(Frame.wrap(new byte[300]), wire);
-        FrameEncoder.encodeCommand(new Command.Ping(10, "ctx".getBytes()), wire);
+        FrameEncoder.encodeCommand(new Command.Ping(10, "ctx".getBytes(StandardCharsets.US_ASCII)), wire);
         byte[] all = bytes(wire);
         FrameDecoder d = new FrameDecoder(-1, sink);
         ByteBuf acc = Unpooled.buffer();
@@ -99,7 +99,7 @@ class ZmtpCodecTest {
         assertThat(frames.get(1).size()).isEqualTo(300);
         assertThat(commands).singleElement().isInstanceOfSatisfying(Command.Ping.class, p -> {
             assertThat(p.ttlDeciseconds()).isEqualTo(10);
-            assertThat(p.context()).isEqualTo("ctx".getBytes());
+            assertThat(p.context()).isEqualTo("ctx".getBytes(StandardCharsets.US_ASCII));
         });
     }
 
@@ -193,11 +193,11 @@ class ZmtpCodecTest {
     @Test
     void commandsRoundTrip() {
         Map<String, byte[]> props = Metadata.newMap();
-        props.put("Socket-Type", "DEALER".getBytes());
-        props.put("Identity", "id".getBytes());
+        props.put("Socket-Type", "DEALER".getBytes(StandardCharsets.US_ASCII));
+        props.put("Identity", "id".getBytes(StandardCharsets.US_ASCII));
         List<Command> in = List.of(new Command.Ready(props), new Command.Error("no"),
-                new Command.Subscribe("t".getBytes()), new Command.Cancel(new byte[0]),
-                new Command.Ping(0, new byte[16]), new Command.Pong("p".getBytes()));
+                new Command.Subscribe("t".getBytes(StandardCharsets.US_ASCII)), new Command.Cancel(new byte[0]),
+                new Command.Ping(0, new byte[16]), new Command.Pong("p".getBytes(StandardCharsets.US_ASCII)));
         ByteBuf wire = Unpooled.buffer();
         for (Command c : in) {
             FrameEncoder.encodeCommand(c, wire);
@@ -205,22 +205,22 @@ class ZmtpCodecTest {
         FrameDecoder.forHandshake(-1, sink).decode(wire); // the handshake decoder keeps every command
         assertThat(commands).extracting(Command::name).containsExactly("READY", "ERROR", "SUBSCRIBE", "CANCEL", "PING", "PONG");
         Command.Ready r = (Command.Ready) commands.get(0);
-        assertThat(r.properties().get("socket-type")).isEqualTo("DEALER".getBytes());
+        assertThat(r.properties().get("socket-type")).isEqualTo("DEALER".getBytes(StandardCharsets.US_ASCII));
         assertThat(((Command.Error) commands.get(1)).reason()).isEqualTo("no");
-        assertThat(((Command.Subscribe) commands.get(2)).topic()).isEqualTo("t".getBytes());
+        assertThat(((Command.Subscribe) commands.get(2)).topic()).isEqualTo("t".getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test
     void truncatedMetadataIsRejected() {
         ByteBuf body = Unpooled.buffer();
-        body.writeByte(5).writeBytes("READY".getBytes()).writeByte(11).writeBytes("Socket-Type".getBytes()).writeInt(100);
+        body.writeByte(5).writeBytes("READY".getBytes(StandardCharsets.US_ASCII)).writeByte(11).writeBytes("Socket-Type".getBytes(StandardCharsets.US_ASCII)).writeInt(100);
         assertThatThrownBy(() -> Command.parse(body)).isInstanceOf(ZmtpException.class).hasMessageContaining("truncated");
     }
 
     @Test
     void pingWithOversizedContextIsRejected() {
         ByteBuf body = Unpooled.buffer();
-        body.writeByte(4).writeBytes("PING".getBytes()).writeShort(1).writeBytes(new byte[17]);
+        body.writeByte(4).writeBytes("PING".getBytes(StandardCharsets.US_ASCII)).writeShort(1).writeBytes(new byte[17]);
         assertThatThrownBy(() -> Command.parse(body)).isInstanceOf(ZmtpException.class);
     }
 }

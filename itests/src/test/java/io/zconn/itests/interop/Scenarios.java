@@ -142,6 +142,7 @@ final class Scenarios {
 
         final String a;
         final String b;
+        @SuppressWarnings("ImmutableEnumChecker") // every scenario is a lambda that captures nothing
         final Scenario scenario;
 
         Pair(String a, String b, Scenario scenario) {

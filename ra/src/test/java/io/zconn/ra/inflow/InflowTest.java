@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -75,7 +76,7 @@ class InflowTest {
         @OnZmqMessage
         public String handle(String text) {
             RECEIVED.add(ZmqMessage.of(text));
-            return text.toUpperCase();
+            return text.toUpperCase(Locale.ROOT);
         }
     }
 

@@ -98,7 +98,7 @@ public final class InprocRegistry implements Transport {
                 bindEnd.routingId(pc.options.routingId());
                 bindEnd.peerSocketType(pc.connecter.type().name());
                 bindEnd.attachment(h);
-                if (pc.connecter.needsPeerRoutingId()) {
+                if (pc.connecter.needsPeerRoutingId() && pc.options.connectRoutingId() == null) {
                     // attached only now, with the binder's routing id already in place: the
                     // connecter's thread never sees the id change after it attached the pipe
                     connectEnd.routingId(opts.routingId());
@@ -129,7 +129,8 @@ public final class InprocRegistry implements Transport {
             }
             Pipe[] pair = Pipe.pair(hwm(mine.sndHwm(), b.options.rcvHwm()), hwm(b.options.sndHwm(), mine.rcvHwm()),
                     mine.get(ZmqOption.CONFLATE) || b.options.get(ZmqOption.CONFLATE));
-            pair[0].routingId(b.options.routingId());
+            byte[] named = mine.connectRoutingId();
+            pair[0].routingId(named != null ? named : b.options.routingId());
             pair[0].peerSocketType(b.socket.type().name());
             pair[0].attachment(h);
             pair[1].routingId(mine.routingId());
@@ -143,9 +144,11 @@ public final class InprocRegistry implements Transport {
             pair[0].attachment(h);
             pair[0].peerSocketType(null);
             pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));
-            if (!socket.needsPeerRoutingId()) {
+            if (!socket.needsPeerRoutingId() || mine.connectRoutingId() != null) {
                 // messages may be queued before the bind; a ROUTER (which routes by the binder's
-                // routing id, unknown yet) attaches its end when the name is bound
+                // routing id, unknown yet) attaches its end when the name is bound, unless
+                // CONNECT_ROUTING_ID named the peer already
+                pair[0].routingId(mine.connectRoutingId());
                 socket.attachNow(pair[0]);
             }
         }

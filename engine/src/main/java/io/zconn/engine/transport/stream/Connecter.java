@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A connected tcp or ipc endpoint: keeps one connection up, reconnecting after RECONNECT_IVL
  * (doubling up to RECONNECT_IVL_MAX) when it fails or drops. Its pipe to the socket outlives the
  * connections, so messages queued while disconnected are sent once connected — unless IMMEDIATE
- * is set or the socket must know the peer's routing id first (ROUTER), in which case each
- * connection gets its own pipe after its handshake.
+ * is set or the socket must know the peer's routing id first (ROUTER without CONNECT_ROUTING_ID),
+ * in which case each connection gets its own pipe after its handshake.
  */
 @SuppressWarnings("FutureReturnValueIgnored") // Netty close() futures: nothing to report, no one awaits them
 final class Connecter implements EndpointHandle, SessionOwner {
@@ -37,6 +37,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private final Bootstrap bootstrap;
     private final boolean pipePerConnection;
     private final Pipe.Events idle;
+    /** The routing id CONNECT_ROUTING_ID gave this connection's peer, or null. */
+    private final byte[] connectRoutingId;
     private Pipe sessionPipe;
     private boolean sessionPipeConnected;
     private int interval;
@@ -57,7 +59,10 @@ final class Connecter implements EndpointHandle, SessionOwner {
         this.ipv6 = opts.get(ZmqOption.IPV6);
         this.loop = loop;
         this.bootstrap = bootstrap;
-        this.pipePerConnection = opts.get(ZmqOption.IMMEDIATE) || socket.needsPeerRoutingId();
+        this.connectRoutingId = opts.connectRoutingId();
+        // a ROUTER told the peer's routing id (CONNECT_ROUTING_ID) routes to it before the handshake
+        this.pipePerConnection = opts.get(ZmqOption.IMMEDIATE)
+                || (socket.needsPeerRoutingId() && connectRoutingId == null);
         this.interval = opts.get(ZmqOption.RECONNECT_IVL);
         this.idle = new Pipe.Events() {
             @Override
@@ -84,6 +89,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         if (!pipePerConnection) {
             Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
             pair[0].attachment(this);
+            pair[0].routingId(connectRoutingId);
             sessionPipe = pair[1];
             sessionPipe.setEvents(idle);
             socket.attachNow(pair[0]);
@@ -152,7 +158,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
         }
         if (pipePerConnection) {
             Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
-            pair[0].routingId(peer.routingId().length > 0 ? peer.routingId() : null);
+            pair[0].routingId(connectRoutingId != null ? connectRoutingId
+                    : peer.routingId().length > 0 ? peer.routingId() : null);
             pair[0].peerSocketType(peer.socketType());
             pair[0].attachment(this);
             socket.attachLater(pair[0]);

@@ -87,6 +87,9 @@ public final class StreamTransport implements Transport {
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** Deadline of a session lingering with LINGER -1. */
     static final long FOREVER = Long.MAX_VALUE;
+    /** Per-connection WARNING lines of one kind written per interval; past it, one summary line. */
+    static final int DROP_WARNINGS_PER_INTERVAL = 10;
+    static final long DROP_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final EventLoopGroup group;
     private final boolean epoll;
@@ -99,6 +102,8 @@ public final class StreamTransport implements Transport {
     private final Consumer<Throwable> onLoopDeath;
     private volatile boolean shuttingDown;
     private volatile Throwable failure;
+    private final WarningLimiter dropWarnings = new WarningLimiter(System.getLogger(ZmtpEngine.class.getName()),
+            "dropping connections", DROP_WARNINGS_PER_INTERVAL, DROP_WARNING_INTERVAL_NANOS, System::nanoTime);
 
     /**
      * @param ioThreads     number of event loops
@@ -492,9 +497,15 @@ public final class StreamTransport implements Transport {
                 interrupted = true;
             }
         }
+        dropWarnings.flush();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The context's limiter of per-connection WARNING lines (a storm of peers writes a few lines, not one each). */
+    WarningLimiter dropWarnings() {
+        return dropWarnings;
     }
 
     /** Closes the connections still open, waiting a bounded time for them to go. */

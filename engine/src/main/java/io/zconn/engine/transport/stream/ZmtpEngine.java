@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Frame;
 import io.zconn.engine.PeerMetadata;
@@ -13,6 +14,7 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.security.NullMechanism;
+import io.zconn.engine.transport.stream.WarningLimiter.Kind;
 import io.zconn.engine.zmtp.Command;
 import io.zconn.engine.zmtp.Cumulation;
 import io.zconn.engine.zmtp.FrameDecoder;
@@ -26,6 +28,7 @@ import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * One ZMTP connection after its handshake: decodes frames from the channel into the pipe to the
@@ -41,7 +44,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * resumes on {@link #writeActivated}); every other socket type drops them unread. A connection
  * this side drops (protocol error, oversized frame, refused or timed-out handshake, heartbeat
  * timeout, ERROR from the peer, an {@code Error}) is logged once at WARNING with the peer's
- * address and the reason; an {@code Error} is also logged at ERROR with its stack trace.
+ * address and the reason, within the context's {@link WarningLimiter} budget (a storm of dropped
+ * peers writes a few lines and a count, not a line each); an {@code Error} is also logged at
+ * ERROR with its stack trace, always.
  */
 // Netty channel futures: writes go out with the void promise (a failure reaches exceptionCaught)
 // or close the channel on an I/O error themselves, and close() has nothing to report; no one awaits them.
@@ -123,7 +128,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
         if (cause instanceof ZmtpException) {
             // refused, timed out or broke the protocol: an operator wants to know
-            dropped("handshake failed: " + cause.getMessage());
+            dropped(Kind.HANDSHAKE, "handshake failed: " + cause.getMessage());
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> "handshake with " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
         }
@@ -158,13 +163,13 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             try {
                 decoder.decode(cumulation);
             } catch (ZmqException e) {
-                dropped(e.getMessage());
+                dropped(Kind.PROTOCOL, e.getMessage());
                 pipe.flush();
                 close();
                 return;
             } catch (OutOfMemoryError e) {
                 LOG.log(System.Logger.Level.ERROR, "out of memory decoding from " + channel.remoteAddress(), e);
-                dropped("out of memory (" + e.getMessage() + "); consider MAXMSGSIZE");
+                dropped(Kind.FAILURE, "out of memory (" + e.getMessage() + "); consider MAXMSGSIZE");
                 pipe.flush();
                 close();
                 return;
@@ -212,7 +217,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
                 scheduleTtlCheck();
             }
         } else if (command instanceof Command.Error e) {
-            dropped("peer sent ERROR: " + e.reason());
+            dropped(Kind.PEER_ERROR, "peer sent ERROR: " + e.reason());
             close();
             return false;
         }
@@ -224,14 +229,29 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         LOG.log(System.Logger.Level.DEBUG, () -> "ignoring " + name + " command of " + size + " bytes from " + channel.remoteAddress());
     }
 
-    /** Logs, once per connection, why it is being dropped, where an operator sees it. */
-    private void dropped(String reason) {
+    /**
+     * Logs, once per connection, why it is being dropped, where an operator sees it (within the
+     * context's budget for such lines: a storm of peers gets a summary, not a line each).
+     */
+    private void dropped(Kind kind, String reason) {
         if (dropLogged) {
             return;
         }
         dropLogged = true;
-        LOG.log(System.Logger.Level.WARNING, "dropping connection " + channel.localAddress() + " <- "
-                + channel.remoteAddress() + " (" + type + "): " + reason);
+        warn(kind, () -> "dropping connection " + channel.localAddress() + " <- "
+                + channel.remoteAddress() + " (" + type + "): " + reason, null);
+    }
+
+    /** A per-connection WARNING, through the context's {@link WarningLimiter} (directly for an engine alone). */
+    private void warn(Kind kind, Supplier<String> message, Throwable thrown) {
+        StreamTransport transport = owner.transport();
+        if (transport == null) {
+            LOG.log(System.Logger.Level.WARNING, message.get(), thrown);
+            return;
+        }
+        EventLoop loop = channel.eventLoop();
+        transport.dropWarnings().warn(kind, message, thrown,
+                (task, delayNanos) -> loop.schedule(() -> StreamTransport.runGuarded(task), delayNanos, TimeUnit.NANOSECONDS));
     }
 
     @Override
@@ -382,7 +402,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private void heartbeatTick(long timeout, int ttl) {
         long now = System.nanoTime();
         if (lastPingSent != 0 && lastReceived - lastPingSent < 0 && now - lastPingSent >= timeout) {
-            dropped("heartbeat timeout: nothing received for " + timeoutMs(timeout) + " ms after a PING");
+            dropped(Kind.HEARTBEAT, "heartbeat timeout: nothing received for " + timeoutMs(timeout) + " ms after a PING");
             close();
             return;
         }
@@ -401,7 +421,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         long ttl = peerTtlNanos;
         ttlCheck = channel.eventLoop().schedule(() -> StreamTransport.runGuarded(() -> {
             if (System.nanoTime() - lastReceived >= ttl) {
-                dropped("peer's heartbeat TTL of " + timeoutMs(ttl) + " ms expired");
+                dropped(Kind.HEARTBEAT, "peer's heartbeat TTL of " + timeoutMs(ttl) + " ms expired");
                 close();
             } else {
                 scheduleTtlCheck();
@@ -421,13 +441,13 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         if (cause instanceof Error) {
             // safe: falls back to stderr should logging itself fail (e.g. no descriptor left)
             StreamTransport.logError(LOG, "error on connection " + channel.remoteAddress() + ": closing it", cause);
-            dropped(cause.toString());
+            dropped(Kind.FAILURE, cause.toString());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + channel.remoteAddress() + " failed: " + cause);
         } else {
-            LOG.log(System.Logger.Level.WARNING, "unexpected failure on connection " + channel.remoteAddress(), cause);
-            dropped(cause.toString());
+            warn(Kind.FAILURE, () -> "unexpected failure on connection " + channel.remoteAddress(), cause);
+            dropped(Kind.FAILURE, cause.toString());
         }
         close();
     }

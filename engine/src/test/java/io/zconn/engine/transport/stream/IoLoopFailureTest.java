@@ -102,7 +102,7 @@ class IoLoopFailureTest {
     }
 
     private boolean loggedAtError(Class<? extends Throwable> type, String text) {
-        return records.stream().anyMatch(r -> r.getLevel() == Level.SEVERE
+        return records.stream().anyMatch(r -> Level.SEVERE.equals(r.getLevel())
                 && type.isInstance(r.getThrown()) && r.getMessage().contains(text));
     }
 
@@ -124,7 +124,7 @@ class IoLoopFailureTest {
                 });
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> records.stream()
-                    .filter(r -> r.getThrown() instanceof InjectedError && r.getLevel() == Level.SEVERE).count() == 2);
+                    .filter(r -> r.getThrown() instanceof InjectedError && Level.SEVERE.equals(r.getLevel())).count() == 2);
             // both loops still accept and complete handshakes
             for (int i = 0; i < 4; i++) {
                 Socket push = other.socket(SocketType.PUSH);
@@ -218,7 +218,7 @@ class IoLoopFailureTest {
                 return null;
             }).get(10, TimeUnit.SECONDS);
             assertThat(server.config().isAutoRead()).isFalse(); // paused: no hot loop
-            assertThat(records.stream().filter(r -> r.getLevel() == Level.SEVERE)
+            assertThat(records.stream().filter(r -> Level.SEVERE.equals(r.getLevel()))
                     .filter(r -> r.getMessage().contains("cannot accept")).count()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> server.config().isAutoRead());
             Socket push = other.socket(SocketType.PUSH);

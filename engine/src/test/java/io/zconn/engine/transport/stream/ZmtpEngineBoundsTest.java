@@ -125,7 +125,7 @@ class ZmtpEngineBoundsTest {
 
     private List<LogRecord> records(Level level) {
         synchronized (logged) {
-            return logged.stream().filter(r -> r.getLevel() == level).toList();
+            return logged.stream().filter(r -> level.equals(r.getLevel())).toList();
         }
     }
 
@@ -139,7 +139,7 @@ class ZmtpEngineBoundsTest {
         long before = allocated();
         long t0 = System.nanoTime();
         ch.writeInbound(head);
-        for (long left = size - 5; left > 0; left -= zeros.length) {
+        for (long left = size - 5L; left > 0; left -= zeros.length) {
             ch.writeInbound(Unpooled.wrappedBuffer(zeros, 0, (int) Math.min(left, zeros.length)));
         }
         ByteBuf tail = Unpooled.buffer();
@@ -157,8 +157,8 @@ class ZmtpEngineBoundsTest {
     void subscribeOnAPullIsDroppedNotDeliveredAsAMessage() {
         EmbeddedChannel ch = connected(SocketType.PULL, "PUSH", new Options());
         ByteBuf in = Unpooled.buffer();
-        FrameEncoder.encodeCommand(new Command.Subscribe("topic".getBytes()), in);
-        FrameEncoder.encodeCommand(new Command.Cancel("topic".getBytes()), in);
+        FrameEncoder.encodeCommand(new Command.Subscribe("topic".getBytes(StandardCharsets.US_ASCII)), in);
+        FrameEncoder.encodeCommand(new Command.Cancel("topic".getBytes(StandardCharsets.US_ASCII)), in);
         FrameEncoder.encode(Frame.of("data"), in);
         ch.writeInbound(in);
         assertThat(readAll()).extracting(Frame::text).containsExactly("data");
@@ -171,7 +171,7 @@ class ZmtpEngineBoundsTest {
         EmbeddedChannel ch = connected(SocketType.XPUB, "SUB", opts);
         ByteBuf flood = Unpooled.buffer();
         for (int i = 0; i < 1000; i++) {
-            FrameEncoder.encodeCommand(new Command.Subscribe(("t" + i).getBytes()), flood);
+            FrameEncoder.encodeCommand(new Command.Subscribe(("t" + i).getBytes(StandardCharsets.US_ASCII)), flood);
         }
         ch.writeInbound(flood);
         List<Frame> first = readAll();

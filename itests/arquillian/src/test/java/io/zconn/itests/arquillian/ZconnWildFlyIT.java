@@ -94,12 +94,10 @@ class ZconnWildFlyIT {
         deployer.deploy("rar");
         deployer.deploy("app");
         String added = Files.readString(log).substring((int) before);
-        List<String> warnings = new ArrayList<>();
-        for (String line : added.split("\n")) {
-            if ((line.contains(" WARN ") || line.contains(" ERROR ")) && (line.contains("IJ") || line.contains("zconn"))) {
-                warnings.add(line);
-            }
-        }
+        List<String> warnings = added.lines()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .filter(line -> line.contains("IJ") || line.contains("zconn"))
+                .toList();
         assertTrue(warnings.isEmpty(), "deploying zconn.rar logged: " + warnings);
         assertTrue(added.contains("ZCONNRA0001"), "adapter start not logged");
     }
@@ -244,7 +242,7 @@ class ZconnWildFlyIT {
 
     @SuppressWarnings("try") // the socket is opened only to see whether the port is free
     private static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
             return false;

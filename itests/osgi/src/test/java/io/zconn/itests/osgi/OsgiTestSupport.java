@@ -15,8 +15,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Dictionary;
-import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
@@ -25,6 +25,7 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -68,12 +69,12 @@ public abstract class OsgiTestSupport {
     /** Creates (or updates) a factory configuration of io.zconn.socket, visible to any bundle. */
     protected org.osgi.service.cm.Configuration configureSocket(String name, Object... keyValues) throws IOException {
         org.osgi.service.cm.Configuration c = configAdmin.getFactoryConfiguration("io.zconn.socket", name, "?");
-        Dictionary<String, Object> props = new Hashtable<>();
+        Map<String, Object> props = new LinkedHashMap<>();
         props.put("zconn.name", name);
         for (int i = 0; i < keyValues.length; i += 2) {
             props.put((String) keyValues[i], keyValues[i + 1]);
         }
-        c.update(props);
+        c.update(FrameworkUtil.asDictionary(props));
         return c;
     }
 

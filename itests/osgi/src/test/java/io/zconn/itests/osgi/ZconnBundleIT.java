@@ -18,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +33,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
@@ -77,7 +79,7 @@ public class ZconnBundleIT extends OsgiTestSupport {
 
     @Test
     public void nettyEpollLoadsFromTheBundleOnLinuxX86() throws Exception {
-        org.junit.Assume.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux")
+        org.junit.Assume.assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")
                 && System.getProperty("os.arch").matches("amd64|x86_64"));
         Class<?> epoll = zconnBundle().loadClass("io.netty.channel.epoll.Epoll");
         boolean available = (Boolean) epoll.getMethod("isAvailable").invoke(null);
@@ -277,8 +279,6 @@ public class ZconnBundleIT extends OsgiTestSupport {
     }
 
     private static Dictionary<String, Object> props(String key, Object value) {
-        Hashtable<String, Object> h = new Hashtable<>();
-        h.put(key, value);
-        return h;
+        return FrameworkUtil.asDictionary(Map.of(key, value));
     }
 }

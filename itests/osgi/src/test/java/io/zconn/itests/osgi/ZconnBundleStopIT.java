@@ -4,8 +4,8 @@ import static org.junit.Assert.assertEquals;
 
 import io.zconn.osgi.MessageListener;
 
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -13,6 +13,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -20,9 +21,8 @@ public class ZconnBundleStopIT extends OsgiTestSupport {
 
     @Test
     public void stoppingTheBundleLeavesNoZconnThread() throws Exception {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("zconn.socket", "busy");
-        context.registerService(MessageListener.class, m -> { }, p);
+        context.registerService(MessageListener.class, m -> { },
+                FrameworkUtil.asDictionary(Map.of("zconn.socket", "busy")));
         configureSocket("busy", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
         awaitSocketService("busy");
         awaitTrue("delivery and I/O threads running", () -> zconnThreads().size() >= 2);

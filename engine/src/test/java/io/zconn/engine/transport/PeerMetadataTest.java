@@ -125,7 +125,7 @@ class PeerMetadataTest {
 
     private static boolean ipv6Loopback() {
         try (java.net.ServerSocket s = new java.net.ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), 0));
             return true;
         } catch (IOException e) {
             return false;

@@ -67,7 +67,7 @@ class LibzmqMetadataInteropTest {
     private static String[] recvMeta(String name, String... properties) {
         String a = peer.call("recvmeta " + name + " 10000 " + String.join(" ", properties));
         assertThat(a).as("libzmq received a message").isNotEqualTo("TIMEOUT");
-        String[] v = a.split(" ");
+        String[] v = a.split(" ", -1);
         String[] out = new String[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = v[i].equals("!") ? null : v[i].equals("-") ? ""

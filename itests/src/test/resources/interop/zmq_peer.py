@@ -11,6 +11,9 @@ Received frames longer than 64 bytes are answered as '#<length>:<sha256>'.
   recv <name> <timeout-ms>          -> OK <frame> ... | TIMEOUT
   recvpeer <name> <timeout-ms>      -> OK <Peer-Address of the sender> <frame> ... | TIMEOUT
   recvprop <name> <timeout-ms> <property>  -> OK <property value, hex or '-'> <frame> ... | TIMEOUT
+  recvmeta <name> <timeout-ms> <property> ...
+                                    -> OK <value> ... (zmq_msg_gets on the last frame, hex; '!'
+                                       when absent, '-' when empty) | TIMEOUT
   close <name>
   keypair                           -> OK <public z85> <secret z85> (zmq.curve_keypair)
   certs <dir> <name>                -> OK <public file> <secret file> (zmq.auth.create_certificates)
@@ -153,6 +156,16 @@ for line in sys.stdin:
                     value = None
                 answer('OK ' + (frame_out(value.encode()) if value else '-') + ' '
                        + ' '.join(frame_out(f.bytes) for f in frames))
+        elif cmd == 'recvmeta':
+            if s.poll(int(parts[2]), zmq.POLLIN):
+                last = s.recv_multipart(copy=False)[-1]
+                values = []
+                for name in parts[3:]:
+                    try:
+                        values.append(frame_out(last.get(name).encode()))
+                    except zmq.ZMQError:
+                        values.append('!')
+                answer('OK ' + ' '.join(values))
             else:
                 answer('TIMEOUT')
         elif cmd == 'close':

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One frame of a ZeroMQ message: an immutable view of bytes plus the MORE flag that says another
@@ -15,20 +16,27 @@ public final class Frame {
     private static final byte[] NO_BYTES = new byte[0];
 
     /** An empty, final frame (as used for REQ/REP envelope delimiters). */
-    public static final Frame EMPTY = new Frame(NO_BYTES, 0, 0, null, false);
+    public static final Frame EMPTY = new Frame(NO_BYTES, 0, 0, null, false, PeerMetadata.EMPTY);
+
+    /** The sign bit of {@link #lengthAndMore}: the MORE flag (a frame holds at most 2^31 - 1 bytes). */
+    private static final int MORE_BIT = Integer.MIN_VALUE;
 
     private final byte[] array;
     private final int offset;
-    private final int length;
+    /**
+     * The size, with the MORE flag in the sign bit: with the metadata reference a frame still
+     * takes four fields' worth of object (32 bytes with compressed references), as it did before.
+     */
+    private final int lengthAndMore;
     private final ByteBuffer buffer;
-    private final boolean more;
+    private final PeerMetadata metadata;
 
-    private Frame(byte[] array, int offset, int length, ByteBuffer buffer, boolean more) {
+    private Frame(byte[] array, int offset, int length, ByteBuffer buffer, boolean more, PeerMetadata metadata) {
         this.array = array;
         this.offset = offset;
-        this.length = length;
+        this.lengthAndMore = more ? length | MORE_BIT : length;
         this.buffer = buffer;
-        this.more = more;
+        this.metadata = metadata;
     }
 
     /**
@@ -39,7 +47,7 @@ public final class Frame {
      */
     public static Frame wrap(byte[] data) {
         Objects.requireNonNull(data, "data");
-        return new Frame(data, 0, data.length, null, false);
+        return new Frame(data, 0, data.length, null, false, PeerMetadata.EMPTY);
     }
 
     /**
@@ -51,7 +59,22 @@ public final class Frame {
      */
     public static Frame wrap(byte[] data, boolean more) {
         Objects.requireNonNull(data, "data");
-        return new Frame(data, 0, data.length, null, more);
+        return new Frame(data, 0, data.length, null, more, PeerMetadata.EMPTY);
+    }
+
+    /**
+     * Wraps a whole array, without copying, as a transport hands a received frame to its socket:
+     * with the properties of the connection it came over. Metadata is never sent; a frame handed
+     * on keeps it (as a libzmq message forwarded over inproc does).
+     *
+     * @param data     the bytes
+     * @param more     whether another frame of the message follows
+     * @param metadata the connection's properties ({@link PeerMetadata#EMPTY} for none)
+     * @return the frame
+     */
+    public static Frame wrap(byte[] data, boolean more, PeerMetadata metadata) {
+        Objects.requireNonNull(data, "data");
+        return new Frame(data, 0, data.length, null, more, Objects.requireNonNull(metadata, "metadata"));
     }
 
     /**
@@ -64,7 +87,7 @@ public final class Frame {
      */
     public static Frame wrap(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        return new Frame(data, offset, length, null, false);
+        return new Frame(data, offset, length, null, false, PeerMetadata.EMPTY);
     }
 
     /**
@@ -77,9 +100,9 @@ public final class Frame {
     public static Frame wrap(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         if (data.hasArray() && !data.isReadOnly()) {
-            return new Frame(data.array(), data.arrayOffset() + data.position(), data.remaining(), null, false);
+            return new Frame(data.array(), data.arrayOffset() + data.position(), data.remaining(), null, false, PeerMetadata.EMPTY);
         }
-        return new Frame(null, 0, data.remaining(), data.slice(), false);
+        return new Frame(null, 0, data.remaining(), data.slice(), false, PeerMetadata.EMPTY);
     }
 
     /**
@@ -95,17 +118,37 @@ public final class Frame {
      * @return this frame if the flag already matches, else a frame sharing the same bytes with the flag set
      */
     public Frame withMore(boolean more) {
-        return this.more == more ? this : new Frame(array, offset, length, buffer, more);
+        return hasMore() == more ? this : new Frame(array, offset, size(), buffer, more, metadata);
     }
 
     /** @return whether another frame of the same message follows */
     public boolean hasMore() {
-        return more;
+        return lengthAndMore < 0;
     }
 
     /** @return the number of bytes */
     public int size() {
-        return length;
+        return lengthAndMore & ~MORE_BIT;
+    }
+
+    /**
+     * The properties of the connection this frame was received on (libzmq's {@code zmq_msg_gets}):
+     * {@code Socket-Type}, {@code Routing-Id}, {@code Peer-Address}, {@code User-Id}, the peer's
+     * application properties. Shared by every frame of the connection; empty for frames the
+     * application made and for frames received over inproc.
+     *
+     * @return the properties, never null
+     */
+    public PeerMetadata metadata() {
+        return metadata;
+    }
+
+    /**
+     * @param name a property name, any case (e.g. {@link PeerMetadata#PEER_ADDRESS})
+     * @return its value for the connection this frame came over, or empty
+     */
+    public Optional<String> property(String name) {
+        return metadata.get(name);
     }
 
     /**
@@ -113,12 +156,12 @@ public final class Frame {
      */
     public byte[] data() {
         if (array != null) {
-            if (offset == 0 && length == array.length) {
+            if (offset == 0 && size() == array.length) {
                 return array;
             }
-            return Arrays.copyOfRange(array, offset, offset + length);
+            return Arrays.copyOfRange(array, offset, offset + size());
         }
-        byte[] copy = new byte[length];
+        byte[] copy = new byte[size()];
         buffer.duplicate().get(copy);
         return copy;
     }
@@ -126,7 +169,7 @@ public final class Frame {
     /** @return a read-only buffer over the frame's bytes (no copy) */
     public ByteBuffer buffer() {
         if (array != null) {
-            return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();
+            return ByteBuffer.wrap(array, offset, size()).slice().asReadOnlyBuffer();
         }
         return buffer.asReadOnlyBuffer();
     }
@@ -136,7 +179,7 @@ public final class Frame {
      * @return the byte at that position
      */
     public byte byteAt(int index) {
-        Objects.checkIndex(index, length);
+        Objects.checkIndex(index, size());
         return array != null ? array[offset + index] : buffer.get(index);
     }
 
@@ -158,7 +201,7 @@ public final class Frame {
     /** @return the bytes decoded as UTF-8 */
     public String text() {
         if (array != null) {
-            return new String(array, offset, length, StandardCharsets.UTF_8);
+            return new String(array, offset, size(), StandardCharsets.UTF_8);
         }
         return new String(data(), StandardCharsets.UTF_8);
     }
@@ -168,7 +211,7 @@ public final class Frame {
      * @return whether the frame begins with those bytes
      */
     public boolean startsWith(byte[] prefix) {
-        if (prefix.length > length) {
+        if (prefix.length > size()) {
             return false;
         }
         for (int i = 0; i < prefix.length; i++) {
@@ -185,10 +228,10 @@ public final class Frame {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Frame f) || f.length != length) {
+        if (!(o instanceof Frame f) || f.size() != size()) {
             return false;
         }
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < size(); i++) {
             if (byteAt(i) != f.byteAt(i)) {
                 return false;
             }
@@ -199,7 +242,7 @@ public final class Frame {
     @Override
     public int hashCode() {
         int h = 1;
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < size(); i++) {
             h = 31 * h + byteAt(i);
         }
         return h;
@@ -207,8 +250,8 @@ public final class Frame {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Frame[").append(length).append(more ? " bytes, more]" : " bytes]");
-        int n = Math.min(length, 32);
+        StringBuilder sb = new StringBuilder("Frame[").append(size()).append(hasMore() ? " bytes, more]" : " bytes]");
+        int n = Math.min(size(), 32);
         boolean printable = true;
         for (int i = 0; i < n; i++) {
             int b = byteAt(i) & 0xff;
@@ -223,7 +266,7 @@ public final class Frame {
                     sb.append(String.format("%02x", byteAt(i) & 0xff));
                 }
             }
-            if (n < length) {
+            if (n < size()) {
                 sb.append("...");
             }
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A multipart ZeroMQ message: an ordered list of frames that travel together. Use it with
@@ -116,6 +117,30 @@ public final class Message implements Iterable<Frame> {
     /** @return the frames, as an unmodifiable list */
     public List<Frame> frames() {
         return List.copyOf(frames);
+    }
+
+    /**
+     * The properties of the connection the message was received on ({@code zmq_msg_gets}): those
+     * of its first frame that has any (a ROUTER's routing-id frame carries them too). See
+     * {@link Frame#metadata()}.
+     *
+     * @return the properties, {@link PeerMetadata#EMPTY} when none
+     */
+    public PeerMetadata metadata() {
+        for (Frame f : frames) {
+            if (!f.metadata().isEmpty()) {
+                return f.metadata();
+            }
+        }
+        return PeerMetadata.EMPTY;
+    }
+
+    /**
+     * @param name a property name, any case (e.g. {@link PeerMetadata#SOCKET_TYPE})
+     * @return its value for the connection the message came over, or empty
+     */
+    public Optional<String> property(String name) {
+        return metadata().get(name);
     }
 
     /** @return the sum of the frames' sizes */

@@ -241,7 +241,11 @@ public final class ZmqOption<T> {
      */
     public static final ZmqOption<byte[]> CURVE_SERVERKEY = new ZmqOption<>("CURVE_SERVERKEY", byte[].class, new byte[0],
             ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, false);
-    /** The security mechanism the options select: {@code NULL}, {@code PLAIN} or {@code CURVE}. Read-only. */
+    /**
+     * The security mechanism the socket's connections use: {@code NULL}, {@code PLAIN} or
+     * {@code CURVE} (libzmq's ZMQ_MECHANISM, there an integer). Read-only: it follows from the
+     * mechanism's own options, the one set last winning, as in libzmq. Default {@code NULL}.
+     */
     public static final ZmqOption<String> MECHANISM = new ZmqOption<>("MECHANISM", String.class, "NULL", v -> true, "",
             Access.READ_ONLY);
 
@@ -253,6 +257,11 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> EVENTS = new ZmqOption<>("EVENTS", Integer.class, 0, v -> true, "", Access.READ_ONLY);
     /** The last endpoint bound, with the real port for {@code tcp://*:*}. Read-only. */
     public static final ZmqOption<String> LAST_ENDPOINT = new ZmqOption<>("LAST_ENDPOINT", String.class, "", v -> true, "", Access.READ_ONLY);
+    /**
+     * Whether the socket may be used from several threads at once. Always true in zconn: every
+     * socket type is (libzmq says so only of its draft thread-safe types). Read-only.
+     */
+    public static final ZmqOption<Boolean> THREAD_SAFE = new ZmqOption<>("THREAD_SAFE", Boolean.class, true, v -> true, "", Access.READ_ONLY);
 
     /** Who may read or write an option. */
     public enum Access {

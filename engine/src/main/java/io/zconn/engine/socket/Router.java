@@ -178,7 +178,7 @@ public class Router extends SocketBase {
         }
         prefetched = f;
         moreIn = true;
-        return Frame.wrap(fq.lastPipe().routingId()).withMore(true);
+        return Frame.wrap(fq.lastPipe().routingId(), true, f.metadata()); // zmq_msg_gets works on it too
     }
 
     private void endOfMessage() {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
+import io.zconn.engine.PeerMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -92,6 +93,7 @@ public final class FrameDecoder {
     private final boolean handshake;
     private final boolean raw;
     private final Subscriptions subscriptions;
+    private final PeerMetadata metadata;
     private boolean failed;
     private boolean lastMore;
     private Body body;
@@ -104,7 +106,7 @@ public final class FrameDecoder {
      * @param sink       receives frames
      */
     public FrameDecoder(long maxMsgSize, Sink sink) {
-        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false, false);
+        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, PeerMetadata.EMPTY, false, false);
     }
 
     /**
@@ -115,13 +117,27 @@ public final class FrameDecoder {
      * @param subscriptions what to do with SUBSCRIBE and CANCEL
      */
     public FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions) {
-        this(maxMsgSize, sink, subscriptions, false, false);
+        this(maxMsgSize, sink, subscriptions, PeerMetadata.EMPTY, false, false);
     }
 
-    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake, boolean raw) {
+    /**
+     * A decoder for the data phase of a connection whose frames carry its metadata.
+     *
+     * @param maxMsgSize    largest accepted frame body, -1 for no limit but the JVM's array limit
+     * @param sink          receives frames
+     * @param subscriptions what to do with SUBSCRIBE and CANCEL
+     * @param metadata      the connection's properties, referenced by every frame decoded
+     */
+    public FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, PeerMetadata metadata) {
+        this(maxMsgSize, sink, subscriptions, metadata, false, false);
+    }
+
+    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, PeerMetadata metadata,
+                         boolean handshake, boolean raw) {
         this.maxMsgSize = maxMsgSize < 0 ? ARRAY_LIMIT : Math.min(maxMsgSize, ARRAY_LIMIT);
         this.sink = sink;
         this.subscriptions = subscriptions;
+        this.metadata = metadata;
         this.handshake = handshake;
         this.raw = raw;
     }
@@ -149,7 +165,7 @@ public final class FrameDecoder {
      * @return the decoder
      */
     public static FrameDecoder forHandshake(long maxMsgSize, Sink sink, boolean raw) {
-        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true, raw);
+        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, PeerMetadata.EMPTY, true, raw);
     }
 
     /**
@@ -229,7 +245,7 @@ public final class FrameDecoder {
                 byte[] data = new byte[(int) size];
                 in.readBytes(data);
                 lastMore = more;
-                if (!sink.onFrame(Frame.wrap(data, more))) {
+                if (!sink.onFrame(Frame.wrap(data, more, metadata))) {
                     return;
                 }
             } else if (size >= STREAM_THRESHOLD) {
@@ -299,7 +315,7 @@ public final class FrameDecoder {
             byte[] d = new byte[1 + topic];
             d[0] = kind;
             in.readBytes(d, 1, topic);
-            return sink.onFrame(Frame.wrap(d));
+            return sink.onFrame(Frame.wrap(d, false, metadata));
         }
         in.skipBytes(headerSize);
         if (!whole) {
@@ -312,8 +328,8 @@ public final class FrameDecoder {
     private boolean deliver(Body b) {
         byte[] data = b.result();
         return switch (b.kind) {
-            case DATA -> sink.onFrame(Frame.wrap(data, b.more));
-            case SUBSCRIPTION -> sink.onFrame(Frame.wrap(data));
+            case DATA -> sink.onFrame(Frame.wrap(data, b.more, metadata));
+            case SUBSCRIPTION -> sink.onFrame(Frame.wrap(data, false, metadata));
             default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true, raw));
         };
     }

@@ -49,7 +49,8 @@ public interface Mechanism {
 
     /**
      * The properties authentication gave the connection, which take precedence over the peer's
-     * own: {@code User-Id} and a ZAP handler's metadata, as in libzmq.
+     * own: {@code User-Id} and a ZAP handler's metadata, as in libzmq. They become part of every
+     * received message's {@link io.zconn.engine.PeerMetadata}. Read once, when the status is READY.
      *
      * @return them, case-insensitive names; empty when the mechanism authenticates nothing
      */

@@ -1,11 +1,14 @@
 package io.zconn.engine.zmtp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.zconn.engine.PeerMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -89,6 +92,73 @@ public final class Metadata {
         }
         in.skipBytes(n);
         return new Packed(a, off, n);
+    }
+
+    /**
+     * The properties every message of a connection carries ({@link PeerMetadata}), in libzmq's
+     * order of precedence: {@code Peer-Address}, then what the mechanism established (User-Id, ZAP
+     * metadata), then the peer's READY properties as received. Made once per connection: the
+     * READY properties are copied as the bytes they arrived as, one array whatever their number.
+     *
+     * <p>Unlike libzmq, a {@code User-Id} or {@code Peer-Address} the peer announces itself in
+     * READY is left out: those names speak for this side (the mechanism, the transport), and a
+     * peer of a NULL connection must not be able to pose as an authenticated user.
+     *
+     * @param peerAddress   the peer's address, empty for none
+     * @param zapProperties the mechanism's properties
+     * @param ready         the peer's READY properties (as {@link #decode} returns them, or any map)
+     * @return the connection's metadata
+     */
+    public static PeerMetadata forConnection(String peerAddress, Map<String, byte[]> zapProperties,
+                                             Map<String, byte[]> ready) {
+        Map<String, byte[]> first = new LinkedHashMap<>();
+        if (!peerAddress.isEmpty()) {
+            first.put(PeerMetadata.PEER_ADDRESS, peerAddress.getBytes(StandardCharsets.UTF_8));
+        }
+        first.putAll(zapProperties);
+        int head = size(first);
+        Packed packed = ready instanceof Packed p ? p : null;
+        int rest = packed != null ? packed.len : size(ready);
+        if (head + rest == 0) {
+            return PeerMetadata.EMPTY;
+        }
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[head + rest]);
+        out.writerIndex(0);
+        encode(first, out);
+        if (packed != null) {
+            byte[] a = packed.a;
+            int p = packed.off;
+            int end = packed.off + packed.len;
+            while (p < end) {
+                int nameLen = a[p] & 0xFF;
+                int next = p + 1 + nameLen + 4 + readInt(a, p + 1 + nameLen);
+                if (!reservedName(a, p + 1, nameLen)) {
+                    out.writeBytes(a, p, next - p);
+                }
+                p = next;
+            }
+        } else {
+            Map<String, byte[]> kept = new LinkedHashMap<>(ready);
+            kept.keySet().removeIf(n -> n.equalsIgnoreCase(PeerMetadata.USER_ID) || n.equalsIgnoreCase(PeerMetadata.PEER_ADDRESS));
+            encode(kept, out);
+        }
+        return PeerMetadata.decode(out.array(), 0, out.writerIndex());
+    }
+
+    private static boolean reservedName(byte[] a, int at, int len) {
+        return sameName(a, at, len, PeerMetadata.USER_ID) || sameName(a, at, len, PeerMetadata.PEER_ADDRESS);
+    }
+
+    private static boolean sameName(byte[] a, int at, int len, String name) {
+        if (len != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (lower(a[at + i] & 0xFF) != lower(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Validates the properties in {@code a[off, off+len)}; linear, allocates nothing on success. */

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
+import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 
 import java.nio.charset.StandardCharsets;
@@ -268,8 +269,11 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private Map<String, byte[]> localProperties() {
         Map<String, byte[]> p = new LinkedHashMap<>();
         p.put("Socket-Type", config.socketType().name().getBytes(StandardCharsets.US_ASCII));
-        if (config.routingId() != null && config.routingId().length > 0) {
-            p.put("Identity", config.routingId());
+        // as libzmq: REQ, DEALER and ROUTER always announce their Identity, empty when none is set
+        byte[] id = config.routingId() == null ? new byte[0] : config.routingId();
+        SocketType t = config.socketType();
+        if (id.length > 0 || t == SocketType.REQ || t == SocketType.DEALER || t == SocketType.ROUTER) {
+            p.put("Identity", id);
         }
         return p;
     }
@@ -305,7 +309,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         PeerInfo peer = new PeerInfo(peerGreeting.minor(),
                 type == null ? "" : new String(type, StandardCharsets.US_ASCII),
-                id == null ? new byte[0] : id, props);
+                id == null ? new byte[0] : id, props, auth);
         ByteBuf left = buf;
         buf = null;
         io.netty.channel.ChannelHandler layer = mechanism.dataLayer();

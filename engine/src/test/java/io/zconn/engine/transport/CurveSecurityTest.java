@@ -151,7 +151,11 @@ class CurveSecurityTest {
         String endpoint = pull.getOption(ZmqOption.LAST_ENDPOINT);
         Socket push = curveClient(SocketType.PUSH, endpoint, server.publicKey());
         push.send("welcome");
-        assertThat(pull.recvString()).isEqualTo("welcome");
+        io.zconn.engine.Frame welcome = pull.recvFrame();
+        assertThat(new String(welcome.data(), StandardCharsets.US_ASCII)).isEqualTo("welcome");
+        // as zmq_msg_gets: the ZAP handler's User-Id and the mechanism on every message of the connection
+        assertThat(welcome.property("User-Id")).contains("known-client");
+        assertThat(welcome.property("Socket-Type")).contains("PUSH");
         assertThat(keys).singleElement().satisfies(k -> assertThat(k).isEqualTo(client.publicKey()));
 
         CurveKeyPair stranger = Curve.generateKeyPair();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Frame;
+import io.zconn.engine.PeerMetadata;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -22,6 +23,7 @@ import io.zconn.engine.zmtp.FrameDecoder;
 import io.zconn.engine.zmtp.FrameEncoder;
 import io.zconn.engine.zmtp.HandshakeConfig;
 import io.zconn.engine.zmtp.HandshakeListener;
+import io.zconn.engine.zmtp.Metadata;
 import io.zconn.engine.zmtp.PeerInfo;
 import io.zconn.engine.zmtp.ZmtpException;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
@@ -127,9 +129,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         pipe = p;
         // like libzmq, SUBSCRIBE/CANCEL reach the socket through the pipe (HWM and back-pressure
         // included); only PUB/XPUB use them, the other types would drop them: drop them unread here
+        // one immutable property set per connection, referenced by every frame it receives
+        PeerMetadata metadata = Metadata.forConnection(PeerAddress.of(channel), peer.zapProperties(), peer.properties());
         decoder = new FrameDecoder(opts.get(ZmqOption.MAXMSGSIZE), this,
                 type == SocketType.PUB || type == SocketType.XPUB
-                        ? FrameDecoder.Subscriptions.AS_FRAMES : FrameDecoder.Subscriptions.DISCARD);
+                        ? FrameDecoder.Subscriptions.AS_FRAMES : FrameDecoder.Subscriptions.DISCARD, metadata);
         subscriptionsAsCommands = peer.minorVersion() >= 1 && (type == SocketType.SUB || type == SocketType.XSUB);
         ctx.pipeline().addLast("zmtp", this);
         pipe.setEvents(this);

@@ -7,7 +7,8 @@
  * <p>Netty's and JCTools' jars are automatic modules (named by their manifests' Automatic-Module-Name);
  * none of their types appears in the exported API, so none is required transitively. Netty's epoll
  * native library ({@code io.netty.transport.epoll.linux.x86_64}) is only needed at run time, where
- * Netty falls back to NIO without it.
+ * Netty falls back to NIO without it. Bouncy Castle's provider module serves CURVE's cryptography
+ * (security.curve), also outside the API.
  */
 @SuppressWarnings("requires-automatic") // Netty 4.1 ships no module descriptors, only automatic names
 module io.zconn.engine {
@@ -17,6 +18,7 @@ module io.zconn.engine {
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
     requires org.jctools.core;
+    requires org.bouncycastle.provider;
 
     exports io.zconn.engine;
 }

@@ -1,6 +1,7 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.Ctx;
+import io.zconn.engine.security.ZapDispatcher;
 import io.zconn.engine.socket.SocketFactory;
 import io.zconn.engine.transport.inproc.InprocRegistry;
 import io.zconn.engine.transport.stream.StreamTransport;
@@ -20,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class Context implements AutoCloseable {
     private final Ctx ctx;
+    private final ZapDispatcher zap;
 
     /** Creates a context with one I/O thread of its own. */
     public Context() {
@@ -31,8 +33,11 @@ public final class Context implements AutoCloseable {
         ThreadFactory threadFactory = b.threadFactory;
         Executor executor = b.executor;
         // the implementation packages are wired here, so core depends on none of them
-        this.ctx = new Ctx(ioThreads, SocketFactory::create, new InprocRegistry(),
-                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath));
+        InprocRegistry inproc = new InprocRegistry();
+        this.zap = new ZapDispatcher(() -> inproc.connectService(ZapDispatcher.ENDPOINT));
+        zap.handler(b.zapHandler);
+        this.ctx = new Ctx(ioThreads, SocketFactory::create, inproc,
+                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath).authenticator(zap));
     }
 
     /** @return a builder for a context with host-supplied threads or more I/O threads */
@@ -49,6 +54,24 @@ public final class Context implements AutoCloseable {
      */
     public Socket socket(SocketType type) {
         return new Socket(ctx.createSocket(Objects.requireNonNull(type, "type")));
+    }
+
+    /**
+     * Sets the Java ZAP handler that authenticates this context's connections (PLAIN servers, and
+     * NULL sockets with a {@link ZmqOption#ZAP_DOMAIN}); it takes effect for handshakes that start
+     * afterwards. Without one, a REP or ROUTER socket bound at {@code inproc://zeromq.zap.01} is
+     * asked (as in libzmq), and with neither, a PLAIN server refuses every client: see
+     * {@link ZapHandler}.
+     *
+     * @param handler the handler, or null to remove it
+     */
+    public void setZapHandler(ZapHandler handler) {
+        zap.handler(handler);
+    }
+
+    /** @return the Java ZAP handler, or null */
+    public ZapHandler getZapHandler() {
+        return zap.handler();
     }
 
     /** @return the number of I/O threads */
@@ -79,7 +102,11 @@ public final class Context implements AutoCloseable {
      */
     @Override
     public void close() {
-        ctx.close();
+        try {
+            ctx.close();
+        } finally {
+            zap.close();
+        }
     }
 
     /** Builds a {@link Context}. */
@@ -87,8 +114,18 @@ public final class Context implements AutoCloseable {
         private int ioThreads = 1;
         private ThreadFactory threadFactory;
         private Executor executor;
+        private ZapHandler zapHandler;
 
         private Builder() {
+        }
+
+        /**
+         * @param handler authenticates the context's connections (see {@link Context#setZapHandler})
+         * @return this builder
+         */
+        public Builder zapHandler(ZapHandler handler) {
+            this.zapHandler = Objects.requireNonNull(handler, "handler");
+            return this;
         }
 
         /**

@@ -152,6 +152,67 @@ public final class ZmqOption<T> {
      */
     public static final ZmqOption<Boolean> INVERT_MATCHING = boolOption("INVERT_MATCHING", false);
 
+    /**
+     * Makes this socket a PLAIN server (RFC 24): clients must send a username and password, which a ZAP
+     * handler checks ({@link Context#setZapHandler}, or a REP/ROUTER socket bound at
+     * {@code inproc://zeromq.zap.01}); with no ZAP handler every client is refused, as in libzmq 4.3.
+     * Setting true selects PLAIN as this socket's server; false selects NULL. Default false.
+     */
+    public static final ZmqOption<Boolean> PLAIN_SERVER = boolOption("PLAIN_SERVER", false);
+    /**
+     * The username a PLAIN client sends (at most 255 UTF-8 bytes). Setting it makes this socket a PLAIN
+     * client; the empty string selects NULL again. Default empty.
+     */
+    public static final ZmqOption<String> PLAIN_USERNAME = new ZmqOption<>("PLAIN_USERNAME", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, false);
+    /**
+     * The password a PLAIN client sends (at most 255 UTF-8 bytes). Setting it makes this socket a PLAIN
+     * client; the empty string selects NULL again. Never shown in messages or logs. Default empty.
+     */
+    public static final ZmqOption<String> PLAIN_PASSWORD = new ZmqOption<>("PLAIN_PASSWORD", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, true);
+    /**
+     * The ZAP domain (RFC 27) this socket's connections are authenticated in (at most 255 bytes). With
+     * NULL security, a non-empty domain makes each connection ask the ZAP handler. Default empty.
+     */
+    public static final ZmqOption<String> ZAP_DOMAIN = new ZmqOption<>("ZAP_DOMAIN", String.class, "",
+            v -> v.getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 UTF-8 bytes", Access.READ_WRITE, false);
+    /**
+     * NULL security with a ZAP_DOMAIN: refuse every connection when no ZAP handler is there (false, the
+     * default as in libzmq: accept them unauthenticated).
+     */
+    public static final ZmqOption<Boolean> ZAP_ENFORCE_DOMAIN = boolOption("ZAP_ENFORCE_DOMAIN", false);
+    /**
+     * Makes this socket a CURVE server (RFC 26): it needs its long-term secret key (CURVE_SECRETKEY);
+     * clients must know its public key. A ZAP handler, when there is one, decides which client keys
+     * are accepted; with none, every client that knows the server's public key is (libzmq 4.3's
+     * "Stonehouse" behaviour) unless ZAP_ENFORCE_DOMAIN is set. Setting true selects CURVE as this
+     * socket's server; false selects NULL. Default false.
+     */
+    public static final ZmqOption<Boolean> CURVE_SERVER = boolOption("CURVE_SERVER", false);
+    /**
+     * This socket's long-term public key: 32 bytes, or its 40-character Z85 text as ASCII bytes (see
+     * {@link Z85}, {@link Curve}). A CURVE client needs it; setting it selects CURVE. Reads give the
+     * 32 bytes. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_PUBLICKEY = new ZmqOption<>("CURVE_PUBLICKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, false);
+    /**
+     * This socket's long-term secret key: 32 bytes or 40 Z85 characters. Every CURVE socket needs it;
+     * setting it selects CURVE. Never shown in messages or logs. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_SECRETKEY = new ZmqOption<>("CURVE_SECRETKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, true);
+    /**
+     * The long-term public key of the CURVE server this socket connects to (32 bytes or 40 Z85
+     * characters): setting it makes this socket a CURVE client, as in libzmq. Default none.
+     */
+    public static final ZmqOption<byte[]> CURVE_SERVERKEY = new ZmqOption<>("CURVE_SERVERKEY", byte[].class, new byte[0],
+            ZmqOption::isCurveKey, "32 bytes or 40 Z85 characters", Access.READ_WRITE, false);
+    /** The security mechanism the options select: {@code NULL}, {@code PLAIN} or {@code CURVE}. Read-only. */
+    public static final ZmqOption<String> MECHANISM = new ZmqOption<>("MECHANISM", String.class, "NULL", v -> true, "",
+            Access.READ_ONLY);
+
     /** The socket's type. Read-only. */
     public static final ZmqOption<SocketType> TYPE = new ZmqOption<>("TYPE", SocketType.class, null, v -> true, "", Access.READ_ONLY);
     /** Whether the last frame received has more frames following. Read-only. */
@@ -178,8 +239,15 @@ public final class ZmqOption<T> {
     private final String constraint;
     private final Access access;
     private final int index;
+    private final boolean secret;
 
     private ZmqOption(String name, Class<T> type, T defaultValue, Predicate<T> valid, String constraint, Access access) {
+        this(name, type, defaultValue, valid, constraint, access, false);
+    }
+
+    private ZmqOption(String name, Class<T> type, T defaultValue, Predicate<T> valid, String constraint, Access access,
+                      boolean secret) {
+        this.secret = secret;
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -220,6 +288,11 @@ public final class ZmqOption<T> {
         return access;
     }
 
+    /** @return whether the value is a secret (a password, a key): never shown in messages */
+    public boolean isSecret() {
+        return secret;
+    }
+
     /** @return a dense index, stable within one JVM, for option tables */
     public int index() {
         return index;
@@ -244,10 +317,25 @@ public final class ZmqOption<T> {
                     + ", not " + value.getClass().getSimpleName());
         }
         if (!valid.test(value)) {
-            throw new ZmqException(Errno.EINVAL, "invalid value " + show(value) + " for option " + name
+            throw new ZmqException(Errno.EINVAL, "invalid value " + (secret ? "(hidden)" : show(value)) + " for option " + name
                     + " (expected " + constraint + ")");
         }
         return value;
+    }
+
+    private static boolean isCurveKey(byte[] key) {
+        if (key.length == 32) {
+            return true;
+        }
+        if (key.length != 40) {
+            return false;
+        }
+        try {
+            Z85.decode(new String(key, StandardCharsets.US_ASCII));
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String show(Object value) {
@@ -318,7 +406,7 @@ public final class ZmqOption<T> {
                 throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be parsed from text");
             }
         } catch (NumberFormatException e) {
-            throw new ZmqException(Errno.EINVAL, "invalid value '" + text + "' for option " + name
+            throw new ZmqException(Errno.EINVAL, "invalid value '" + (secret ? "(hidden)" : text) + "' for option " + name
                     + " (expected a " + type.getSimpleName() + ")");
         }
         return validate(type.cast(v));

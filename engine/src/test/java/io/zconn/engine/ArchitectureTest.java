@@ -18,7 +18,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * inside, or Netty leaking into the API fails it.
  *
  * <p><b>Which cycles are allowed.</b> The API package {@code io.zconn.engine} holds two kinds of
- * classes: the <em>facades</em> ({@link Context}, {@link Socket}, {@link Poller}, {@link Proxy},
+ * classes: the <em>facades</em> ({@link Context}, {@link Socket}, {@link Poller}, {@link Proxy}, {@link Curve},
  * with their nested classes), which wrap the implementation, and the <em>value types</em>
  * ({@link Frame}, {@link Message}, {@link Errno}, {@link ZmqException}, {@link ZmqOption},
  * {@link SocketType}), which every layer passes around. Counted per package, the API package is
@@ -51,9 +51,9 @@ class ArchitectureTest {
     private static final String API = "io.zconn.engine";
 
     private static final DescribedPredicate<JavaClass> FACADE = DescribedPredicate.describe(
-            "an API facade (Context, Socket, Poller, Proxy)",
+            "an API facade (Context, Socket, Poller, Proxy, Curve)",
             c -> c.getPackageName().equals(API)
-                    && c.getName().matches("io\\.zconn\\.engine\\.(Context|Socket|Poller|Proxy)(\\$.*)?"));
+                    && c.getName().matches("io\\.zconn\\.engine\\.(Context|Socket|Poller|Proxy|Curve)(\\$.*)?"));
 
     private static final DescribedPredicate<JavaClass> VALUE_TYPE = DescribedPredicate.describe(
             "an API value type", c -> c.getPackageName().equals(API) && !FACADE.test(c));
@@ -84,9 +84,9 @@ class ArchitectureTest {
                     .should().onlyDependOnClassesThat(resideInAnyPackage("java..", "org.jctools..",
                             "io.zconn.engine.routing..", "io.zconn.engine.pipe..").or(VALUE_TYPE));
 
-    /** Netty and JCTools stay implementation details: no API class, so no API signature, uses them. */
+    /** Netty, JCTools and Bouncy Castle stay implementation details: no API class, so no API signature, uses them. */
     @ArchTest
     static final ArchRule apiHidesNettyAndJctools =
             noClasses().that(resideInAPackage(API))
-                    .should().dependOnClassesThat(resideInAnyPackage("io.netty..", "org.jctools.."));
+                    .should().dependOnClassesThat(resideInAnyPackage("io.netty..", "org.jctools..", "org.bouncycastle.."));
 }

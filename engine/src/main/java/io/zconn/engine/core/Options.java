@@ -39,7 +39,44 @@ public final class Options {
      * @param <T>    its type
      */
     public <T> void put(ZmqOption<T> option, T value) {
-        values[option.index()] = value;
+        values[option.index()] = curveKey(option, value);
+        // as libzmq: the option set last selects the mechanism and this side's role in it
+        if (option == ZmqOption.CURVE_SERVER) {
+            values[ZmqOption.MECHANISM.index()] = (Boolean) value ? "CURVE" : "NULL";
+        } else if (option == ZmqOption.CURVE_SERVERKEY) {
+            values[ZmqOption.CURVE_SERVER.index()] = false;
+            values[ZmqOption.MECHANISM.index()] = "CURVE";
+        } else if (option == ZmqOption.CURVE_PUBLICKEY || option == ZmqOption.CURVE_SECRETKEY) {
+            values[ZmqOption.MECHANISM.index()] = "CURVE";
+        } else if (option == ZmqOption.PLAIN_SERVER) {
+            values[ZmqOption.MECHANISM.index()] = (Boolean) value ? "PLAIN" : "NULL";
+        } else if (option == ZmqOption.PLAIN_USERNAME || option == ZmqOption.PLAIN_PASSWORD) {
+            values[ZmqOption.PLAIN_SERVER.index()] = false;
+            values[ZmqOption.MECHANISM.index()] = ((String) value).isEmpty() ? "NULL" : "PLAIN";
+        }
+    }
+
+    /** @return the security mechanism selected (MECHANISM) */
+    public String mechanism() {
+        return get(ZmqOption.MECHANISM);
+    }
+
+    /** @return whether this side is its mechanism's server (PLAIN_SERVER for PLAIN, CURVE_SERVER for CURVE; NULL has none) */
+    public boolean asServer() {
+        return switch (mechanism()) {
+            case "PLAIN" -> get(ZmqOption.PLAIN_SERVER);
+            case "CURVE" -> get(ZmqOption.CURVE_SERVER);
+            default -> false;
+        };
+    }
+
+    /** A CURVE key given as 40 Z85 characters is kept as its 32 bytes; anything else as given. */
+    private static Object curveKey(ZmqOption<?> option, Object value) {
+        if ((option == ZmqOption.CURVE_PUBLICKEY || option == ZmqOption.CURVE_SECRETKEY
+                || option == ZmqOption.CURVE_SERVERKEY) && value instanceof byte[] key && key.length == 40) {
+            return io.zconn.engine.Z85.decode(new String(key, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return value;
     }
 
     /** @return an independent copy, for a connection to keep */

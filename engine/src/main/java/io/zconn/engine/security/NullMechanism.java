@@ -2,19 +2,25 @@ package io.zconn.engine.security;
 
 import io.zconn.engine.SocketType;
 import io.zconn.engine.zmtp.Command;
+import io.zconn.engine.zmtp.HandshakeSession;
 import io.zconn.engine.zmtp.Mechanism;
 import io.zconn.engine.zmtp.MechanismProvider;
 import io.zconn.engine.zmtp.ZmtpException;
 
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The ZMTP NULL mechanism: each side sends READY with its metadata; the handshake fails when the
  * peer's Socket-Type cannot talk to ours (an ERROR command tells the peer why).
+ *
+ * <p>With a ZAP_DOMAIN, as in libzmq, the connection is first put to the ZAP handler (mechanism
+ * {@code NULL}, no credentials) and READY is sent only once it accepts: a 400 or 500 reply sends an
+ * ERROR with the status code, a 300 closes the connection without one. With no ZAP handler the
+ * connection is accepted, unless ZAP_ENFORCE_DOMAIN is set.
  */
 public final class NullMechanism implements Mechanism {
-    /** Provider for the NULL mechanism. */
+    /** Provider for the NULL mechanism, without ZAP. */
     public static final MechanismProvider PROVIDER = new MechanismProvider() {
         @Override
         public String name() {
@@ -29,10 +35,14 @@ public final class NullMechanism implements Mechanism {
 
     private final SocketType type;
     private final Map<String, byte[]> local;
+    private final ZapExchange zap;
     private Map<String, byte[]> peer;
     private boolean readySent;
     private boolean errorSent;
-    private String error;
+    private boolean zapWaiting;
+    private Command.Error errorToSend;
+    private Map<String, byte[]> auth = Map.of();
+    private ZmtpException error;
 
     /**
      * @param type  local socket type
@@ -41,6 +51,38 @@ public final class NullMechanism implements Mechanism {
     public NullMechanism(SocketType type, Map<String, byte[]> local) {
         this.type = type;
         this.local = local;
+        this.zap = null;
+    }
+
+    /**
+     * @param session the connection
+     * @param config  the socket's security settings (ZAP_DOMAIN, ZAP_ENFORCE_DOMAIN)
+     */
+    NullMechanism(HandshakeSession session, SecurityConfig config) {
+        this.type = session.socketType();
+        this.local = session.localProperties();
+        if (config.zapDomain().isEmpty()) {
+            this.zap = null;
+            return;
+        }
+        this.zap = new ZapExchange(session, config);
+        if (zap.start("NULL", List.of(), this::zapAnswered)) {
+            zapWaiting = true;
+        } else if (config.enforceDomain()) {
+            error = new ZmtpException("no ZAP handler for ZAP domain '" + config.zapDomain() + "' (ZAP_ENFORCE_DOMAIN is set)");
+        }
+    }
+
+    private void zapAnswered(ZapResult r) {
+        zapWaiting = false;
+        if (r.accepted()) {
+            auth = ZapExchange.properties(r);
+            return;
+        }
+        if (r.statusCode() == 400 || r.statusCode() == 500) {
+            errorToSend = new Command.Error(Integer.toString(r.statusCode()));
+        }
+        error = new ZmtpException("the ZAP handler refused the peer: " + ZapExchange.describe(r));
     }
 
     @Override
@@ -50,11 +92,13 @@ public final class NullMechanism implements Mechanism {
 
     @Override
     public Command nextHandshakeCommand() {
-        if (error != null) {
-            if (!errorSent && peer != null) {
-                errorSent = true;
-                return new Command.Error(error);
-            }
+        if (errorToSend != null) {
+            Command c = errorToSend;
+            errorToSend = null;
+            errorSent = true;
+            return c;
+        }
+        if (error != null || zapWaiting) {
             return null;
         }
         if (!readySent) {
@@ -67,7 +111,11 @@ public final class NullMechanism implements Mechanism {
     @Override
     public void processHandshakeCommand(Command command) {
         if (command instanceof Command.Error e) {
-            error = "peer refused the handshake: " + e.reason();
+            String reason = e.reason();
+            // an ERROR carrying a ZAP status code: the peer's ZAP handler refused us; as libzmq, do not retry
+            error = SecurityConfig.isZapStatus(reason)
+                    ? ZmtpException.fatal("the peer refused this connection (ZAP status " + reason + ")")
+                    : new ZmtpException("peer refused the handshake: " + reason);
             errorSent = true;
             return;
         }
@@ -75,21 +123,19 @@ public final class NullMechanism implements Mechanism {
             throw new ZmtpException("unexpected " + command.name() + " command in NULL handshake");
         }
         peer = ready.properties();
-        byte[] t = peer.get("Socket-Type");
-        if (t == null) {
-            error = "peer sent no Socket-Type";
-            return;
-        }
-        String peerType = new String(t, StandardCharsets.US_ASCII);
-        if (!type.isCompatibleWith(peerType)) {
-            error = "incompatible socket type " + peerType + " for " + type;
+        String problem = SecurityConfig.checkPeerType(type, peer);
+        if (problem != null && error == null) {
+            error = new ZmtpException(problem);
+            if (!errorSent) {
+                errorToSend = new Command.Error(problem);
+            }
         }
     }
 
     @Override
     public Status status() {
         if (error != null) {
-            return Status.ERROR;
+            return errorToSend != null ? Status.HANDSHAKING : Status.ERROR;
         }
         return readySent && peer != null ? Status.READY : Status.HANDSHAKING;
     }
@@ -101,6 +147,23 @@ public final class NullMechanism implements Mechanism {
 
     @Override
     public String errorReason() {
+        return error == null ? null : error.getMessage();
+    }
+
+    @Override
+    public ZmtpException failure() {
         return error;
+    }
+
+    @Override
+    public Map<String, byte[]> authProperties() {
+        return auth;
+    }
+
+    @Override
+    public void close() {
+        if (zap != null) {
+            zap.close();
+        }
     }
 }

@@ -209,6 +209,29 @@ public sealed interface Command {
     }
 
     /**
+     * A command as a mechanism that reads its own commands sees it: ERROR parsed, every other name
+     * as {@link Unknown} with the bytes after the name.
+     *
+     * @param body name length, name, data
+     * @return the command
+     */
+    static Command parseRaw(ByteBuf body) {
+        if (!body.isReadable()) {
+            throw new ZmtpException("empty command frame");
+        }
+        int nameLen = body.getUnsignedByte(body.readerIndex());
+        if (nameLen == 0 || nameLen > body.readableBytes() - 1) {
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+        }
+        String name = body.toString(body.readerIndex() + 1, nameLen, StandardCharsets.US_ASCII);
+        if (name.equals("ERROR")) {
+            return parse(body, false);
+        }
+        body.skipBytes(1 + nameLen);
+        return new Unknown(name, rest(body));
+    }
+
+    /**
      * The largest body (name included) a command of this name can have: PING (a TTL and at most
      * 16 bytes of context), PONG and ERROR (a reason of at most 255 bytes) are refused from their
      * header when announced larger, before any of their body is awaited.

@@ -90,6 +90,7 @@ public final class FrameDecoder {
     private final long maxMsgSize;
     private final Sink sink;
     private final boolean handshake;
+    private final boolean raw;
     private final Subscriptions subscriptions;
     private boolean failed;
     private boolean lastMore;
@@ -103,7 +104,7 @@ public final class FrameDecoder {
      * @param sink       receives frames
      */
     public FrameDecoder(long maxMsgSize, Sink sink) {
-        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false);
+        this(maxMsgSize, sink, Subscriptions.AS_COMMANDS, false, false);
     }
 
     /**
@@ -114,14 +115,15 @@ public final class FrameDecoder {
      * @param subscriptions what to do with SUBSCRIBE and CANCEL
      */
     public FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions) {
-        this(maxMsgSize, sink, subscriptions, false);
+        this(maxMsgSize, sink, subscriptions, false, false);
     }
 
-    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake) {
+    private FrameDecoder(long maxMsgSize, Sink sink, Subscriptions subscriptions, boolean handshake, boolean raw) {
         this.maxMsgSize = maxMsgSize < 0 ? ARRAY_LIMIT : Math.min(maxMsgSize, ARRAY_LIMIT);
         this.sink = sink;
         this.subscriptions = subscriptions;
         this.handshake = handshake;
+        this.raw = raw;
     }
 
     /**
@@ -133,7 +135,21 @@ public final class FrameDecoder {
      * @return the decoder
      */
     public static FrameDecoder forHandshake(long maxMsgSize, Sink sink) {
-        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true);
+        return forHandshake(maxMsgSize, sink, false);
+    }
+
+    /**
+     * A decoder for the handshake of a mechanism that reads its commands itself (CURVE, whose READY
+     * holds a box, not metadata): every command but ERROR reaches the sink as
+     * {@link Command.Unknown} with its name and the bytes after it.
+     *
+     * @param maxMsgSize largest accepted command, -1 for no limit but the JVM's array limit
+     * @param sink       receives the commands
+     * @param raw        whether commands are handed over unparsed
+     * @return the decoder
+     */
+    public static FrameDecoder forHandshake(long maxMsgSize, Sink sink, boolean raw) {
+        return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, true, raw);
     }
 
     /**
@@ -280,7 +296,7 @@ public final class FrameDecoder {
             body = new Body(KEPT_COMMAND, size, false, (byte) -1);
             return true;
         }
-        return sink.onCommand(parse(in.readSlice(size), false));
+        return sink.onCommand(parse(in.readSlice(size), false, raw));
     }
 
     private boolean deliver(Body b) {
@@ -288,13 +304,13 @@ public final class FrameDecoder {
         return switch (b.kind) {
             case DATA -> sink.onFrame(Frame.wrap(data, b.more));
             case SUBSCRIPTION -> sink.onFrame(Frame.wrap(data));
-            default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true));
+            default -> sink.onCommand(parse(Unpooled.wrappedBuffer(data), true, raw));
         };
     }
 
-    private static Command parse(ByteBuf body, boolean owned) {
+    private static Command parse(ByteBuf body, boolean owned, boolean raw) {
         try {
-            return Command.parse(body, owned);
+            return raw ? Command.parseRaw(body) : Command.parse(body, owned);
         } catch (ZmtpException e) {
             throw e;
         } catch (RuntimeException e) {

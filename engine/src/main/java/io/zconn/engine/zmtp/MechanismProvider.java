@@ -16,4 +16,15 @@ public interface MechanismProvider {
      * @return a mechanism for one connection
      */
     Mechanism create(SocketType type, Map<String, byte[]> localProperties, boolean asServer);
+
+    /**
+     * Makes the mechanism for a connection whose session it may use (to ask a ZAP handler and be
+     * resumed with the answer). By default, {@link #create(SocketType, Map, boolean)}.
+     *
+     * @param session the connection
+     * @return a mechanism for it
+     */
+    default Mechanism create(HandshakeSession session) {
+        return create(session.socketType(), session.localProperties(), session.asServer());
+    }
 }

@@ -116,10 +116,12 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             }
             peerGreeting = Greeting.decode(buf);
             if (!peerGreeting.mechanism().equals(config.mechanism().name())) {
-                throw new ZmtpException("mechanism mismatch: peer " + peerGreeting.mechanism()
-                        + ", local " + config.mechanism().name());
+                // as libzmq: no ERROR command (none can be understood yet), the connection is closed
+                // and a connecting side does not retry
+                throw ZmtpException.fatal("security mechanism mismatch: the peer uses " + printable(peerGreeting.mechanism())
+                        + ", this socket " + config.mechanism().name());
             }
-            mechanism = config.mechanism().create(config.socketType(), localProperties(), config.asServer());
+            mechanism = config.mechanism().create(new Session(ctx));
             decoder = FrameDecoder.forHandshake(config.maxMsgSize(), new FrameDecoder.Sink() {
                 @Override
                 public boolean onFrame(Frame frame) {
@@ -130,7 +132,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
                 public boolean onCommand(Command command) {
                     return handshakeCommand(ctx, command);
                 }
-            });
+            }, mechanism.rawCommands());
             sendPending(ctx);
         }
         decoder.decode(buf);
@@ -147,10 +149,112 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         mechanism.processHandshakeCommand(c);
         sendPending(ctx);
         return switch (mechanism.status()) {
-            case ERROR -> throw new ZmtpException(mechanism.errorReason());
+            case ERROR -> throw mechanism.failure();
             case READY -> false;
             default -> true;
         };
+    }
+
+    /** Goes on after the mechanism was resumed (a ZAP reply): send what it has, act on its status. */
+    private void progress(ChannelHandlerContext ctx) {
+        sendPending(ctx);
+        switch (mechanism.status()) {
+            case ERROR -> throw mechanism.failure();
+            case READY -> succeed(ctx);
+            default -> {
+            }
+        }
+    }
+
+    private static String printable(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        return b.toString();
+    }
+
+    /** The connection as its mechanism sees it. */
+    private final class Session implements HandshakeSession {
+        private final ChannelHandlerContext ctx;
+        private final Map<String, byte[]> local = ZmtpHandshakeHandler.this.localProperties();
+
+        Session(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public io.zconn.engine.SocketType socketType() {
+            return config.socketType();
+        }
+
+        @Override
+        public Map<String, byte[]> localProperties() {
+            return local;
+        }
+
+        @Override
+        public boolean asServer() {
+            return config.asServer();
+        }
+
+        @Override
+        public String peerAddress() {
+            return ZmtpHandshakeHandler.peerAddress(ctx.channel());
+        }
+
+        @Override
+        public void resume(Runnable task) {
+            try {
+                ctx.executor().execute(() -> {
+                    if (done) {
+                        return;
+                    }
+                    try {
+                        task.run();
+                        progress(ctx);
+                    } catch (ZmqException e) {
+                        fail(ctx, e);
+                    } catch (RuntimeException e) {
+                        fail(ctx, new ZmtpException("handshake failed: " + e));
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop of " + ctx.channel() + " is gone: " + e);
+            }
+        }
+
+        @Override
+        public void schedule(Runnable task, long delayMillis) {
+            try {
+                ctx.executor().schedule(() -> resume(task), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "I/O loop of " + ctx.channel() + " is gone: " + e);
+            }
+        }
+    }
+
+    /**
+     * @param ch a connection
+     * @return the peer's address as libzmq's ZAP requests give it: the IP address for tcp, the peer
+     *         process's {@code :uid:gid:pid} for ipc where known, else empty
+     */
+    static String peerAddress(io.netty.channel.Channel ch) {
+        java.net.SocketAddress a = ch.remoteAddress();
+        if (a instanceof java.net.InetSocketAddress isa && isa.getAddress() != null) {
+            return isa.getAddress().getHostAddress();
+        }
+        if (ch instanceof io.netty.channel.epoll.EpollDomainSocketChannel d) {
+            try {
+                io.netty.channel.unix.PeerCredentials c = d.peerCredentials();
+                int[] gids = c.gids();
+                return ":" + c.uid() + ":" + (gids.length > 0 ? gids[0] : "") + ":" + c.pid();
+            } catch (java.io.IOException | RuntimeException e) {
+                return "";
+            }
+        }
+        return "";
     }
 
     private Map<String, byte[]> localProperties() {
@@ -179,18 +283,32 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void succeed(ChannelHandlerContext ctx) {
         done = true;
         cancelTimeout();
+        mechanism.close();
         Map<String, byte[]> props = mechanism.peerProperties();
         byte[] type = props.get("Socket-Type");
         byte[] id = props.get("Identity");
+        Map<String, byte[]> auth = mechanism.authProperties();
+        if (!auth.isEmpty()) {
+            // as libzmq: what authentication says (User-Id, ZAP metadata) wins over what the peer says
+            Map<String, byte[]> all = Metadata.newMap();
+            all.putAll(props);
+            all.putAll(auth);
+            props = java.util.Collections.unmodifiableMap(all);
+        }
         PeerInfo peer = new PeerInfo(peerGreeting.minor(),
                 type == null ? "" : new String(type, StandardCharsets.US_ASCII),
                 id == null ? new byte[0] : id, props);
         ByteBuf left = buf;
         buf = null;
+        io.netty.channel.ChannelHandler layer = mechanism.dataLayer();
+        if (layer != null) {
+            // under the engine that joins next: what is left of this read passes through it too
+            ctx.pipeline().addAfter(ctx.name(), "zmtp-data-layer", layer);
+        }
         listener.handshakeSucceeded(ctx, peer);
-        if (left.isReadable() && ctx.channel().isActive()) {
+        if (left != null && left.isReadable() && ctx.channel().isActive()) {
             ctx.fireChannelRead(left);
-        } else {
+        } else if (left != null) {
             left.release();
         }
         ctx.pipeline().remove(this);
@@ -203,6 +321,9 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         done = true;
         cancelTimeout();
         release();
+        if (mechanism != null) {
+            mechanism.close();
+        }
         listener.handshakeFailed(ctx, cause);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
@@ -236,6 +357,9 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         cancelTimeout();
         release();
+        if (mechanism != null) {
+            mechanism.close();
+        }
     }
 
     private void cancelTimeout() {

@@ -155,6 +155,26 @@ public final class InprocRegistry implements Transport {
         return h;
     }
 
+    /**
+     * Connects an internal client (the ZAP client, as libzmq's sessions do) to the REP or ROUTER
+     * socket bound at a name: a new pipe, attached to that socket, with no HWM (each request has its
+     * own pipe; their number is bounded by the caller).
+     *
+     * @param name the name after {@code inproc://}
+     * @return the client's end, or null when no REP or ROUTER socket is bound there
+     */
+    public synchronized Pipe connectService(String name) {
+        Bound b = bound.get(name);
+        if (b == null || b.socket.isClosed()
+                || (b.socket.type() != io.zconn.engine.SocketType.REP && b.socket.type() != io.zconn.engine.SocketType.ROUTER)) {
+            return null;
+        }
+        Pipe[] pair = Pipe.pair(0, 0);
+        pair[1].peerSocketType(io.zconn.engine.SocketType.DEALER.name());
+        b.socket.attachLater(pair[1]);
+        return pair[0];
+    }
+
     @Override
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         return bind(ep.address(), socket);

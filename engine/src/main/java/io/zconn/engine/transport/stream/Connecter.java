@@ -48,6 +48,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private ScheduledFuture<?> lingerTimer;
     private Channel current;
     private ScheduledFuture<?> retry;
+    private boolean refused;
 
     Connecter(StreamTransport transport, SocketBase socket, Options opts, String endpoint, SocketAddress address,
               EventLoop loop, Bootstrap bootstrap) {
@@ -174,9 +175,25 @@ final class Connecter implements EndpointHandle, SessionOwner {
     }
 
     @Override
+    public void refused(ZmtpEngine engine) {
+        refused = true;
+    }
+
+    @Override
     public void closed(ZmtpEngine engine, Pipe pipe) {
         if (engine.channel() == current) {
             current = null;
+        }
+        if (refused && pipe == null) {
+            // refused for good (credentials, mechanism): as libzmq, this endpoint is given up; its
+            // pipe ends, so nothing more is queued for a peer that will never take it
+            LOG.log(System.Logger.Level.WARNING, "not reconnecting to " + endpoint
+                    + " (the peer refused this socket; see the warning above); disconnect and connect again to retry");
+            if (!pipePerConnection && sessionPipe != null) {
+                sessionPipe.terminate();
+            }
+            stop();
+            return;
         }
         if (pipe != null) {
             if (pipePerConnection) {

@@ -26,6 +26,15 @@ interface SessionOwner {
     void closed(ZmtpEngine engine, Pipe pipe);
 
     /**
+     * The peer refused this side for good (its ZAP handler refused our credentials) or uses another
+     * security mechanism: a connecting owner stops reconnecting, as libzmq does.
+     *
+     * @param engine the connection, about to close
+     */
+    default void refused(ZmtpEngine engine) {
+    }
+
+    /**
      * @return the transport, which keeps the context open while a connection lingers; null for an
      *         owner outside any transport (an engine tested alone)
      */

@@ -99,6 +99,21 @@ public final class StreamTransport implements Transport {
     private final Consumer<Throwable> onLoopDeath;
     private volatile boolean shuttingDown;
     private volatile Throwable failure;
+    private volatile io.zconn.engine.security.Authenticator authenticator = io.zconn.engine.security.Authenticator.NONE;
+
+    /**
+     * @param auth where the handshakes of this transport's connections send their ZAP requests
+     * @return this transport
+     */
+    public StreamTransport authenticator(io.zconn.engine.security.Authenticator auth) {
+        this.authenticator = java.util.Objects.requireNonNull(auth, "auth");
+        return this;
+    }
+
+    /** @return where ZAP requests go */
+    io.zconn.engine.security.Authenticator authenticator() {
+        return authenticator;
+    }
 
     /**
      * @param ioThreads     number of event loops

@@ -11,7 +11,9 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.pipe.Pipe;
-import io.zconn.engine.security.NullMechanism;
+import io.zconn.engine.security.Authenticator;
+import io.zconn.engine.security.CurveKeys;
+import io.zconn.engine.security.SecurityConfig;
 import io.zconn.engine.zmtp.Command;
 import io.zconn.engine.zmtp.Cumulation;
 import io.zconn.engine.zmtp.FrameDecoder;
@@ -80,15 +82,30 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         this.owner = owner;
     }
 
-    /** Installs the handshake on a fresh channel; this engine joins the pipeline when it succeeds. */
-    void install(Channel ch, boolean asServer) {
+    /**
+     * Installs the handshake on a fresh channel; this engine joins the pipeline when it succeeds.
+     * The security mechanism and this side's role in it come from the socket's options (MECHANISM,
+     * PLAIN_SERVER), not from which side connected, as in libzmq.
+     *
+     * @param ch       the channel
+     * @param accepted whether the connection was accepted (else made) by this side
+     */
+    void install(Channel ch, boolean accepted) {
         this.channel = ch;
         byte[] id = switch (type) {
             case REQ, DEALER, ROUTER -> opts.routingId();
             default -> new byte[0];
         };
-        HandshakeConfig cfg = new HandshakeConfig(type, id, NullMechanism.PROVIDER, asServer,
-                opts.get(ZmqOption.MAXMSGSIZE), opts.get(ZmqOption.HANDSHAKE_IVL));
+        StreamTransport transport = owner.transport();
+        Authenticator auth = transport == null ? Authenticator.NONE : transport.authenticator();
+        int handshakeIvl = opts.get(ZmqOption.HANDSHAKE_IVL);
+        SecurityConfig security = new SecurityConfig(opts.mechanism(), opts.asServer(),
+                opts.get(ZmqOption.PLAIN_USERNAME), opts.get(ZmqOption.PLAIN_PASSWORD), opts.get(ZmqOption.ZAP_DOMAIN),
+                opts.get(ZmqOption.ZAP_ENFORCE_DOMAIN), opts.routingId(), handshakeIvl > 0 ? handshakeIvl : 30_000, auth,
+                new CurveKeys(opts.get(ZmqOption.CURVE_PUBLICKEY), opts.get(ZmqOption.CURVE_SECRETKEY),
+                        opts.get(ZmqOption.CURVE_SERVERKEY)), opts.get(ZmqOption.MAXMSGSIZE));
+        HandshakeConfig cfg = new HandshakeConfig(type, id, security.provider(), security.asServer(),
+                opts.get(ZmqOption.MAXMSGSIZE), handshakeIvl);
         ch.pipeline().addLast("zmtp-handshake", new ZmtpHandshakeHandler(cfg, this));
         ch.closeFuture().addListener(f -> onClosed());
     }
@@ -117,7 +134,12 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
-        if (cause instanceof ZmtpException) {
+        if (cause instanceof ZmtpException z && z.isFatal()) {
+            dropped("handshake failed: " + cause.getMessage());
+            owner.refused(this);
+        } else if (cause instanceof ZmtpException z && z.isReported()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "handshake with " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
+        } else if (cause instanceof ZmtpException) {
             // refused, timed out or broke the protocol: an operator wants to know
             dropped("handshake failed: " + cause.getMessage());
         } else {
@@ -418,6 +440,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             // safe: falls back to stderr should logging itself fail (e.g. no descriptor left)
             StreamTransport.logError(LOG, "error on connection " + channel.remoteAddress() + ": closing it", cause);
             dropped(cause.toString());
+        } else if (cause instanceof ZmqException z) {
+            // a layer under the engine refused the peer's bytes (CURVE: a box that does not open)
+            dropped(z.getMessage());
         } else if (cause instanceof java.io.IOException) {
             // the network or the peer ended it (reset, broken pipe): nothing we decided
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + channel.remoteAddress() + " failed: " + cause);

@@ -50,6 +50,7 @@ public abstract class OsgiTestSupport {
                 mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.bouncycastle", "bcprov-jdk18on").versionAsInProject(),
                 bundle("file:" + System.getProperty("zconn.bundle", "target/bundles/zconn-osgi.jar")),
                 junitBundles(),
                 systemProperty("zconn.python").value(System.getProperty("zconn.python", "/usr/bin/python3")),

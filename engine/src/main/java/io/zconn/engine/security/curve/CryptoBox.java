@@ -1,0 +1,217 @@
+package io.zconn.engine.security.curve;
+
+import org.bouncycastle.crypto.engines.Salsa20Engine;
+import org.bouncycastle.crypto.engines.XSalsa20Engine;
+import org.bouncycastle.crypto.macs.Poly1305;
+import org.bouncycastle.crypto.params.KeyParameter;
+import org.bouncycastle.crypto.params.ParametersWithIV;
+import org.bouncycastle.util.Pack;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPrivateKeySpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
+import javax.crypto.KeyAgreement;
+
+/**
+ * NaCl's {@code crypto_box} as CurveZMQ (RFC 26) uses it, and the only place zconn does cryptography:
+ * X25519 from the JDK (JEP 324), the key derivation HSalsa20 and the authenticated encryption
+ * XSalsa20-Poly1305 from Bouncy Castle's lightweight API. A box is the 16-byte Poly1305 tag followed by
+ * the ciphertext (NaCl's output without its 16 leading zero bytes), which is what travels in CurveZMQ
+ * commands.
+ *
+ * <p>An instance holds one precomputed key ({@code crypto_box_beforenm}, or a secretbox key such as the
+ * server's cookie key). Sealing and opening allocate their engines per call, so several threads may use
+ * one instance; {@link #destroy()} must not race with them. Nonces are the caller's business: the CURVE
+ * mechanism builds them and checks their order.
+ */
+public final class CryptoBox {
+    /** Length of keys (public, secret, precomputed), in bytes. */
+    public static final int KEY_BYTES = 32;
+    /** Length of a nonce, in bytes. */
+    public static final int NONCE_BYTES = 24;
+    /** Length of the authenticator that precedes each ciphertext, in bytes. */
+    public static final int MAC_BYTES = 16;
+
+    private static final int[] SIGMA = Pack.littleEndianToInt(
+            "expand 32-byte k".getBytes(StandardCharsets.US_ASCII), 0, 4);
+    private static final byte[] BASE_POINT = basePoint();
+    private static final byte[] ZERO_NONCE = new byte[16];
+
+    private final byte[] key;
+
+    private CryptoBox(byte[] key) {
+        this.key = key;
+    }
+
+    /**
+     * The box between our secret key and the peer's public key ({@code crypto_box_beforenm}): both
+     * directions of a conversation use the same key.
+     *
+     * @throws GeneralSecurityException if the peer's key is a low-order point (the shared secret would
+     *         be zero) or the JDK lacks X25519
+     */
+    public static CryptoBox between(byte[] secretKey, byte[] peerPublicKey) throws GeneralSecurityException {
+        byte[] shared = x25519(secretKey, peerPublicKey);
+        try {
+            return new CryptoBox(hsalsa20(shared, ZERO_NONCE));
+        } finally {
+            Arrays.fill(shared, (byte) 0);
+        }
+    }
+
+    /** A secretbox with the given 32-byte key (copied), e.g. the server's cookie key. */
+    public static CryptoBox withKey(byte[] key) {
+        checkLength(key, KEY_BYTES, "key");
+        return new CryptoBox(key.clone());
+    }
+
+    /** A secretbox with a fresh random key. */
+    public static CryptoBox random(SecureRandom random) {
+        byte[] key = new byte[KEY_BYTES];
+        random.nextBytes(key);
+        return new CryptoBox(key);
+    }
+
+    /**
+     * Encrypts and authenticates {@code length} bytes of {@code plain} from {@code offset}.
+     *
+     * @return the tag followed by the ciphertext ({@link #MAC_BYTES} + length bytes)
+     */
+    public byte[] seal(byte[] nonce, byte[] plain, int offset, int length) {
+        byte[] box = new byte[MAC_BYTES + length];
+        seal(nonce, plain, offset, length, box, 0);
+        return box;
+    }
+
+    /**
+     * Encrypts and authenticates into {@code out} at {@code outOffset}: the tag, then the ciphertext.
+     * {@code out} may not overlap the plaintext.
+     */
+    public void seal(byte[] nonce, byte[] plain, int offset, int length, byte[] out, int outOffset) {
+        checkLength(nonce, NONCE_BYTES, "nonce");
+        XSalsa20Engine stream = stream(nonce);
+        byte[] macKey = macKey(stream);
+        stream.processBytes(plain, offset, length, out, outOffset + MAC_BYTES);
+        Poly1305 mac = new Poly1305();
+        mac.init(new KeyParameter(macKey));
+        Arrays.fill(macKey, (byte) 0);
+        mac.update(out, outOffset + MAC_BYTES, length);
+        mac.doFinal(out, outOffset);
+    }
+
+    /**
+     * Verifies and decrypts a box of {@code length} bytes (tag and ciphertext) from {@code offset}.
+     *
+     * @return the plaintext, or {@code null} if the box is shorter than a tag or was not sealed with
+     *         this key and nonce (nothing is decrypted then)
+     */
+    public byte[] open(byte[] nonce, byte[] box, int offset, int length) {
+        checkLength(nonce, NONCE_BYTES, "nonce");
+        if (length < MAC_BYTES) {
+            return null;
+        }
+        XSalsa20Engine stream = stream(nonce);
+        byte[] macKey = macKey(stream);
+        Poly1305 mac = new Poly1305();
+        mac.init(new KeyParameter(macKey));
+        Arrays.fill(macKey, (byte) 0);
+        int cipherLength = length - MAC_BYTES;
+        mac.update(box, offset + MAC_BYTES, cipherLength);
+        byte[] tag = new byte[MAC_BYTES];
+        mac.doFinal(tag, 0);
+        if (!MessageDigest.isEqual(tag, Arrays.copyOfRange(box, offset, offset + MAC_BYTES))) {
+            return null;
+        }
+        byte[] plain = new byte[cipherLength];
+        stream.processBytes(box, offset + MAC_BYTES, cipherLength, plain, 0);
+        return plain;
+    }
+
+    /** Overwrites the key: the box can no longer seal or open anything meaningful. */
+    public void destroy() {
+        Arrays.fill(key, (byte) 0);
+    }
+
+    /** The public key of a 32-byte secret key ({@code crypto_scalarmult_base}). */
+    public static byte[] publicKey(byte[] secretKey) throws GeneralSecurityException {
+        return x25519(secretKey, BASE_POINT);
+    }
+
+    /** X25519 of a 32-byte scalar and a 32-byte u-coordinate, both little-endian as on the wire. */
+    static byte[] x25519(byte[] scalar, byte[] u) throws GeneralSecurityException {
+        checkLength(scalar, KEY_BYTES, "secret key");
+        checkLength(u, KEY_BYTES, "public key");
+        KeyFactory factory = KeyFactory.getInstance("XDH");
+        PrivateKey secret = factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar.clone()));
+        PublicKey point = factory.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, littleEndian(u)));
+        KeyAgreement agreement = KeyAgreement.getInstance("XDH");
+        agreement.init(secret);
+        agreement.doPhase(point, true);
+        return agreement.generateSecret();
+    }
+
+    /** HSalsa20 of a 32-byte key and a 16-byte input: Salsa20's core without its final addition. */
+    static byte[] hsalsa20(byte[] key, byte[] input) {
+        int[] state = new int[16];
+        state[0] = SIGMA[0];
+        state[5] = SIGMA[1];
+        state[10] = SIGMA[2];
+        state[15] = SIGMA[3];
+        Pack.littleEndianToInt(key, 0, state, 1, 4);
+        Pack.littleEndianToInt(input, 0, state, 6, 4);
+        Pack.littleEndianToInt(key, 16, state, 11, 4);
+        int[] mixed = new int[16];
+        Salsa20Engine.salsaCore(20, state, mixed);
+        int[] words = {0, 5, 10, 15, 6, 7, 8, 9};
+        byte[] out = new byte[KEY_BYTES];
+        for (int i = 0; i < words.length; i++) {
+            Pack.intToLittleEndian(mixed[words[i]] - state[words[i]], out, i * 4);
+        }
+        Arrays.fill(state, 0);
+        Arrays.fill(mixed, 0);
+        return out;
+    }
+
+    private XSalsa20Engine stream(byte[] nonce) {
+        XSalsa20Engine stream = new XSalsa20Engine();
+        stream.init(true, new ParametersWithIV(new KeyParameter(key), nonce));
+        return stream;
+    }
+
+    private static byte[] macKey(XSalsa20Engine stream) {
+        byte[] macKey = new byte[KEY_BYTES];
+        stream.processBytes(new byte[KEY_BYTES], 0, KEY_BYTES, macKey, 0);
+        return macKey;
+    }
+
+    private static BigInteger littleEndian(byte[] bytes) {
+        byte[] big = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            big[i] = bytes[bytes.length - 1 - i];
+        }
+        big[0] &= 0x7f; // RFC 7748: the most significant bit of a u-coordinate is ignored
+        return new BigInteger(1, big);
+    }
+
+    private static byte[] basePoint() {
+        byte[] nine = new byte[KEY_BYTES];
+        nine[0] = 9;
+        return nine;
+    }
+
+    private static void checkLength(byte[] bytes, int expected, String what) {
+        if (bytes == null || bytes.length != expected) {
+            throw new IllegalArgumentException("a CURVE " + what + " has " + expected + " bytes, not "
+                    + (bytes == null ? "null" : bytes.length));
+        }
+    }
+}

@@ -1,193 +1,255 @@
 package io.zconn.osgi.internal;
 
-import io.zconn.engine.Errno;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
-import io.zconn.engine.ZmqException;
 import io.zconn.osgi.MessageListener;
 import io.zconn.osgi.RequestListener;
-import io.zconn.support.Envelope;
+import io.zconn.support.DeliveryCounters;
+import io.zconn.support.DeliveryEvents;
+import io.zconn.support.DeliverySettings;
+import io.zconn.support.DeliveryTarget;
+import io.zconn.support.Inflow;
 import io.zconn.support.ReplyPolicy;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
- * The thread that receives a socket's messages and hands them to its whiteboard listeners; for
- * REP, ROUTER, DEALER and PAIR it sends the request listener's reply back, along the request's
- * envelope ({@link Envelope}); what a failed request gets is the shared {@link ReplyPolicy}
- * (default: one empty frame, so the requester is not left waiting). Runs while the socket has listeners.
+ * A socket's delivery to its whiteboard listeners: the shared delivery layer ({@link Inflow}, the
+ * same receive loop, envelope rules, reply policy, stop and accounting as the resource adapter's)
+ * running on a thread of its own, {@code zconn-delivery-<name>}, one message at a time in arrival
+ * order. Every message listener gets each message; the request listener with the highest ranking
+ * answers it. The delivery's outcome is the request listener's when there is one (its reply, or
+ * its failure: the requester then gets the {@link ReplyPolicy}'s answer, one empty frame); without
+ * one, it fails when a message listener threw. Every listener failure is logged (ZCONN-130) and
+ * counted, and the other listeners still get the message. There are no retries (a retry would call
+ * again the listeners that succeeded) and no dead-letter endpoint: a failed message is counted and
+ * logged as dropped (ZCONN-138).
+ *
+ * <p>Stop: what was already received is delivered for up to {@link #GRACE_MS} (when the socket is
+ * closing; when only the listeners left, it stays in the socket for the next ones); then no
+ * listener call starts; a call still running is interrupted (ZCONN-133) and given
+ * {@link #INTERRUPT_WAIT_MS} more; one that ignores the interrupt is reported with its thread's
+ * stack (ZCONN-134) and its thread ends when the call returns, calling no listener again.
  */
-final class Delivery implements Runnable {
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
-    /** How long {@link #stop()} lets a running listener finish before interrupting it (ms). */
+final class Delivery {
+    /** How long stop keeps delivering what was received, and lets a running listener finish (ms). */
     static final long GRACE_MS = 1000;
-    /** How long {@link #stop()} waits after the interrupt (ms). */
+    /** How long stop waits after interrupting a listener (ms). */
     static final long INTERRUPT_WAIT_MS = 2000;
 
     private final ManagedSocket owner;
-    private final Socket socket;
     private final Listeners listeners;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Inflow inflow;
+    private final String threadName;
+    private volatile Thread thread;
     /** The listener being called right now, or null (for the stop logs). */
     private volatile Object current;
-    private boolean warnedNoReply;
 
-    Delivery(ManagedSocket owner, Socket socket, Listeners listeners) {
+    Delivery(ManagedSocket owner, Socket socket, Listeners listeners, DeliveryCounters counters) {
         this.owner = owner;
-        this.socket = socket;
         this.listeners = listeners;
-        this.thread = new Thread(this, "zconn-delivery-" + owner.name());
-        this.thread.setDaemon(true);
-        this.thread.setContextClassLoader(Delivery.class.getClassLoader());
+        this.threadName = "zconn-delivery-" + owner.name();
+        DeliverySettings settings = DeliverySettings.builder(socket.type())
+                .maxConcurrent(0)
+                .maxRetries(0)
+                .drainTimeout(Duration.ofMillis(GRACE_MS))
+                .stopSlack(Duration.ZERO)
+                .interruptWait(Duration.ofMillis(INTERRUPT_WAIT_MS))
+                .build();
+        this.inflow = Inflow.builder(settings)
+                .socket(socket)
+                .target(new Target())
+                .events(new Events())
+                .counters(counters)
+                .build();
     }
 
     void start() {
-        thread.start();
-    }
-
-    /** Asks the thread to stop after the current listener call; {@link #stop()} then waits for it. */
-    void signalStop() {
-        running = false;
+        inflow.start(loop -> {
+            Thread t = new Thread(loop, threadName);
+            t.setDaemon(true);
+            t.setContextClassLoader(Delivery.class.getClassLoader());
+            thread = t;
+            t.start();
+        });
     }
 
     /**
-     * Stops the thread; never leaves it behind silently. Waits {@link #GRACE_MS} for the message in
-     * progress, then interrupts the thread (ZCONN-133) and waits {@link #INTERRUPT_WAIT_MS} more.
-     * A listener that ignores the interrupt keeps the thread until its call returns; that is logged
-     * (ZCONN-134, with the thread's stack) and the thread then ends without calling any listener again.
+     * Stops delivery; never leaves the thread behind silently (see the class comment).
      *
+     * @param closing whether the socket closes next: then what it already holds is delivered within
+     *                the grace period (or counted and logged as dropped); otherwise it stays there
      * @return whether the thread has ended
      */
-    boolean stop() {
-        running = false;
-        if (Thread.currentThread() == thread) {
+    boolean stop(boolean closing) {
+        boolean clean = inflow.stop(closing);
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread()) {
             return false;
         }
-        try {
-            thread.join(GRACE_MS);
-            if (thread.isAlive()) {
-                Log.deliveryInterrupted(thread.getName(), String.valueOf(current), GRACE_MS);
-                thread.interrupt();
-                thread.join(INTERRUPT_WAIT_MS);
+        if (clean) {
+            try {
+                t.join(INTERRUPT_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
-            Throwable where = new Throwable("stack of " + thread.getName());
-            where.setStackTrace(thread.getStackTrace());
-            Log.threadLeft(thread.getName(), String.valueOf(current), where);
-            return false;
-        }
-        return true;
+        return !t.isAlive();
     }
 
     /** @return whether the delivery thread is still alive */
     boolean isAlive() {
-        return thread.isAlive();
+        Thread t = thread;
+        return t != null && t.isAlive();
     }
 
-    @Override
-    public void run() {
-        while (running && !socket.isClosed()) {
-            Message m;
-            try {
-                m = socket.recvMessage(POLL);
-            } catch (ZmqException e) {
-                if (e.errno() == Errno.ETERM || socket.isClosed()) {
-                    return;
+    /** One attempt: every message listener, then the request listener. */
+    private final class Target implements DeliveryTarget {
+        @Override
+        public boolean answers() {
+            return listeners.requestListener() != null;
+        }
+
+        @Override
+        public Message deliver(Message body) throws Exception {
+            Throwable first = null;
+            boolean called = false;
+            for (Listeners.Entry<MessageListener> e : listeners.messageListeners()) {
+                if (called && inflow.isClosed()) {
+                    throw cutShort(e.listener());
                 }
-                Log.deliveryError(owner.name(), e);
-                pause();
-                continue;
+                called = true;
+                current = e.listener();
+                try {
+                    e.listener().onMessage(new Message(body.frames()));
+                } catch (VirtualMachineError fatal) {
+                    throw fatal;
+                } catch (Exception | Error t) {
+                    Log.listenerFailed(owner.name(), e.listener(), owner.countFailure(), t);
+                    if (first == null) {
+                        first = t;
+                    } else {
+                        first.addSuppressed(t);
+                    }
+                } finally {
+                    current = null;
+                }
             }
-            if (m != null) {
-                owner.countReceived();
-                deliver(m);
+            RequestListener r = listeners.requestListener();
+            if (r == null) {
+                if (first instanceof Exception ex) {
+                    throw ex;
+                }
+                if (first instanceof Error err) {
+                    throw err;
+                }
+                return null;
             }
-        }
-    }
-
-    private void deliver(Message m) {
-        SocketType type = socket.type();
-        // a REP socket keeps the envelope itself; ROUTER and DEALER deliver it (see Envelope)
-        Envelope envelope = type == SocketType.REP ? Envelope.none(m) : Envelope.split(type, m);
-        Message body = envelope.body();
-        for (Listeners.Entry<MessageListener> e : listeners.messageListeners()) {
-            if (!running) {
-                Log.deliveryCutShort(owner.name(), e.listener());
-                return;
-            }
-            current = e.listener();
-            try {
-                e.listener().onMessage(new Message(body.frames()));
-            } catch (Throwable t) {
-                Log.listenerFailed(owner.name(), e.listener(), owner.countFailure(), t);
-                rethrowIfFatal(t);
-            } finally {
-                current = null;
-            }
-        }
-        Message reply = null;
-        boolean failed = false;
-        RequestListener r = listeners.requestListener();
-        if (r != null) {
-            if (!running) {
-                Log.deliveryCutShort(owner.name(), r);
-                return;
+            if (called && inflow.isClosed()) {
+                throw cutShort(r);
             }
             current = r;
             try {
-                reply = r.onRequest(new Message(body.frames()));
-            } catch (Throwable t) {
-                failed = true;
+                return r.onRequest(new Message(body.frames()));
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Exception | Error t) {
                 Log.listenerFailed(owner.name(), r, owner.countFailure(), t);
-                rethrowIfFatal(t);
+                throw t;
             } finally {
                 current = null;
             }
         }
-        if (!ReplyPolicy.canReply(type)) {
-            if (reply != null && !warnedNoReply) {
-                warnedNoReply = true;
-                Log.requestListenerIgnored(owner.name(), type);
-            }
-            return;
-        }
-        Message answer = ReplyPolicy.DEFAULT.answer(type, reply, failed);
-        if (answer != null) {
-            send(envelope.join(answer));
+
+        private CancellationException cutShort(Object listener) {
+            Log.deliveryCutShort(owner.name(), listener);
+            return new CancellationException("socket '" + owner.name() + "' stopped during the delivery");
         }
     }
 
-    private static void rethrowIfFatal(Throwable t) {
-        if (t instanceof VirtualMachineError v) {
-            throw v;
+    /** The layer's events as the bundle's numbered log lines ({@code ZCONN-13n}, see {@link Log}). */
+    private final class Events implements DeliveryEvents {
+        @Override
+        public void receiveFailing(Throwable cause, long firstMs, long maxMs) {
+            Log.receiveFailing(owner.name(), cause, firstMs, maxMs);
         }
-    }
 
-    private void send(Message reply) {
-        try {
-            if (socket.send(reply, REPLY_TIMEOUT)) {
-                owner.countSent();
-            } else {
-                Log.deliveryError(owner.name(), new ZmqException(Errno.EAGAIN, "reply not sent within " + REPLY_TIMEOUT));
-            }
-        } catch (ZmqException e) {
-            if (e.errno() != Errno.ETERM) {
-                Log.deliveryError(owner.name(), e);
+        @Override
+        public void receiveRecovered(int failures, long millis) {
+            Log.receiveRecovered(owner.name(), failures, millis);
+        }
+
+        @Override
+        public void loopFailed(Throwable error) {
+            Log.deliveryDied(owner.name(), error);
+        }
+
+        @Override
+        public void loopInterrupted() {
+            Log.deliveryDied(owner.name(), new InterruptedException("delivery thread interrupted"));
+        }
+
+        @Override
+        public void attemptFailed(int attempt, Throwable cause) {
+            // each failing listener was logged (ZCONN-130) by the target, with the listener's name
+        }
+
+        @Override
+        public void deliveryFailed(int attempts, long failedSoFar, Throwable cause) {
+            // logged as dropped next (ZCONN-138): the bundle has no retries and no dead-letter endpoint
+        }
+
+        @Override
+        public void deadLettered(String endpoint) {
+            Log.messageNotDelivered(owner.name(), "sent to dead-letter endpoint " + endpoint, 0, null);
+        }
+
+        @Override
+        public void deadLetterFailed(String endpoint, long droppedSoFar, Object reason) {
+            Log.messageNotDelivered(owner.name(), "dropped, not accepted by dead-letter endpoint " + endpoint + ": "
+                    + reason, droppedSoFar, reason instanceof Throwable t ? t : null);
+        }
+
+        @Override
+        public void messageDropped(String reason, long droppedSoFar, Throwable cause) {
+            Log.messageNotDelivered(owner.name(), "dropped: " + reason, droppedSoFar, cause);
+        }
+
+        @Override
+        public void drained(long delivered, long deadLettered, long dropped, long millis) {
+            Log.drained(owner.name(), delivered, dropped, millis);
+        }
+
+        @Override
+        public void stopTimedOut() {
+            // reported by interrupting (ZCONN-133) and stillRunning (ZCONN-134), which name the listener
+        }
+
+        @Override
+        public void interrupting(List<Thread> threads, long afterMs) {
+            Log.deliveryInterrupted(threadName, String.valueOf(current), afterMs);
+        }
+
+        @Override
+        public void stillRunning(List<Thread> threads) {
+            for (Thread t : threads) {
+                Throwable where = new Throwable("stack of " + t.getName());
+                where.setStackTrace(t.getStackTrace());
+                Log.threadLeft(t.getName(), String.valueOf(current), where);
             }
         }
-    }
 
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        @Override
+        public void replyFailed(Throwable cause) {
+            Log.replyFailed(owner.name(), cause);
+        }
+
+        @Override
+        public void replyIgnored(SocketType type) {
+            Log.requestListenerIgnored(owner.name(), type);
         }
     }
 }

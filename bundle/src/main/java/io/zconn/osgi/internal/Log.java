@@ -54,8 +54,13 @@ final class Log {
                 + failures + "); delivery goes on", t);
     }
 
-    static void deliveryError(String name, Throwable t) {
-        LOG.log(Level.WARNING, "ZCONN-131 delivery on socket '" + name + "' failed; retrying", t);
+    static void receiveFailing(String name, Throwable t, long firstMs, long maxMs) {
+        LOG.log(Level.WARNING, "ZCONN-131 delivery on socket '" + name + "' failed to receive; retrying with"
+                + " back-off from " + firstMs + " ms up to " + maxMs + " ms (logged once until it recovers)", t);
+    }
+
+    static void replyFailed(String name, Throwable t) {
+        LOG.log(Level.WARNING, "ZCONN-131 delivery on socket '" + name + "' could not send a reply", t);
     }
 
     static void requestListenerIgnored(String name, Object type) {
@@ -77,5 +82,26 @@ final class Log {
     static void deliveryCutShort(String name, Object listener) {
         LOG.log(Level.WARNING, "ZCONN-135 socket ''{0}'' stopped during a delivery: listener {1} and those"
                 + " after it did not get the message in progress", name, listener);
+    }
+
+    static void receiveRecovered(String name, int failures, long millis) {
+        LOG.log(Level.INFO, "ZCONN-136 delivery on socket ''{0}'' receives again after {1} failure(s) in {2} ms",
+                name, failures, millis);
+    }
+
+    static void deliveryDied(String name, Throwable error) {
+        LOG.log(Level.ERROR, "ZCONN-137 delivery on socket '" + name + "' ended on a fatal error; it receives"
+                + " nothing more until the socket is reconfigured or its listeners change", error);
+    }
+
+    static void messageNotDelivered(String name, String what, long droppedSoFar, Throwable cause) {
+        LOG.log(Level.WARNING, "ZCONN-138 a message received by socket '" + name + "' was not delivered and is "
+                + what + " (" + droppedSoFar + " dropped so far)", cause);
+    }
+
+    static void drained(String name, long delivered, long dropped, long millis) {
+        LOG.log(dropped > 0 ? Level.WARNING : Level.INFO, "ZCONN-139 socket ''{0}'' stopped its delivery: {1}"
+                + " message(s) already received were delivered, {2} dropped, in {3} ms", name, delivered, dropped,
+                millis);
     }
 }

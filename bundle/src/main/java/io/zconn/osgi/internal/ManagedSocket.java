@@ -9,6 +9,7 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.osgi.SocketInfo;
 import io.zconn.osgi.SocketSpec;
 import io.zconn.osgi.ZconnConstants;
+import io.zconn.support.DeliveryCounters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +38,8 @@ final class ManagedSocket implements SocketInfo {
     private final BundleContext bundleContext;
     private final Listeners listeners;
 
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong sent = new AtomicLong();
+    /** Received and sent messages, across the deliveries this socket had (listeners come and go). */
+    private final DeliveryCounters counters = new DeliveryCounters();
     private final AtomicLong failures = new AtomicLong();
 
     private volatile SocketSpec spec;
@@ -162,10 +163,11 @@ final class ManagedSocket implements SocketInfo {
     synchronized void listenersChanged() {
         boolean wanted = state == State.ACTIVE && listeners.size() > 0;
         if (wanted && delivery == null) {
-            delivery = new Delivery(this, socket, listeners);
+            delivery = new Delivery(this, socket, listeners, counters);
             delivery.start();
         } else if (!wanted && delivery != null) {
-            delivery.stop();
+            // the socket stays: what it holds waits there for the next listeners
+            delivery.stop(false);
             delivery = null;
         }
     }
@@ -174,7 +176,8 @@ final class ManagedSocket implements SocketInfo {
         Delivery d = delivery;
         delivery = null;
         if (d != null) {
-            d.signalStop();
+            // before the socket closes: what it already received is delivered, or counted and logged
+            d.stop(true);
         }
         if (registration != null) {
             try {
@@ -198,9 +201,6 @@ final class ManagedSocket implements SocketInfo {
             s.close();
         }
         bound = Map.of();
-        if (d != null) {
-            d.stop();
-        }
     }
 
     private void fail(RuntimeException e) {
@@ -287,12 +287,8 @@ final class ManagedSocket implements SocketInfo {
         return spec;
     }
 
-    void countReceived() {
-        received.incrementAndGet();
-    }
-
     void countSent() {
-        sent.incrementAndGet();
+        counters.countReplied();
     }
 
     long countFailure() {
@@ -341,12 +337,12 @@ final class ManagedSocket implements SocketInfo {
 
     @Override
     public long received() {
-        return received.get();
+        return counters.received();
     }
 
     @Override
     public long sent() {
-        return sent.get();
+        return counters.replied();
     }
 
     @Override

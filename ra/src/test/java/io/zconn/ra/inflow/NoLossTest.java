@@ -13,6 +13,7 @@ import io.zconn.ra.TestEndpointFactory;
 import io.zconn.ra.WorkManagerExecutor;
 import io.zconn.ra.api.ZmqMessage;
 import io.zconn.ra.api.ZmqMessageListener;
+import io.zconn.support.Inbox;
 
 import jakarta.resource.spi.InvalidPropertyException;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +93,7 @@ class NoLossTest {
     }
 
     private ZmqActivation start(TestEndpointFactory f, ZmqActivationSpec s, long shutdownMs,
-                                UnaryOperator<ZmqActivation.Receiver> wrap, long backoffMs, long backoffMaxMs)
+                                UnaryOperator<Inbox> wrap, long backoffMs, long backoffMaxMs)
             throws Exception {
         s.validate();
         ZmqActivation a = new ZmqActivation(context, executor, f, s, shutdownMs);
@@ -293,7 +294,7 @@ class NoLossTest {
         List<Long> calls = new CopyOnWriteArrayList<>();
         List<Throwable> faults = new CopyOnWriteArrayList<>(List.of(new IllegalStateException("bug"),
                 new AssertionError("assert"), new ZmqException(Errno.EPROTO, "engine"), new NullPointerException()));
-        UnaryOperator<ZmqActivation.Receiver> wrap = real -> timeout -> {
+        UnaryOperator<Inbox> wrap = real -> timeout -> {
             if (!faults.isEmpty()) {
                 calls.add(System.nanoTime());
                 Throwable t = faults.remove(0);
@@ -325,7 +326,7 @@ class NoLossTest {
     void aFatalErrorMarksTheActivationFailedLoudly() throws Exception {
         String ep = inproc();
         AtomicInteger calls = new AtomicInteger();
-        UnaryOperator<ZmqActivation.Receiver> wrap = real -> timeout -> {
+        UnaryOperator<Inbox> wrap = real -> timeout -> {
             if (calls.incrementAndGet() == 1) {
                 throw new InternalError("simulated fatal error");
             }
@@ -334,21 +335,6 @@ class NoLossTest {
         ZmqActivation a = start(factory(m -> { }), spec(ep), 1000, wrap, 20, 50);
         await().dontCatchUncaughtExceptions().atMost(WAIT).until(a::isFailed);
         assertThat(log.count("ZCONNRA0043")).isEqualTo(1);
-    }
-
-    @Test
-    void backoffDoublesUpToItsMaximumAndResets() {
-        Backoff b = new Backoff(100, 30_000);
-        List<Long> pauses = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
-            pauses.add(b.fail());
-        }
-        assertThat(pauses).containsExactly(100L, 200L, 400L, 800L, 1600L, 3200L, 6400L, 12800L, 25600L, 30000L,
-                30000L);
-        assertThat(b.failures()).isEqualTo(11);
-        b.reset();
-        assertThat(b.failures()).isZero();
-        assertThat(b.fail()).isEqualTo(100L);
     }
 
     @Test

@@ -1,0 +1,143 @@
+package io.zconn.support;
+
+import io.zconn.engine.Errno;
+import io.zconn.engine.Message;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+
+import java.time.Duration;
+
+/**
+ * One message's delivery: the target is called through the {@link Gate} (no call starts once it is
+ * closed), retried as the settings say, and the request answered under the {@link ReplyPolicy};
+ * a message that is not delivered goes to the {@link Disposal}. Every path counts the message once:
+ * delivered, or failed (then dead-lettered or dropped).
+ */
+final class DeliveryAttempt {
+    private final DeliverySettings settings;
+    private final DeliveryTarget target;
+    private final Outbox outbox;
+    private final Gate gate;
+    private final Disposal disposal;
+    private final DeliveryCounters counters;
+    private final DeliveryEvents events;
+    private final DeliveryClock clock;
+    private volatile boolean replyIgnoredReported;
+
+    DeliveryAttempt(DeliverySettings settings, DeliveryTarget target, Outbox outbox, Gate gate, Disposal disposal,
+                    DeliveryCounters counters, DeliveryEvents events, DeliveryClock clock) {
+        this.settings = settings;
+        this.target = target;
+        this.outbox = outbox;
+        this.gate = gate;
+        this.disposal = disposal;
+        this.counters = counters;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Delivers with retries. A {@link VirtualMachineError} from the target is thrown on, the message
+     * not yet counted: the caller gives it up ({@link #giveUp}) and ends loudly.
+     *
+     * @param envelope the request's envelope and body
+     */
+    void deliver(Envelope envelope) {
+        Message body = envelope.body();
+        int attempts = settings.maxRetries() + 1;
+        Throwable last = null;
+        int made = 0;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (!gate.enter()) {
+                giveUp(envelope, "stopped before " + (made == 0 ? "delivery" : "retry " + attempt), last, made == 0);
+                return;
+            }
+            made++;
+            Message reply = null;
+            boolean ok = false;
+            try {
+                reply = target.deliver(body);
+                ok = true;
+            } catch (Throwable t) {
+                last = t;
+                events.attemptFailed(attempt, t);
+                if (t instanceof VirtualMachineError v) {
+                    throw v;
+                }
+            } finally {
+                gate.exit();
+            }
+            if (ok) {
+                counters.countDelivered();
+                reply(envelope, reply, false);
+                return;
+            }
+            if (attempt == attempts || gate.pastDrainDeadline()) {
+                break;
+            }
+            // wakes early when the gate closes: the retry then finds it closed and gives the message up
+            pause();
+        }
+        long n = counters.countFailed();
+        events.deliveryFailed(made, n, last);
+        reply(envelope, null, target.answers());
+        disposal.abandonCounted(body, "the listener failed " + made + " time(s)", last, false);
+    }
+
+    private void pause() {
+        try {
+            clock.pause(settings.retryIntervalMs(), gate.closedSignal());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A message that will not be delivered: the requester gets the policy's answer for a failed
+     * request, the message goes to the {@link Disposal}.
+     *
+     * @param envelope the request
+     * @param reason   why
+     * @param cause    the failure, or null
+     * @param quiet    true while draining at stop (the summary reports it)
+     */
+    void giveUp(Envelope envelope, String reason, Throwable cause, boolean quiet) {
+        reply(envelope, null, target.answers());
+        disposal.abandon(envelope.body(), reason, cause, quiet);
+    }
+
+    /**
+     * Answers a request as the {@link ReplyPolicy} says.
+     *
+     * @param failed whether a listener that returns replies failed (or never ran)
+     */
+    private void reply(Envelope envelope, Message reply, boolean failed) {
+        SocketType role = settings.role();
+        if (!ReplyPolicy.canReply(role)) {
+            if (reply != null && !replyIgnoredReported) {
+                replyIgnoredReported = true;
+                events.replyIgnored(role);
+            }
+            return;
+        }
+        Message answer = settings.replyPolicy().answer(role, reply, failed);
+        if (answer == null) {
+            return;
+        }
+        Duration timeout = gate.isClosed() ? Duration.ZERO : settings.replyTimeout();
+        try {
+            if (outbox.send(envelope.join(answer), timeout)) {
+                counters.countReplied();
+            } else {
+                events.replyFailed(new ZmqException(Errno.EAGAIN, "reply not queued within " + timeout.toMillis()
+                        + " ms"));
+            }
+        } catch (ZmqException e) {
+            if (!gate.isClosed()) {
+                events.replyFailed(e);
+            }
+        } catch (RuntimeException e) {
+            events.replyFailed(e);
+        }
+    }
+}

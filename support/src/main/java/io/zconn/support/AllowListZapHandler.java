@@ -206,6 +206,13 @@ public final class AllowListZapHandler implements ZapHandler {
             return o == null || o.toString().isBlank() ? null : Path.of(o.toString().strip());
         }
 
+        /** @return what the allow-list is made of, for logs: key count and paths (no password) */
+        public String describe() {
+            return "allow-list (" + curveKeys.size() + " CURVE keys"
+                    + (curveKeysDirectory == null ? "" : ", certificates in " + curveKeysDirectory)
+                    + (plainUsersFile == null ? "" : ", PLAIN users in " + plainUsersFile) + ")";
+        }
+
         /** @return the handler this configuration describes */
         public AllowListZapHandler handler() {
             return AllowListZapHandler.of(this);

@@ -6,14 +6,18 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.support.Lists;
 import io.zconn.support.OptionParser;
+import io.zconn.support.SecuritySettings;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a managed socket should be: name, type, endpoints, subscriptions and options. Immutable;
@@ -24,9 +28,16 @@ import java.util.regex.Pattern;
  * {@code zconn.bind}, {@code zconn.connect}, {@code zconn.subscribe}, {@code zconn.options}
  * ({@code NAME=value} entries), and any libzmq option by its lower-case name with dots for
  * underscores, e.g. {@code sndhwm}, {@code linger}, {@code reconnect.ivl}, {@code routing.id}.
+ * Security keys are read together, as the resource adapter reads its properties: {@code plain.server},
+ * {@code plain.username}, {@code plain.password}, {@code curve.server}, {@code curve.publickey}
+ * (optional: derived from the secret key), {@code curve.secretkey} or {@code curve.secretkey.file}
+ * (a CZMQ/pyzmq secret certificate), {@code curve.serverkey}, {@code zap.domain},
+ * {@code zap.enforce.domain}; CURVE keys as 40 Z85 characters. Errors name the key, never a secret.
  */
 public final class SocketSpec {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Set<String> SECURITY_KEYS = Arrays.stream(SecuritySettings.Key.values())
+            .map(SecuritySettings.Key::osgiKey).collect(Collectors.toUnmodifiableSet());
 
     private final String name;
     private final SocketType type;
@@ -96,12 +107,21 @@ public final class SocketSpec {
                 : OptionParser.parse(ZconnConstants.OPTIONS + where, props.get(ZconnConstants.OPTIONS)).entrySet()) {
             b.put(e.getKey(), e.getValue());
         }
+        SecuritySettings security;
+        try {
+            security = SecuritySettings.fromProperties(props, true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("socket '" + b.name + "': " + e.getMessage(), e);
+        }
+        for (Map.Entry<ZmqOption<?>, Object> e : security.options().entrySet()) {
+            b.put(e.getKey(), e.getValue());
+        }
         return b.build();
     }
 
     /** Maps a configuration key such as {@code reconnect.ivl} to its option, or null when it names none. */
     private static ZmqOption<?> optionForKey(String key) {
-        if (key.startsWith("zconn.") || key.startsWith("service.") || key.startsWith("component.")
+        if (SECURITY_KEYS.contains(key) || key.startsWith("zconn.") || key.startsWith("service.") || key.startsWith("component.")
                 || key.startsWith("felix.")) {
             return null;
         }

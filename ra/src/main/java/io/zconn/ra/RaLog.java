@@ -228,6 +228,15 @@ public final class RaLog {
         log(Level.SEVERE, 30, "the WorkManager refused zconn work: {0}", cause, cause);
     }
 
+    /**
+     * @param name    activation
+     * @param domain  ZAP domain
+     * @param handler the allow-list (counts only, never a password)
+     */
+    public static void zapAllowList(String name, String domain, Object handler) {
+        info(47, "{0}: ZAP domain ''{1}'' checks clients against its {2}", name, domain, handler);
+    }
+
     private static void info(int id, String msg, Object... args) {
         log(Level.INFO, id, msg, null, args);
     }

@@ -6,6 +6,9 @@ import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.support.OptionParser;
+import io.zconn.support.SecuritySettings;
+
+import jakarta.resource.spi.InvalidPropertyException;
 
 import java.util.Arrays;
 import java.util.List;
@@ -28,11 +31,13 @@ import java.util.Set;
  * @param subscriptions    SUB prefixes (none: everything, as with the empty prefix)
  * @param maxMessageSize   MAXMSGSIZE in bytes, -1 = unlimited
  * @param options          further options in canonical {@code NAME=value,...} form (see {@link OptionParser}),
- *                         set after all the others
+ *                         set after all the others but security
+ * @param security         PLAIN/CURVE/ZAP settings ({@link SecuritySettings}), set last; never shown by
+ *                         {@link #toString()} beyond mechanism, role, public keys and domain
  */
 public record SocketSettings(SocketType type, List<String> endpoints, boolean bind, int sendHwm, int receiveHwm,
                              int linger, int reconnectIvl, int reconnectIvlMax, List<String> subscriptions,
-                             long maxMessageSize, String options) {
+                             long maxMessageSize, String options, SecuritySettings security) {
 
     /** Canonical constructor: checks the settings and copies the lists. */
     public SocketSettings {
@@ -42,6 +47,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         endpoints = List.copyOf(endpoints);
         subscriptions = List.copyOf(subscriptions);
         options = options == null ? "" : options;
+        security = security == null ? SecuritySettings.NONE : security;
         OptionParser.parse("options", options);
     }
 
@@ -93,6 +99,9 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
             for (Map.Entry<ZmqOption<?>, Object> e : OptionParser.parse("options", options).entrySet()) {
                 set(s, e.getKey(), e.getValue());
             }
+            for (Map.Entry<ZmqOption<?>, Object> e : security.options().entrySet()) {
+                set(s, e.getKey(), e.getValue());
+            }
             if (s.type() == SocketType.SUB) {
                 if (subscriptions.isEmpty()) {
                     s.subscribe("");
@@ -115,6 +124,21 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
         }
     }
 
+    /**
+     * Reads the security properties, named as the adapter's configuration properties are.
+     *
+     * @param values the configured values (blank: not set)
+     * @return the settings
+     * @throws InvalidPropertyException naming the property (never showing a secret)
+     */
+    public static SecuritySettings security(Map<SecuritySettings.Key, Object> values) throws InvalidPropertyException {
+        try {
+            return SecuritySettings.parse(values, SecuritySettings.Key::property);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException(e.getMessage());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> void set(Socket s, ZmqOption<T> option, Object value) {
         s.setOption(option, (T) value);
@@ -122,6 +146,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
 
     @Override
     public String toString() {
-        return type + (bind ? " bound to " : " connected to ") + String.join(",", endpoints);
+        return type + (bind ? " bound to " : " connected to ") + String.join(",", endpoints)
+                + (security.equals(SecuritySettings.NONE) ? "" : " (" + security + ")");
     }
 }

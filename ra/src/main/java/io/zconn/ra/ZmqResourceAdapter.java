@@ -1,6 +1,8 @@
 package io.zconn.ra;
 
 import io.zconn.engine.Context;
+import io.zconn.support.AllowListZapHandler;
+import io.zconn.support.ZapDomains;
 import io.zconn.ra.inflow.ZmqActivation;
 import io.zconn.ra.inflow.ZmqActivationSpec;
 import io.zconn.ra.outbound.SharedSockets;
@@ -9,6 +11,7 @@ import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapter;
@@ -55,6 +58,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
     private transient volatile WorkManagerExecutor executor;
     private transient volatile SharedSockets shared;
     private transient volatile TransactionSynchronizationRegistry transactions;
+    private transient volatile ZapDomains zap;
     private final transient Map<Key, ZmqActivation> activations = new ConcurrentHashMap<>();
 
     /** Creates the adapter; the server configures it and then calls {@link #start}. */
@@ -69,6 +73,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         this.context = Context.builder().ioThreads(ioThreads).executor(ex).build();
         this.shared = new SharedSockets();
         this.transactions = bootstrap.getTransactionSynchronizationRegistry();
+        this.zap = new ZapDomains();
         RaLog.adapterStarted(ioThreads, true);
     }
 
@@ -111,6 +116,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         Context c = requireStarted();
         zspec.validate();
         ZmqActivation a = new ZmqActivation(c, executor, factory, zspec, shutdownTimeout);
+        a.zapRegistrar(this::registerZap);
         Key key = new Key(factory, spec);
         if (activations.putIfAbsent(key, a) != null) {
             throw new NotSupportedException("endpoint already activated with this spec: " + spec);
@@ -129,6 +135,43 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         ZmqActivation a = activations.remove(new Key(factory, spec));
         if (a != null) {
             a.stop();
+        }
+    }
+
+    /**
+     * Makes an allow-list the ZAP handler of a domain in the adapter's context (an activation's
+     * {@code zapCurveKeys}, {@code zapCurveKeysDirectory}, {@code zapPlainUsersFile}). The context's
+     * handler routes each request by its ZAP domain; while at least one allow-list is registered, a
+     * request of a domain without one is refused. Activations of one domain share it when their
+     * allow-lists are configured alike; a different allow-list for a domain in use is refused.
+     *
+     * @param domain the ZAP domain
+     * @param config the allow-list
+     * @return the registration, to close when the activation stops
+     * @throws ResourceException when the lists cannot be read or the domain has another allow-list
+     */
+    public ZapDomains.Registration registerZap(String domain, AllowListZapHandler.Config config)
+            throws ResourceException {
+        Context c = requireStarted();
+        ZapDomains z = zap;
+        synchronized (z) {
+            ZapDomains.Registration r;
+            try {
+                r = z.register(domain, config, config::handler);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidPropertyException(e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new ResourceException(e.getMessage(), e);
+            }
+            c.setZapHandler(z);
+            return () -> {
+                synchronized (z) {
+                    r.close();
+                    if (z.isEmpty() && c.getZapHandler() == z && !c.isClosed()) {
+                        c.setZapHandler(null);
+                    }
+                }
+            };
         }
     }
 

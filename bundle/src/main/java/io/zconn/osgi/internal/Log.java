@@ -104,4 +104,14 @@ final class Log {
                 + " message(s) already received were delivered, {2} dropped, in {3} ms", name, delivered, dropped,
                 millis);
     }
+
+    static void zapHandler(Object handler) {
+        LOG.log(Level.INFO, "ZCONN-140 ZAP handler service {0} authenticates the connections of domains without an"
+                + " allow-list", handler == null ? "gone: none" : handler);
+    }
+
+    static void zapAllowList(String name, String domain, String allowList) {
+        LOG.log(Level.INFO, "ZCONN-141 socket ''{0}'': ZAP domain ''{1}'' checks clients against its {2}", name, domain,
+                allowList);
+    }
 }

@@ -1,6 +1,7 @@
 package io.zconn.osgi.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
@@ -132,4 +133,75 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Router mandatory", required = false,
             description = "ROUTER_MANDATORY (ROUTER): fail instead of dropping unroutable messages.")
     boolean router_mandatory() default false;
+
+    /** @return PLAIN_SERVER */
+    @AttributeDefinition(name = "PLAIN server", required = false, description = "plain.server: clients must send"
+            + " a username and password, checked by zap.plain.users.file or a ZapHandler service (without either,"
+            + " every client is refused).")
+    boolean plain_server() default false;
+
+    /** @return PLAIN_USERNAME */
+    @AttributeDefinition(name = "PLAIN username", required = false,
+            description = "plain.username: makes this socket a PLAIN client sending this username.")
+    String plain_username();
+
+    /** @return PLAIN_PASSWORD */
+    @AttributeDefinition(name = "PLAIN password", required = false, type = AttributeType.PASSWORD,
+            description = "plain.password: the PLAIN client's password; never logged.")
+    String plain_password();
+
+    /** @return CURVE_SERVER */
+    @AttributeDefinition(name = "CURVE server", required = false, description = "curve.server: a CURVE server; needs"
+            + " curve.secretkey or curve.secretkey.file. Client keys are checked by the allow-list (zap.curve.keys,"
+            + " zap.curve.keys.directory) or a ZapHandler service; with neither, any client knowing the key is"
+            + " accepted.")
+    boolean curve_server() default false;
+
+    /** @return CURVE_PUBLICKEY */
+    @AttributeDefinition(name = "CURVE public key", required = false, description = "curve.publickey: this socket's"
+            + " public key (40 Z85 characters); optional, derived from the secret key.")
+    String curve_publickey();
+
+    /** @return CURVE_SECRETKEY */
+    @AttributeDefinition(name = "CURVE secret key", required = false, type = AttributeType.PASSWORD,
+            description = "curve.secretkey: this socket's secret key (40 Z85 characters); never logged. Prefer"
+                    + " curve.secretkey.file.")
+    String curve_secretkey();
+
+    /** @return the secret certificate file */
+    @AttributeDefinition(name = "CURVE secret certificate file", required = false, description = "curve.secretkey."
+            + "file: path of this socket's secret certificate (CZMQ zcert / pyzmq create_certificates format).")
+    String curve_secretkey_file();
+
+    /** @return CURVE_SERVERKEY */
+    @AttributeDefinition(name = "CURVE server key", required = false, description = "curve.serverkey: the server's"
+            + " public key (40 Z85 characters); makes this socket a CURVE client.")
+    String curve_serverkey();
+
+    /** @return ZAP_DOMAIN */
+    @AttributeDefinition(name = "ZAP domain", required = false,
+            description = "zap.domain: the ZAP domain of this socket's connections; an allow-list serves one domain.")
+    String zap_domain();
+
+    /** @return ZAP_ENFORCE_DOMAIN */
+    @AttributeDefinition(name = "Enforce ZAP domain", required = false, description = "zap.enforce.domain: NULL"
+            + " security with a zap.domain refuses every connection when no ZAP handler is there.")
+    boolean zap_enforce_domain() default false;
+
+    /** @return allowed CURVE client keys */
+    @AttributeDefinition(name = "Allowed CURVE client keys", required = false, description = "zap.curve.keys: CURVE"
+            + " server: the client public keys (Z85) accepted; every other client is refused.")
+    String[] zap_curve_keys();
+
+    /** @return directory of public certificates */
+    @AttributeDefinition(name = "Allowed CURVE certificates directory", required = false, description = "zap.curve."
+            + "keys.directory: CURVE server: a directory of client public certificates (*.key) whose keys are"
+            + " accepted, read when the configuration is applied.")
+    String zap_curve_keys_directory();
+
+    /** @return PLAIN users file */
+    @AttributeDefinition(name = "PLAIN users file", required = false, description = "zap.plain.users.file: PLAIN"
+            + " server: a properties file of username=password lines accepted, read when the configuration is"
+            + " applied.")
+    String zap_plain_users_file();
 }

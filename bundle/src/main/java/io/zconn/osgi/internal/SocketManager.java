@@ -2,11 +2,14 @@ package io.zconn.osgi.internal;
 
 import io.zconn.engine.Context;
 import io.zconn.engine.Socket;
+import io.zconn.engine.ZapHandler;
 import io.zconn.osgi.MessageListener;
 import io.zconn.osgi.RequestListener;
 import io.zconn.osgi.SocketInfo;
 import io.zconn.osgi.SocketSpec;
 import io.zconn.osgi.ZconnConstants;
+import io.zconn.support.AllowListZapHandler;
+import io.zconn.support.ZapDomains;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +26,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -30,6 +37,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * listeners waiting for sockets by name. Internal: the other components and the
  * {@link io.zconn.osgi.SocketRegistry} work through it. Deactivating it (bundle stop, or a change
  * of {@code io.zconn.context}) closes every socket and the context, leaving no thread behind.
+ *
+ * <p>ZAP: the context's handler is a {@link ZapDomains}. A socket configuration with an allow-list
+ * ({@code zap.curve.keys}, {@code zap.curve.keys.directory}, {@code zap.plain.users.file}) serves its
+ * {@code zap.domain}; every other request goes to the {@link ZapHandler} service registered in the
+ * framework, one at a time: the one with the highest {@code service.ranking} (then the lowest
+ * {@code service.id}) is used and replaced when a better one appears. While neither exists the
+ * context has no handler and the engine's defaults apply (PLAIN servers refuse every client, CURVE
+ * servers accept every client that knows their key); once one exists, a request of a domain it
+ * does not serve is refused.
  */
 @Component(service = SocketManager.class, configurationPid = ZconnConstants.CONTEXT_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -45,6 +61,7 @@ public final class SocketManager {
     private Context context;
     private BundleContext bundleContext;
     private volatile boolean closed;
+    private final ZapDomains zap = new ZapDomains();
 
     /** For DS. */
     public SocketManager() {
@@ -60,6 +77,7 @@ public final class SocketManager {
     void activate(BundleContext bc, ContextConfig config) {
         this.bundleContext = bc;
         this.context = Context.builder().ioThreads(config.io_threads()).threadFactory(new IoThreads()).build();
+        updateZap();
         Log.contextStarted(config.io_threads());
     }
 
@@ -68,6 +86,66 @@ public final class SocketManager {
         closeAll();
         context.close();
         Log.contextClosed();
+    }
+
+    /**
+     * The whiteboard ZAP handler: DS binds the best-ranked {@link ZapHandler} service (greedy: a
+     * better one replaces it).
+     *
+     * @param handler the service
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetZapHandler")
+    void setZapHandler(ZapHandler handler) {
+        synchronized (zap) {
+            zap.fallback(handler);
+            updateZap();
+        }
+        Log.zapHandler(handler);
+    }
+
+    void unsetZapHandler(ZapHandler handler) {
+        boolean removed;
+        synchronized (zap) {
+            removed = zap.fallback() == handler;
+            if (removed) {
+                zap.fallback(null);
+                updateZap();
+            }
+        }
+        if (removed) {
+            Log.zapHandler(null);
+        }
+    }
+
+    /**
+     * Makes an allow-list the ZAP handler of a domain.
+     *
+     * @param domain the ZAP domain
+     * @param config the allow-list
+     * @return the registration, closed when the socket configuration goes
+     * @throws IllegalArgumentException when the lists cannot be read
+     * @throws IllegalStateException    when the domain has a different allow-list already
+     */
+    ZapDomains.Registration registerZap(String domain, AllowListZapHandler.Config config) {
+        synchronized (zap) {
+            ZapDomains.Registration r = zap.register(domain, config, config::handler);
+            updateZap();
+            return () -> {
+                synchronized (zap) {
+                    r.close();
+                    updateZap();
+                }
+            };
+        }
+    }
+
+    /** The context's handler: the domains while there is anything to ask, else none (engine defaults). */
+    private void updateZap() {
+        Context c = context;
+        if (c != null && !c.isClosed()) {
+            c.setZapHandler(zap.isEmpty() ? null : zap);
+        }
     }
 
     /** Closes every socket (for deactivation and tests). */

@@ -7,12 +7,14 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.ra.RaLog;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.WorkManagerExecutor;
+import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.DeadLetters;
 import io.zconn.support.DeliveryCounters;
 import io.zconn.support.DeliverySettings;
 import io.zconn.support.Inbox;
 import io.zconn.support.Inflow;
 import io.zconn.support.ReplyPolicy;
+import io.zconn.support.ZapDomains;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -59,6 +61,8 @@ public final class ZmqActivation {
     long backoffInitialMs = 100;
     long backoffMaxMs = 30_000;
     private boolean stopped;
+    private ZapRegistrar zapRegistrar;
+    private ZapDomains.Registration zapRegistration;
 
     /**
      * @param context           engine context
@@ -82,6 +86,23 @@ public final class ZmqActivation {
             throw new ResourceException(e.getMessage(), e);
         }
         this.name = endpointName(factory) + " <- " + settings;
+    }
+
+    /** Registers an activation's ZAP allow-list with the adapter (see {@code ZmqResourceAdapter#registerZap}). */
+    @FunctionalInterface
+    public interface ZapRegistrar {
+        /**
+         * @param domain the ZAP domain
+         * @param config the allow-list
+         * @return the registration
+         * @throws ResourceException when it cannot be registered
+         */
+        ZapDomains.Registration register(String domain, AllowListZapHandler.Config config) throws ResourceException;
+    }
+
+    /** @param registrar where this activation's ZAP allow-list goes (set before {@link #start()}) */
+    public void zapRegistrar(ZapRegistrar registrar) {
+        this.zapRegistrar = registrar;
     }
 
     /** For tests: wraps how the loop receives (set before {@link #start()}). */
@@ -126,6 +147,18 @@ public final class ZmqActivation {
             invoker = new ListenerInvoker(endpointClass);
         } catch (IllegalArgumentException e) {
             throw new ResourceException(e.getMessage(), e);
+        }
+        AllowListZapHandler.Config allowList = spec.allowList();
+        if (allowList != null) {
+            if (zapRegistrar == null) {
+                throw new ResourceException(name + ": a ZAP allow-list needs the resource adapter's ZAP handler");
+            }
+            String domain = settings.security().zapDomain().orElse("");
+            ZapDomains.Registration r = zapRegistrar.register(domain, allowList);
+            synchronized (this) {
+                zapRegistration = r;
+            }
+            RaLog.zapAllowList(name, domain, allowList.describe());
         }
         try {
             socket = settings.open(context, settings.type() == SocketType.REP ? SocketType.ROUTER : null);
@@ -199,6 +232,10 @@ public final class ZmqActivation {
         }
         if (deadLetters != null) {
             deadLetters.close();
+        }
+        if (zapRegistration != null) {
+            zapRegistration.close();
+            zapRegistration = null;
         }
     }
 

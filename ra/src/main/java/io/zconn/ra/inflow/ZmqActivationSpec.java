@@ -5,9 +5,11 @@ import io.zconn.ra.SocketSettings;
 import io.zconn.ra.api.ZmqListener;
 import io.zconn.ra.api.ZmqMessageListener;
 import io.zconn.ra.api.ZmqRequestListener;
+import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.Lists;
 import io.zconn.support.OptionParser;
 import io.zconn.support.ReplyPolicy;
+import io.zconn.support.SecuritySettings;
 
 import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ActivationSpec;
@@ -16,7 +18,10 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 import java.io.Serializable;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,6 +32,13 @@ import java.util.Set;
  * listener failed is answered as {@code replyOnFailure} says (see {@link io.zconn.support.ReplyPolicy}:
  * one empty frame by default). Lists are comma-separated ({@link io.zconn.support.Lists}); the
  * {@code options} property takes any libzmq option ({@link io.zconn.support.OptionParser}).
+ *
+ * <p>Security: {@code plainServer}, {@code plainUsername}/{@code plainPassword}, {@code curveServer},
+ * {@code curveSecretKey} or {@code curveSecretKeyFile}, {@code curveServerKey}, {@code zapDomain}
+ * ({@link io.zconn.support.SecuritySettings}); a PLAIN or CURVE server may bring a ZAP allow-list
+ * ({@code zapCurveKeys}, {@code zapCurveKeysDirectory}, {@code zapPlainUsersFile}), which serves the
+ * activation's {@code zapDomain} in the adapter's ZAP handler. Secrets are never logged nor shown
+ * by {@link #toString()}.
  */
 @Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
 public class ZmqActivationSpec implements ActivationSpec, Serializable {
@@ -102,6 +114,61 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
             defaultValue = "EMPTY")
     private String replyOnFailure = "EMPTY";
 
+    @ConfigProperty(description = "true: this socket is a PLAIN server: each client's username and password go to the "
+            + "adapter's ZAP handler (see zapPlainUsersFile); with none, every client is refused.",
+            defaultValue = "false")
+    private Boolean plainServer = Boolean.FALSE;
+
+    @ConfigProperty(description = "PLAIN client: the username sent to the server (selects PLAIN security).")
+    private String plainUsername = "";
+
+    @ConfigProperty(description = "PLAIN client: the password sent with plainUsername. Confidential: never logged or "
+            + "shown.", confidential = true)
+    private String plainPassword = "";
+
+    @ConfigProperty(description = "true: this socket is a CURVE server; it needs its key pair (curveSecretKey or "
+            + "curveSecretKeyFile). Clients' keys are checked by the ZAP allow-list when one is "
+            + "configured, otherwise every client that knows the server's public key is accepted.",
+            defaultValue = "false")
+    private Boolean curveServer = Boolean.FALSE;
+
+    @ConfigProperty(description = "CURVE: this socket's public key, 40 Z85 characters; optional (derived from the secret "
+            + "key, checked when given).")
+    private String curvePublicKey = "";
+
+    @ConfigProperty(description = "CURVE: this socket's secret key, 40 Z85 characters. Confidential: never logged or "
+            + "shown; prefer curveSecretKeyFile.", confidential = true)
+    private String curveSecretKey = "";
+
+    @ConfigProperty(description = "CURVE: path of this socket's secret certificate file (as CZMQ zcert or pyzmq "
+            + "zmq.auth.create_certificates write it), instead of curveSecretKey.")
+    private String curveSecretKeyFile = "";
+
+    @ConfigProperty(description = "CURVE client: the server's public key, 40 Z85 characters (selects CURVE security).")
+    private String curveServerKey = "";
+
+    @ConfigProperty(description = "ZAP domain (ZAP_DOMAIN) of this socket's connections; an allow-list serves one "
+            + "domain.")
+    private String zapDomain = "";
+
+    @ConfigProperty(description = "NULL security with a zapDomain: refuse every connection when no ZAP handler is there "
+            + "(ZAP_ENFORCE_DOMAIN).",
+            defaultValue = "false")
+    private Boolean zapEnforceDomain = Boolean.FALSE;
+
+    @ConfigProperty(description = "CURVE server: the allow-list of client public keys (Z85), comma-separated; any other "
+            + "client is refused. Sets the adapter's ZAP handler for this activation's zapDomain.")
+    private String zapCurveKeys = "";
+
+    @ConfigProperty(description = "CURVE server: a directory of client public certificate files (*.key, as for pyzmq's "
+            + "configure_curve location) whose keys the allow-list accepts; read when the activation "
+            + "starts.")
+    private String zapCurveKeysDirectory = "";
+
+    @ConfigProperty(description = "PLAIN server: a properties file of username=password lines the allow-list accepts; "
+            + "read when the activation starts.")
+    private String zapPlainUsersFile = "";
+
     private transient ResourceAdapter resourceAdapter;
 
     /** Creates a spec with default settings. */
@@ -111,6 +178,7 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     @Override
     public void validate() throws InvalidPropertyException {
         settings();
+        allowList();
         if (maxConcurrentDeliveries == null || maxConcurrentDeliveries < 1) {
             throw new InvalidPropertyException("maxConcurrentDeliveries must be >= 1, was " + maxConcurrentDeliveries);
         }
@@ -158,7 +226,38 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         }
         return new SocketSettings(type, Lists.split(endpoints), bind == null || bind, sendHighWaterMark,
                 receiveHighWaterMark, linger, reconnectInterval, reconnectIntervalMax,
-                Lists.splitKeepingEmpty(subscriptions), maxMessageSize, opts);
+                Lists.splitKeepingEmpty(subscriptions), maxMessageSize, opts, SocketSettings.security(securityValues()));
+    }
+
+    /**
+     * @return the ZAP allow-list this activation brings (zapCurveKeys, zapCurveKeysDirectory,
+     *         zapPlainUsersFile), or null when none is configured
+     * @throws InvalidPropertyException when one is configured on a socket that is not a PLAIN or CURVE server
+     */
+    public AllowListZapHandler.Config allowList() throws InvalidPropertyException {
+        AllowListZapHandler.Config c = AllowListZapHandler.Config.of(zapCurveKeys, zapCurveKeysDirectory,
+                zapPlainUsersFile, List.of("zapCurveKeys", "zapCurveKeysDirectory", "zapPlainUsersFile"));
+        if (c != null && !Boolean.TRUE.equals(curveServer) && !Boolean.TRUE.equals(plainServer)) {
+            throw new InvalidPropertyException("zapCurveKeys, zapCurveKeysDirectory and zapPlainUsersFile need a "
+                    + "server socket: set curveServer or plainServer");
+        }
+        return c;
+    }
+
+    private Map<SecuritySettings.Key, Object> securityValues() {
+        Map<SecuritySettings.Key, Object> v = new EnumMap<>(SecuritySettings.Key.class);
+        v.put(SecuritySettings.Key.PLAIN_SERVER, plainServer);
+        v.put(SecuritySettings.Key.PLAIN_USERNAME, plainUsername);
+        v.put(SecuritySettings.Key.PLAIN_PASSWORD, plainPassword);
+        v.put(SecuritySettings.Key.CURVE_SERVER, curveServer);
+        v.put(SecuritySettings.Key.CURVE_PUBLIC_KEY, curvePublicKey);
+        v.put(SecuritySettings.Key.CURVE_SECRET_KEY, curveSecretKey);
+        v.put(SecuritySettings.Key.CURVE_SECRET_KEY_FILE, curveSecretKeyFile);
+        v.put(SecuritySettings.Key.CURVE_SERVER_KEY, curveServerKey);
+        v.put(SecuritySettings.Key.ZAP_DOMAIN, zapDomain);
+        v.put(SecuritySettings.Key.ZAP_ENFORCE_DOMAIN, zapEnforceDomain);
+        v.values().removeIf(x -> x == null || Boolean.FALSE.equals(x));
+        return v;
     }
 
     private static void check(String name, Integer v, int min) throws InvalidPropertyException {
@@ -345,6 +444,136 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     /** @param v further options, NAME=value,... */
     public void setOptions(String v) {
         this.options = v;
+    }
+
+    /** @return plainServer */
+    public Boolean getPlainServer() {
+        return plainServer;
+    }
+
+    /** @param v plainServer */
+    public void setPlainServer(Boolean v) {
+        this.plainServer = v;
+    }
+
+    /** @return plainUsername */
+    public String getPlainUsername() {
+        return plainUsername;
+    }
+
+    /** @param v plainUsername */
+    public void setPlainUsername(String v) {
+        this.plainUsername = v;
+    }
+
+    /** @return plainPassword (confidential) */
+    public String getPlainPassword() {
+        return plainPassword;
+    }
+
+    /** @param v plainPassword */
+    public void setPlainPassword(String v) {
+        this.plainPassword = v;
+    }
+
+    /** @return curveServer */
+    public Boolean getCurveServer() {
+        return curveServer;
+    }
+
+    /** @param v curveServer */
+    public void setCurveServer(Boolean v) {
+        this.curveServer = v;
+    }
+
+    /** @return curvePublicKey */
+    public String getCurvePublicKey() {
+        return curvePublicKey;
+    }
+
+    /** @param v curvePublicKey */
+    public void setCurvePublicKey(String v) {
+        this.curvePublicKey = v;
+    }
+
+    /** @return curveSecretKey (confidential) */
+    public String getCurveSecretKey() {
+        return curveSecretKey;
+    }
+
+    /** @param v curveSecretKey */
+    public void setCurveSecretKey(String v) {
+        this.curveSecretKey = v;
+    }
+
+    /** @return curveSecretKeyFile */
+    public String getCurveSecretKeyFile() {
+        return curveSecretKeyFile;
+    }
+
+    /** @param v curveSecretKeyFile */
+    public void setCurveSecretKeyFile(String v) {
+        this.curveSecretKeyFile = v;
+    }
+
+    /** @return curveServerKey */
+    public String getCurveServerKey() {
+        return curveServerKey;
+    }
+
+    /** @param v curveServerKey */
+    public void setCurveServerKey(String v) {
+        this.curveServerKey = v;
+    }
+
+    /** @return zapDomain */
+    public String getZapDomain() {
+        return zapDomain;
+    }
+
+    /** @param v zapDomain */
+    public void setZapDomain(String v) {
+        this.zapDomain = v;
+    }
+
+    /** @return zapEnforceDomain */
+    public Boolean getZapEnforceDomain() {
+        return zapEnforceDomain;
+    }
+
+    /** @param v zapEnforceDomain */
+    public void setZapEnforceDomain(Boolean v) {
+        this.zapEnforceDomain = v;
+    }
+
+    /** @return zapCurveKeys */
+    public String getZapCurveKeys() {
+        return zapCurveKeys;
+    }
+
+    /** @param v zapCurveKeys */
+    public void setZapCurveKeys(String v) {
+        this.zapCurveKeys = v;
+    }
+
+    /** @return zapCurveKeysDirectory */
+    public String getZapCurveKeysDirectory() {
+        return zapCurveKeysDirectory;
+    }
+
+    /** @param v zapCurveKeysDirectory */
+    public void setZapCurveKeysDirectory(String v) {
+        this.zapCurveKeysDirectory = v;
+    }
+
+    /** @return zapPlainUsersFile */
+    public String getZapPlainUsersFile() {
+        return zapPlainUsersFile;
+    }
+
+    /** @param v zapPlainUsersFile */
+    public void setZapPlainUsersFile(String v) {
+        this.zapPlainUsersFile = v;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqConnectionFactory;
 import io.zconn.support.Lists;
 import io.zconn.support.OptionParser;
+import io.zconn.support.SecuritySettings;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConfigProperty;
@@ -28,7 +29,9 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.io.PrintWriter;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -141,6 +144,48 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             + "factory; one more fails the send.", defaultValue = "10000")
     private Integer maxTransactionMessages = 10_000;
 
+    @ConfigProperty(description = "true: this socket is a PLAIN server: each client's username and password go to the "
+            + "adapter's ZAP handler (see zapPlainUsersFile); with none, every client is refused.",
+            defaultValue = "false")
+    private Boolean plainServer = Boolean.FALSE;
+
+    @ConfigProperty(description = "PLAIN client: the username sent to the server (selects PLAIN security).")
+    private String plainUsername = "";
+
+    @ConfigProperty(description = "PLAIN client: the password sent with plainUsername. Confidential: never logged or "
+            + "shown.", confidential = true)
+    private String plainPassword = "";
+
+    @ConfigProperty(description = "true: this socket is a CURVE server; it needs its key pair (curveSecretKey or "
+            + "curveSecretKeyFile). Clients' keys are checked by the ZAP allow-list when one is "
+            + "configured, otherwise every client that knows the server's public key is accepted.",
+            defaultValue = "false")
+    private Boolean curveServer = Boolean.FALSE;
+
+    @ConfigProperty(description = "CURVE: this socket's public key, 40 Z85 characters; optional (derived from the secret "
+            + "key, checked when given).")
+    private String curvePublicKey = "";
+
+    @ConfigProperty(description = "CURVE: this socket's secret key, 40 Z85 characters. Confidential: never logged or "
+            + "shown; prefer curveSecretKeyFile.", confidential = true)
+    private String curveSecretKey = "";
+
+    @ConfigProperty(description = "CURVE: path of this socket's secret certificate file (as CZMQ zcert or pyzmq "
+            + "zmq.auth.create_certificates write it), instead of curveSecretKey.")
+    private String curveSecretKeyFile = "";
+
+    @ConfigProperty(description = "CURVE client: the server's public key, 40 Z85 characters (selects CURVE security).")
+    private String curveServerKey = "";
+
+    @ConfigProperty(description = "ZAP domain (ZAP_DOMAIN) of this socket's connections; an allow-list serves one "
+            + "domain.")
+    private String zapDomain = "";
+
+    @ConfigProperty(description = "NULL security with a zapDomain: refuse every connection when no ZAP handler is there "
+            + "(ZAP_ENFORCE_DOMAIN).",
+            defaultValue = "false")
+    private Boolean zapEnforceDomain = Boolean.FALSE;
+
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient Context ownContext;
@@ -240,7 +285,23 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 receiveHighWaterMark), atLeastMinusOne("linger", linger),
                 atLeastMinusOne("reconnectInterval", reconnectInterval),
                 nonNegative("reconnectIntervalMax", reconnectIntervalMax), Lists.splitKeepingEmpty(subscriptions),
-                maxMessageSize, opts);
+                maxMessageSize, opts, SocketSettings.security(securityValues()));
+    }
+
+    private Map<SecuritySettings.Key, Object> securityValues() {
+        Map<SecuritySettings.Key, Object> v = new EnumMap<>(SecuritySettings.Key.class);
+        v.put(SecuritySettings.Key.PLAIN_SERVER, plainServer);
+        v.put(SecuritySettings.Key.PLAIN_USERNAME, plainUsername);
+        v.put(SecuritySettings.Key.PLAIN_PASSWORD, plainPassword);
+        v.put(SecuritySettings.Key.CURVE_SERVER, curveServer);
+        v.put(SecuritySettings.Key.CURVE_PUBLIC_KEY, curvePublicKey);
+        v.put(SecuritySettings.Key.CURVE_SECRET_KEY, curveSecretKey);
+        v.put(SecuritySettings.Key.CURVE_SECRET_KEY_FILE, curveSecretKeyFile);
+        v.put(SecuritySettings.Key.CURVE_SERVER_KEY, curveServerKey);
+        v.put(SecuritySettings.Key.ZAP_DOMAIN, zapDomain);
+        v.put(SecuritySettings.Key.ZAP_ENFORCE_DOMAIN, zapEnforceDomain);
+        v.values().removeIf(x -> x == null || Boolean.FALSE.equals(x));
+        return v;
     }
 
     /**
@@ -571,6 +632,106 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         this.maxTransactionMessages = v;
     }
 
+    /** @return plainServer */
+    public Boolean getPlainServer() {
+        return plainServer;
+    }
+
+    /** @param v plainServer */
+    public void setPlainServer(Boolean v) {
+        this.plainServer = v;
+    }
+
+    /** @return plainUsername */
+    public String getPlainUsername() {
+        return plainUsername;
+    }
+
+    /** @param v plainUsername */
+    public void setPlainUsername(String v) {
+        this.plainUsername = v;
+    }
+
+    /** @return plainPassword (confidential) */
+    public String getPlainPassword() {
+        return plainPassword;
+    }
+
+    /** @param v plainPassword */
+    public void setPlainPassword(String v) {
+        this.plainPassword = v;
+    }
+
+    /** @return curveServer */
+    public Boolean getCurveServer() {
+        return curveServer;
+    }
+
+    /** @param v curveServer */
+    public void setCurveServer(Boolean v) {
+        this.curveServer = v;
+    }
+
+    /** @return curvePublicKey */
+    public String getCurvePublicKey() {
+        return curvePublicKey;
+    }
+
+    /** @param v curvePublicKey */
+    public void setCurvePublicKey(String v) {
+        this.curvePublicKey = v;
+    }
+
+    /** @return curveSecretKey (confidential) */
+    public String getCurveSecretKey() {
+        return curveSecretKey;
+    }
+
+    /** @param v curveSecretKey */
+    public void setCurveSecretKey(String v) {
+        this.curveSecretKey = v;
+    }
+
+    /** @return curveSecretKeyFile */
+    public String getCurveSecretKeyFile() {
+        return curveSecretKeyFile;
+    }
+
+    /** @param v curveSecretKeyFile */
+    public void setCurveSecretKeyFile(String v) {
+        this.curveSecretKeyFile = v;
+    }
+
+    /** @return curveServerKey */
+    public String getCurveServerKey() {
+        return curveServerKey;
+    }
+
+    /** @param v curveServerKey */
+    public void setCurveServerKey(String v) {
+        this.curveServerKey = v;
+    }
+
+    /** @return zapDomain */
+    public String getZapDomain() {
+        return zapDomain;
+    }
+
+    /** @param v zapDomain */
+    public void setZapDomain(String v) {
+        this.zapDomain = v;
+    }
+
+    /** @return zapEnforceDomain */
+    public Boolean getZapEnforceDomain() {
+        return zapEnforceDomain;
+    }
+
+    /** @param v zapEnforceDomain */
+    public void setZapEnforceDomain(Boolean v) {
+        this.zapEnforceDomain = v;
+    }
+
     /** Factories are equal when all configuration properties are (and they belong to the same adapter). */
     @Override
     public boolean equals(Object o) {
@@ -587,19 +748,30 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 && Objects.equals(subscriptions, f.subscriptions) && Objects.equals(maxMessageSize, f.maxMessageSize)
                 && Objects.equals(options, f.options) && Objects.equals(sendOnCommit, f.sendOnCommit)
                 && Objects.equals(maxTransactionMessages, f.maxTransactionMessages)
-                && resourceAdapter == f.resourceAdapter;
+                && Objects.equals(plainServer, f.plainServer)
+                && Objects.equals(plainUsername, f.plainUsername) && Objects.equals(plainPassword, f.plainPassword)
+                && Objects.equals(curveServer, f.curveServer) && Objects.equals(curvePublicKey, f.curvePublicKey)
+                && Objects.equals(curveSecretKey, f.curveSecretKey)
+                && Objects.equals(curveSecretKeyFile, f.curveSecretKeyFile)
+                && Objects.equals(curveServerKey, f.curveServerKey) && Objects.equals(zapDomain, f.zapDomain)
+                && Objects.equals(zapEnforceDomain, f.zapEnforceDomain) && resourceAdapter == f.resourceAdapter;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(socketType, endpoints, bind, sendHighWaterMark, receiveHighWaterMark, linger, sendTimeout,
                 receiveTimeout, reconnectInterval, reconnectIntervalMax, subscriptions, maxMessageSize, options,
-                sendOnCommit, maxTransactionMessages);
+                sendOnCommit, maxTransactionMessages, plainUsername, curveServerKey, zapDomain);
     }
 
     @Override
     public String toString() {
         return "ZmqManagedConnectionFactory[" + socketType + (Boolean.TRUE.equals(bind) ? " bind " : " connect ")
-                + endpoints + "]";
+                + endpoints + (Boolean.TRUE.equals(curveServer) || !isBlank(curveServerKey) ? " CURVE"
+                : Boolean.TRUE.equals(plainServer) || !isBlank(plainUsername) ? " PLAIN" : "") + "]";
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -242,8 +242,8 @@ class FrameDecoderFuzzTest {
         int header = isLong ? 9 : 2;
         check(span.length >= header, "a frame decoded from a partial header");
         long size = isLong ? Unpooled.wrappedBuffer(span).getLong(1) : span[1] & 0xff;
-        check(span.length == header + size, "span of " + span.length + " bytes for a frame of " + size);
-        check(limit < 0 || size <= limit, "a frame of " + size + " bytes passed MAXMSGSIZE " + limit);
+        check(span.length == header + size, () -> "span of " + span.length + " bytes for a frame of " + size);
+        check(limit < 0 || size <= limit, () -> "a frame of " + size + " bytes passed MAXMSGSIZE " + limit);
         boolean canonical = (flags & ~7) == 0 && isLong == (size > 255);
         if (e.frame() == null && e.command() == null) {
             check((flags & 4) != 0 && mode != 3, "a data frame, or a command during the handshake, was discarded");
@@ -275,7 +275,7 @@ class FrameDecoderFuzzTest {
             check((flags & 4) != 0 && (flags & 1) == 0, "a data frame or a command with MORE was delivered as a command");
             Command c = e.command();
             if (FuzzSupport.lossless(c)) {
-                check(FuzzSupport.same(c, FuzzSupport.roundTrip(c)), c.name() + ": encode/decode round trip changed it");
+                check(FuzzSupport.same(c, FuzzSupport.roundTrip(c)), () -> c.name() + ": encode/decode round trip changed it");
             }
         }
     }

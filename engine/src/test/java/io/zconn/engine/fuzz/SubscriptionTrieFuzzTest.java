@@ -158,7 +158,7 @@ class SubscriptionTrieFuzzTest {
                     });
                     Set<ByteBuffer> got = new TreeSet<>();
                     multi.removeAll(sub, t -> check(got.add(ByteBuffer.wrap(t)), "prefix orphaned twice"));
-                    check(got.equals(want), "MultiTrie.removeAll orphaned " + got.size() + ", model " + want.size());
+                    check(got.equals(want), () -> "MultiTrie.removeAll orphaned " + got.size() + ", model " + want.size());
                 }
                 case 6 -> { // enumerate both
                     Set<ByteBuffer> got = new HashSet<>();

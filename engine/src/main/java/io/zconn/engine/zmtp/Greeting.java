@@ -48,18 +48,32 @@ public record Greeting(int major, int minor, String mechanism, boolean asServer)
      * @throws ZmtpException when they cannot start a ZMTP 3 greeting
      */
     public static void checkSignature(ByteBuf in) {
+        String refusal = refusal(in);
+        if (refusal != null) {
+            throw new ZmtpException(refusal);
+        }
+    }
+
+    /**
+     * What {@link #checkSignature} says about the bytes received so far, without throwing and
+     * without consuming them.
+     *
+     * @param in the bytes received so far
+     * @return why they cannot start a ZMTP 3 greeting, or null when they can
+     */
+    public static String refusal(ByteBuf in) {
         int r = in.readerIndex();
         int n = in.readableBytes();
         if (n >= 1 && in.getUnsignedByte(r) != 0xFF) {
-            throw new ZmtpException("bad greeting signature (first byte 0x"
-                    + Integer.toHexString(in.getUnsignedByte(r)) + ", expected 0xff)");
+            return "bad greeting signature (first byte 0x" + Integer.toHexString(in.getUnsignedByte(r)) + ", expected 0xff)";
         }
         if (n >= SIGNATURE_SIZE && (in.getByte(r + 9) & 1) == 0) {
-            throw new ZmtpException("bad greeting signature (byte 9 lacks bit 0)");
+            return "bad greeting signature (byte 9 lacks bit 0)";
         }
         if (n > SIGNATURE_SIZE && in.getUnsignedByte(r + SIGNATURE_SIZE) < 3) {
-            throw new ZmtpException("unsupported ZMTP version " + in.getUnsignedByte(r + SIGNATURE_SIZE) + ".x (need 3.x)");
+            return "unsupported ZMTP version " + in.getUnsignedByte(r + SIGNATURE_SIZE) + ".x (need 3.x)";
         }
+        return null;
     }
 
     /**

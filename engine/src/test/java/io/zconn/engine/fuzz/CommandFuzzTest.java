@@ -40,7 +40,7 @@ class CommandFuzzTest {
         } catch (ZmtpException e) {
             return;
         }
-        check(!in.isReadable(), c.name() + ": parse left " + in.readableBytes() + " bytes");
+        check(!in.isReadable(), () -> c.name() + ": parse left " + in.readableBytes() + " bytes");
         byte[] data = FuzzSupport.encodeData(c);
         if (c instanceof Command.Ready r) {
             check(Metadata.size(r.properties()) == data.length, "Metadata.size disagrees with encode");
@@ -48,7 +48,7 @@ class CommandFuzzTest {
         if (!lossless(c)) {
             return;
         }
-        check(same(c, FuzzSupport.roundTrip(c)), c.name() + ": encode/decode round trip changed it");
+        check(same(c, FuzzSupport.roundTrip(c)), () -> c.name() + ": encode/decode round trip changed it");
         if (!(c instanceof Command.Ready)) {
             byte[] re = new byte[1 + c.name().length() + data.length];
             re[0] = (byte) c.name().length();
@@ -56,7 +56,7 @@ class CommandFuzzTest {
                 re[1 + i] = (byte) c.name().charAt(i);
             }
             System.arraycopy(data, 0, re, 1 + c.name().length(), data.length);
-            check(Arrays.equals(re, body), c.name() + ": re-encoded body differs from the input");
+            check(Arrays.equals(re, body), () -> c.name() + ": re-encoded body differs from the input");
         }
     }
 }

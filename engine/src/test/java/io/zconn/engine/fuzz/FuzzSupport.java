@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * What the fuzz targets share: cheap checks (no assertion objects on the hot path, so the fuzzer
@@ -31,6 +32,13 @@ final class FuzzSupport {
     static void check(boolean ok, String what) {
         if (!ok) {
             throw new AssertionError(what);
+        }
+    }
+
+    /** Fails the input with {@code what}'s message unless {@code ok} (built only on failure). */
+    static void check(boolean ok, Supplier<String> what) {
+        if (!ok) {
+            throw new AssertionError(what.get());
         }
     }
 
@@ -122,7 +130,7 @@ final class FuzzSupport {
     static byte[] encodeData(Command c) {
         ByteBuf out = Unpooled.buffer(c.dataSize());
         c.encodeData(out);
-        check(out.readableBytes() == c.dataSize(), c.name() + ": dataSize() disagrees with encodeData()");
+        check(out.readableBytes() == c.dataSize(), () -> c.name() + ": dataSize() disagrees with encodeData()");
         return bytes(out);
     }
 
@@ -134,7 +142,7 @@ final class FuzzSupport {
         ByteBuf wire = Unpooled.buffer();
         FrameEncoder.encodeCommand(c, wire);
         int size = 1 + c.name().length() + c.dataSize();
-        check(wire.readableBytes() == size + (size < 256 ? 2 : 9), c.name() + ": frame size");
+        check(wire.readableBytes() == size + (size < 256 ? 2 : 9), () -> c.name() + ": frame size");
         List<Command> got = new ArrayList<>(1);
         FrameDecoder d = FrameDecoder.forHandshake(-1, new FrameDecoder.Sink() {
             @Override
@@ -149,7 +157,7 @@ final class FuzzSupport {
             }
         });
         d.decode(wire);
-        check(got.size() == 1 && !wire.isReadable(), c.name() + ": not decoded as exactly one command");
+        check(got.size() == 1 && !wire.isReadable(), () -> c.name() + ": not decoded as exactly one command");
         return got.get(0);
     }
 

@@ -128,7 +128,7 @@ class HandshakeFuzzTest {
             fed.add(chunk);
             ch.writeInbound(chunk); // rethrows whatever reached the end of the pipeline
             drainOutbound(ch);
-            check(o.succeeded + o.failed <= 1, "listener told " + o.succeeded + " successes, " + o.failed + " failures");
+            check(o.succeeded + o.failed <= 1, () -> "listener told " + o.succeeded + " successes, " + o.failed + " failures");
         }
         ch.runPendingTasks();
         if (timeout) {
@@ -138,7 +138,7 @@ class HandshakeFuzzTest {
             check(o.succeeded + o.failed == 1, "still waiting after the handshake timeout");
         }
         drainOutbound(ch);
-        check(o.succeeded + o.failed <= 1, "listener told " + o.succeeded + " successes, " + o.failed + " failures");
+        check(o.succeeded + o.failed <= 1, () -> "listener told " + o.succeeded + " successes, " + o.failed + " failures");
         boolean handlerPresent = ch.pipeline().get(ZmtpHandshakeHandler.class) != null;
         if (o.succeeded == 1) {
             check(ch.isOpen() && !handlerPresent && o.peer != null, "success, but channel closed or handler left");
@@ -166,10 +166,10 @@ class HandshakeFuzzTest {
             b.release();
         }
         for (ByteBuf b : fed) {
-            check(b.refCnt() == 0, "an inbound buffer was not released (refCnt " + b.refCnt() + ")");
+            check(b.refCnt() == 0, () -> "an inbound buffer was not released (refCnt " + b.refCnt() + ")");
         }
         for (ByteBuf b : alloc.allocated) {
-            check(b.refCnt() == 0, "a buffer of capacity " + b.capacity() + " the handler allocated leaked");
+            check(b.refCnt() == 0, () -> "a buffer of capacity " + b.capacity() + " the handler allocated leaked");
         }
     }
 

@@ -60,6 +60,22 @@ class ZmtpCodecTest {
     }
 
     @Test
+    void refusalGivesTheReasonCheckSignatureThrowsWithoutConsuming() {
+        ByteBuf good = Unpooled.buffer();
+        new Greeting(3, 1, "NULL", false).encode(good);
+        assertThat(Greeting.refusal(good.slice(0, 0))).isNull();
+        assertThat(Greeting.refusal(good)).isNull();
+        ByteBuf bad = Unpooled.wrappedBuffer(new byte[] {'G', 'E', 'T'});
+        assertThat(Greeting.refusal(bad)).contains("signature").contains("0x47");
+        assertThat(bad.readerIndex()).isZero();
+        assertThatThrownBy(() -> Greeting.checkSignature(bad)).isInstanceOf(ZmtpException.class)
+                .hasMessageEndingWith(Greeting.refusal(bad));
+        good.setByte(10, 2);
+        assertThat(Greeting.refusal(good.slice(0, 10))).isNull();
+        assertThat(Greeting.refusal(good.slice(0, 11))).contains("unsupported ZMTP version 2");
+    }
+
+    @Test
     void zmtp2GreetingIsRejected() {
         ByteBuf b = Unpooled.buffer();
         new Greeting(2, 0, "NULL", false).encode(b);

@@ -219,7 +219,7 @@ class FrameDecoderFuzzTest {
 
         /** @return how many of the bytes fed the decoder has consumed */
         private long consumed() {
-            return fed - (cum == null ? 0 : cum.readableBytes());
+            return (long) fed - (cum == null ? 0 : cum.readableBytes());
         }
 
         private void checkRetained() {

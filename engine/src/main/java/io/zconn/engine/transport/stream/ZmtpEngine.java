@@ -204,6 +204,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         pipe.flush();
         if (readBlocked) {
             blockReads();
+        } else if (!channel.config().isAutoRead()) {
+            // reads were blocked, and what was waiting is now all in the pipe: this happens when a
+            // layer under the engine (CURVE's MESSAGE boxes) hands up more frames of a read after
+            // the block, so the pipe's later write activation finds nothing blocked to resume
+            channel.config().setAutoRead(true);
         }
     }
 

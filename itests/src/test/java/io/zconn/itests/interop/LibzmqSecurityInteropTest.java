@@ -133,7 +133,7 @@ class LibzmqSecurityInteropTest {
         TestSocket client = aIsServer ? b : a;
         curveServer(server, serverKeys);
         curveClient(client, clientKeys, serverKeys.publicKey());
-        boolean aBinds = (binder.equals("server")) == aIsServer;
+        boolean aBinds = binder.equals("server") == aIsServer;
         Scenarios.prepare(pair, a, b, aBinds);
         TestSocket bindSide = aBinds ? a : b;
         TestSocket connectSide = aBinds ? b : a;
@@ -200,7 +200,7 @@ class LibzmqSecurityInteropTest {
         Path mine = Files.createDirectory(dir.resolve("mine"));
         CurveCertificate.save(clientKeys, Map.of("name", "zconn-client"), known.resolve("zconn.key"),
                 mine.resolve("zconn.key_secret"));
-        String[] files = peer.call("certs " + mine + " server").split(" ");
+        String[] files = peer.call("certs " + mine + " server").split(" ", -1);
         CurveKeyPair server = CurveCertificate.load(Path.of(files[1])).keyPair();
         assertThat(CurveCertificate.load(Path.of(files[0])).publicKey()).isEqualTo(server.publicKey());
         peer.call("auth start");

@@ -34,7 +34,7 @@ public final class Context implements AutoCloseable {
         Executor executor = b.executor;
         // the implementation packages are wired here, so core depends on none of them
         InprocRegistry inproc = new InprocRegistry();
-        this.zap = new ZapDispatcher(() -> inproc.connectService(ZapDispatcher.ENDPOINT));
+        this.zap = new ZapDispatcher(() -> inproc.connectService(ZapDispatcher.ENDPOINT), executor, threadFactory);
         zap.handler(b.zapHandler);
         this.ctx = new Ctx(ioThreads, SocketFactory::create, inproc,
                 onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath).authenticator(zap));

@@ -10,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A context's ZAP client (RFC 27): sends each request to the context's Java {@link ZapHandler}, run
- * on threads of its own (never an I/O thread), or else as ZAP messages to the REP/ROUTER socket
+ * on the host's threads when the context was given an executor or thread factory, else on threads of
+ * its own ({@link ZapRunner}; never an I/O thread), or else as ZAP messages to the REP/ROUTER socket
  * bound at {@code inproc://zeromq.zap.01}, reading its reply from a pipe of the request's own.
  *
  * <p>Bounded: at most {@link #MAX_PENDING} requests wait for an answer at a time (more are answered
@@ -49,7 +47,9 @@ public final class ZapDispatcher implements Authenticator {
     /** The kinds of server already warned about a missing handler (a few constant strings). */
     private final java.util.Set<String> noHandlerLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ZapHandler handler;
-    private ThreadPoolExecutor pool;
+    private final java.util.concurrent.Executor hostExecutor;
+    private final java.util.concurrent.ThreadFactory hostFactory;
+    private ZapRunner pool;
     private boolean closed;
 
     /**
@@ -57,7 +57,19 @@ public final class ZapDispatcher implements Authenticator {
      *               returns this side's end, or null when nothing is bound there
      */
     public ZapDispatcher(Supplier<Pipe> inproc) {
+        this(inproc, null, null);
+    }
+
+    /**
+     * @param inproc   as above
+     * @param executor the host's executor the context was given, or null
+     * @param factory  the host's thread factory the context was given, or null
+     */
+    public ZapDispatcher(Supplier<Pipe> inproc, java.util.concurrent.Executor executor,
+                         java.util.concurrent.ThreadFactory factory) {
         this.inproc = inproc;
+        this.hostExecutor = executor;
+        this.hostFactory = factory;
     }
 
     /** @param handler the Java ZAP handler, or null for none (then the inproc one, if bound) */
@@ -101,7 +113,7 @@ public final class ZapDispatcher implements Authenticator {
                 }
             };
             try {
-                ThreadPoolExecutor p = executor();
+                ZapRunner p = executor();
                 r.queued = () -> p.remove(task);
                 p.execute(task);
             } catch (RejectedExecutionException e) {
@@ -153,26 +165,19 @@ public final class ZapDispatcher implements Authenticator {
         return closed;
     }
 
-    private synchronized ThreadPoolExecutor executor() {
+    private synchronized ZapRunner executor() {
         if (closed) {
             throw new RejectedExecutionException("closed");
         }
         if (pool == null) {
-            AtomicInteger n = new AtomicInteger();
-            pool = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(MAX_PENDING), r -> {
-                        Thread t = new Thread(r, "zconn-zap-" + n.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            pool.allowCoreThreadTimeOut(true);
+            pool = new ZapRunner(hostExecutor, hostFactory, THREADS, MAX_PENDING);
         }
         return pool;
     }
 
-    /** Stops the handler's threads: waits up to 2 s for calls still running, then interrupts them. */
+    /** Stops the handler's calls: waits up to 3 s for calls still running, then gives up on them. */
     public void close() {
-        ExecutorService p;
+        ZapRunner p;
         synchronized (this) {
             closed = true;
             p = pool;
@@ -180,16 +185,11 @@ public final class ZapDispatcher implements Authenticator {
         if (p == null) {
             return;
         }
-        p.shutdown();
         try {
-            if (!p.awaitTermination(2, TimeUnit.SECONDS)) {
-                p.shutdownNow();
-                if (!p.awaitTermination(1, TimeUnit.SECONDS)) {
-                    LOG.log(System.Logger.Level.WARNING, "the ZAP handler did not return within 3 s of the context closing");
-                }
+            if (!p.close(3, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the ZAP handler did not return within 3 s of the context closing");
             }
         } catch (InterruptedException e) {
-            p.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -73,6 +73,35 @@ class SecurityTest {
     }
 
     @Test
+    void javaZapHandlerRunsOnTheHostsThreadsWhenTheContextWasGivenSome() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        AtomicInteger made = new AtomicInteger();
+        try (Context host = Context.builder()
+                .threadFactory(r -> {
+                    Thread t = new Thread(r, "host-" + made.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                })
+                .zapHandler(r -> {
+                    threads.add(Thread.currentThread().getName());
+                    return ZapHandler.Reply.accept(r.username());
+                })
+                .build()) {
+            Socket pull = host.socket(SocketType.PULL);
+            pull.setOption(ZmqOption.PLAIN_SERVER, true);
+            pull.setOption(ZmqOption.RCVTIMEO, 5000);
+            pull.bind("tcp://127.0.0.1:*");
+            Socket push = host.socket(SocketType.PUSH);
+            push.setOption(ZmqOption.PLAIN_USERNAME, "ali");
+            push.setOption(ZmqOption.PLAIN_PASSWORD, "x");
+            push.connect(pull.getOption(ZmqOption.LAST_ENDPOINT));
+            push.send("hello");
+            assertThat(pull.recvString()).isEqualTo("hello");
+        }
+        assertThat(threads).singleElement().satisfies(t -> assertThat(t).startsWith("host-"));
+    }
+
+    @Test
     void refusedClientIsAskedOnceAndDoesNotReconnect() {
         AtomicInteger calls = new AtomicInteger();
         ctx.setZapHandler(r -> {

@@ -235,11 +235,12 @@ class PlainInteropTest {
             plainClient("u", "p", "tcp://127.0.0.1:" + port);
             // once the mismatch is seen, never again; it is seen on the first connection unless libzmq
             // read our whole greeting at once and closed before sending its own (a loaded machine):
-            // then on the next. Retrying every 50 ms would make ~60 connections in these 3 s
+            // then on the next, or (seen in CI under load) a few more. Retrying every 50 ms without
+            // stopping would make ~60 connections in these 3 s
             String seen = printed(peer, "(accepted=\\d+ failed=.*)\n");
             Matcher m = Pattern.compile("accepted=(\\d+) failed=\\[(.*)]").matcher(seen);
             assertThat(m.matches()).as(seen).isTrue();
-            assertThat(Integer.parseInt(m.group(1))).as(seen).isBetween(1, 3);
+            assertThat(Integer.parseInt(m.group(1))).as(seen).isBetween(1, 10);
             assertThat(m.group(2)).as(seen).startsWith(Integer.toString(MECHANISM_MISMATCH));
         }
     }

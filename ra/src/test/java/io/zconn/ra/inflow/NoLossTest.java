@@ -132,6 +132,8 @@ class NoLossTest {
         }
         assertThat(a.failedCount()).isEqualTo(1);
         assertThat(a.deadLetteredCount()).isZero();
+        // the message is counted, then logged, on the delivery thread: wait for the line
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0040") >= 1);
         assertThat(log.count("ZCONNRA0040")).isEqualTo(1);
     }
 
@@ -175,6 +177,7 @@ class NoLossTest {
             await().atMost(WAIT).until(() -> a.droppedCount() == 2);
         }
         assertThat(a.failedCount()).isEqualTo(2);
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0041") >= 2);
         assertThat(log.count("ZCONNRA0041")).isEqualTo(2);
         assertThat(executor.running()).as("rejected work is not counted as running").isEqualTo(1);
     }
@@ -214,6 +217,7 @@ class NoLossTest {
         assertThat(a.receivedCount()).isEqualTo(20);
         assertThat(a.deliveredCount()).isEqualTo(20);
         assertThat(a.failedCount()).isZero();
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0042") >= 1);
         assertThat(log.count("ZCONNRA0042")).isEqualTo(1);
     }
 
@@ -253,6 +257,7 @@ class NoLossTest {
                 assertThat(m.get(0).text()).isEqualTo("m" + i);
             }
             await().atMost(WAIT).until(() -> a.deadLetteredCount() == 19);
+            await().atMost(WAIT).until(() -> log.count("ZCONNRA0044") >= 1);
             assertThat(log.count("ZCONNRA0044")).as("the stuck invocation is reported").isEqualTo(1);
             release.countDown();
             await().atMost(WAIT).until(() -> a.deliveredCount() == 1);
@@ -282,6 +287,7 @@ class NoLossTest {
         int atReturn = invocations.get();
         assertThat(atReturn).as("the retry due after the shutdown timeout did not start").isEqualTo(1);
         assertThat(a.droppedCount()).as("the retry that did not start is counted").isEqualTo(1);
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0041") >= 1);
         assertThat(log.count("ZCONNRA0041")).isEqualTo(1);
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> invocations.get() == atReturn);
         long created = f.events.stream().filter("invoke"::equals).count();
@@ -313,7 +319,9 @@ class NoLossTest {
         }
         assertThat(got).containsExactly("after the storm");
         assertThat(a.isFailed()).isFalse();
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0015") >= 1);
         assertThat(log.count("ZCONNRA0015")).as("one line for the streak").isEqualTo(1);
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0019") >= 1);
         assertThat(log.count("ZCONNRA0019")).as("one line when it recovered").isEqualTo(1);
         long[] expected = {20, 40, 50};
         for (int i = 0; i < expected.length; i++) {
@@ -334,6 +342,7 @@ class NoLossTest {
         };
         ZmqActivation a = start(factory(m -> { }), spec(ep), 1000, wrap, 20, 50);
         await().dontCatchUncaughtExceptions().atMost(WAIT).until(a::isFailed);
+        await().atMost(WAIT).until(() -> log.count("ZCONNRA0043") >= 1);
         assertThat(log.count("ZCONNRA0043")).isEqualTo(1);
     }
 

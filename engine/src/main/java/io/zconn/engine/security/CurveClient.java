@@ -132,7 +132,7 @@ final class CurveClient implements Mechanism {
         byte[] vouchPlain = new byte[64];
         System.arraycopy(shortPublic, 0, vouchPlain, 0, 32);
         System.arraycopy(keys.serverKey(), 0, vouchPlain, 32, 32);
-        byte[] metadata = PlainClient.encode(local);
+        byte[] metadata = Metadata.toBytes(local);
         byte[] plain = new byte[32 + 16 + 80 + metadata.length];
         System.arraycopy(keys.publicKey(), 0, plain, 0, 32);
         System.arraycopy(vouchNonce, 8, plain, 32, 16);

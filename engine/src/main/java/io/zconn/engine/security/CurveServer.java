@@ -230,15 +230,13 @@ final class CurveServer implements Mechanism {
             state = State.SEND_READY;
             return;
         }
-        if (r.statusCode() == 400 || r.statusCode() == 500) {
-            errorToSend = new Command.Error(Integer.toString(r.statusCode()));
-        }
+        errorToSend = ZapExchange.refusal(r);
         error = new ZmtpException("the ZAP handler refused the client's CURVE key: " + ZapExchange.describe(r));
     }
 
     /** The short nonce, then Box[metadata](S'->C'). */
     private byte[] ready() {
-        byte[] metadata = PlainClient.encode(local);
+        byte[] metadata = Metadata.toBytes(local);
         byte[] nonce = nonces.nextShort("CurveZMQREADY---");
         byte[] d = new byte[8 + CryptoBox.MAC_BYTES + metadata.length];
         System.arraycopy(nonce, 16, d, 0, 8);

@@ -79,9 +79,7 @@ public final class NullMechanism implements Mechanism {
             auth = ZapExchange.properties(r);
             return;
         }
-        if (r.statusCode() == 400 || r.statusCode() == 500) {
-            errorToSend = new Command.Error(Integer.toString(r.statusCode()));
-        }
+        errorToSend = ZapExchange.refusal(r);
         error = new ZmtpException("the ZAP handler refused the peer: " + ZapExchange.describe(r));
     }
 

@@ -1,7 +1,5 @@
 package io.zconn.engine.security;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.zmtp.Command;
 import io.zconn.engine.zmtp.HandshakeSession;
@@ -58,18 +56,12 @@ final class PlainClient implements Mechanism {
             }
             case SEND_INITIATE -> {
                 state = State.WAIT_READY;
-                return new Command.Unknown("INITIATE", encode(local));
+                return new Command.Unknown("INITIATE", Metadata.toBytes(local));
             }
             default -> {
                 return null;
             }
         }
-    }
-
-    static byte[] encode(Map<String, byte[]> properties) {
-        ByteBuf b = Unpooled.buffer(Metadata.size(properties));
-        Metadata.encode(properties, b);
-        return b.array().length == b.readableBytes() ? b.array() : java.util.Arrays.copyOf(b.array(), b.readableBytes());
     }
 
     @Override

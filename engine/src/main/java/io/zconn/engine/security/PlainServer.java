@@ -117,9 +117,7 @@ final class PlainServer implements Mechanism {
             state = State.SEND_WELCOME;
             return;
         }
-        if (r.statusCode() == 400 || r.statusCode() == 500) {
-            errorToSend = new Command.Error(Integer.toString(r.statusCode()));
-        }
+        errorToSend = ZapExchange.refusal(r);
         error = new ZmtpException("the ZAP handler refused the client: " + ZapExchange.describe(r));
     }
 

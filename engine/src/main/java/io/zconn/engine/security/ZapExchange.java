@@ -1,6 +1,7 @@
 package io.zconn.engine.security;
 
 import io.zconn.engine.ZapHandler;
+import io.zconn.engine.zmtp.Command;
 import io.zconn.engine.zmtp.HandshakeSession;
 import io.zconn.engine.zmtp.Metadata;
 
@@ -102,6 +103,16 @@ final class ZapExchange {
     static String describe(ZapResult result) {
         return result.statusCode() == 0 ? result.statusText()
                 : "ZAP " + result.statusCode() + " " + result.statusText();
+    }
+
+    /**
+     * @param result a refusing reply (or none)
+     * @return the ERROR a refused peer is told, as libzmq: the status code of a 400 or 500 and
+     *         nothing else; null for a 300 or no reply (the connection just closes)
+     */
+    static Command.Error refusal(ZapResult result) {
+        return result.statusCode() == 400 || result.statusCode() == 500
+                ? new Command.Error(Integer.toString(result.statusCode())) : null;
     }
 
     static byte[] ascii(String s) {

@@ -62,6 +62,17 @@ public final class Metadata {
     }
 
     /**
+     * @param properties name/value pairs
+     * @return them encoded as in READY, in an array of exactly their size (CURVE boxes it, PLAIN's
+     *         INITIATE carries it)
+     */
+    public static byte[] toBytes(Map<String, byte[]> properties) {
+        ByteBuf b = io.netty.buffer.Unpooled.buffer(size(properties));
+        encode(properties, b);
+        return b.array().length == b.readableBytes() ? b.array() : java.util.Arrays.copyOf(b.array(), b.readableBytes());
+    }
+
+    /**
      * Consumes all readable bytes as properties (copied once: the map keeps them).
      *
      * @param in the encoded properties

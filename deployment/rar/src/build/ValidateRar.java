@@ -16,6 +16,11 @@ public final class ValidateRar {
         File rar = new File(args[0]);
         Path out = Path.of(args[1]);
         Files.createDirectories(out);
+        // the validator unpacks into ${java.io.tmpdir}/tmp/<name>.rar: a directory of this build's own,
+        // not /tmp shared with other builds running the validator at the same time
+        Path tmp = out.resolveSibling(out.getFileName() + "-tmp");
+        Files.createDirectories(tmp);
+        System.setProperty("java.io.tmpdir", tmp.toString());
         try (Stream<Path> old = Files.list(out)) {
             for (Path p : (Iterable<Path>) old::iterator) {
                 Files.delete(p);

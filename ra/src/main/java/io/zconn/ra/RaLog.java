@@ -237,6 +237,49 @@ public final class RaLog {
         info(47, "{0}: ZAP domain ''{1}'' checks clients against its {2}", name, domain, handler);
     }
 
+    // --- security inflow: the server's realm and caller identity (ZCONNRA0050-0053) ---
+
+    /**
+     * @param name   activation
+     * @param domain ZAP domain
+     */
+    public static void containerRealm(String name, String domain) {
+        info(50, "{0}: ZAP domain ''{1}'' checks PLAIN clients against the server''s security realm (security "
+                + "inflow)", name, domain);
+    }
+
+    /**
+     * A PLAIN client the server's realm refused (unknown user or wrong password; the password is never logged).
+     *
+     * @param name    activation
+     * @param user    the username the client gave
+     * @param address the client's address
+     * @param refused refusals so far
+     */
+    public static void containerRealmRefused(String name, String user, String address, long refused) {
+        warn(51, "{0}: the server''s realm refused PLAIN user ''{1}'' from {2} (unknown user or wrong password; {3}"
+                + " refused so far)", name, user, address.isEmpty() ? "a local peer" : address, refused);
+    }
+
+    /**
+     * The server's realm could not be asked about a PLAIN client, which is refused.
+     *
+     * @param name   activation
+     * @param user   the username the client gave
+     * @param status the ZAP status the client got (300: may try again; 500)
+     * @param why    what went wrong (never a password)
+     * @param failed such failures so far
+     */
+    public static void containerRealmUnavailable(String name, String user, int status, String why, long failed) {
+        warn(52, "{0}: could not check PLAIN user ''{1}'' with the server''s realm, refused with ZAP status {2}: {3}"
+                + " ({4} so far)", name, user, String.valueOf(status), why, failed);
+    }
+
+    /** @param name activation */
+    public static void runAsUserId(String name) {
+        info(53, "{0}: deliveries run as the peer''s User-Id (security inflow caller principal)", name);
+    }
+
     private static void info(int id, String msg, Object... args) {
         log(Level.INFO, id, msg, null, args);
     }

@@ -2,6 +2,7 @@ package io.zconn.ra;
 
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.work.HintsContext;
+import jakarta.resource.spi.work.SecurityContext;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkContext;
 import jakarta.resource.spi.work.WorkContextProvider;
@@ -12,6 +13,7 @@ import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.resource.spi.work.WorkRejectedException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +34,7 @@ public final class WorkManagerExecutor implements Executor {
 
     private final WorkManager workManager;
     private final boolean hints;
+    private final boolean securityInflow;
     private final String name;
     private int running;
 
@@ -48,6 +51,13 @@ public final class WorkManagerExecutor implements Executor {
             supported = false;
         }
         this.hints = supported;
+        boolean security;
+        try {
+            security = bootstrap.isContextSupported(SecurityContext.class);
+        } catch (RuntimeException e) {
+            security = false;
+        }
+        this.securityInflow = security;
         this.name = name;
     }
 
@@ -59,7 +69,7 @@ public final class WorkManagerExecutor implements Executor {
      */
     @Override
     public void execute(Runnable task) {
-        Tracked work = new Tracked(task, true);
+        Tracked work = new Tracked(task, true, List.of());
         begin();
         try {
             workManager.startWork(work, START_TIMEOUT_MS, null, null);
@@ -91,16 +101,43 @@ public final class WorkManagerExecutor implements Executor {
      *                                    it through the listener, in which case onRejected ran instead)
      */
     public void schedule(Runnable task, Consumer<Throwable> onRejected) {
-        Tracked work = new Tracked(task, false);
+        schedule(task, onRejected, List.of());
+    }
+
+    /**
+     * Schedules a short task that runs with work contexts (security inflow: a {@link SecurityContext}).
+     * Work the container completes without running it (a context it could not set up: the
+     * {@code workCompleted} event with an exception, before {@code run}) counts as rejected:
+     * {@code onRejected} gets the cause.
+     *
+     * @param task       the task
+     * @param onRejected called (on the container's thread) with the cause when the accepted work is
+     *                   rejected, or completed without running, before it ran; may be null
+     * @param contexts   the work contexts (besides the hints); empty for none
+     * @throws RejectedExecutionException when the WorkManager refuses it right away
+     */
+    public void schedule(Runnable task, Consumer<Throwable> onRejected, List<WorkContext> contexts) {
+        Tracked work = new Tracked(task, false, contexts);
         WorkListener listener = new WorkAdapter() {
             @Override
             public void workRejected(WorkEvent e) {
+                notRun(e, "work rejected");
+            }
+
+            @Override
+            public void workCompleted(WorkEvent e) {
+                if (e.getException() != null) {
+                    notRun(e, "work completed without running");
+                }
+            }
+
+            private void notRun(WorkEvent e, String what) {
                 if (work.claim()) {
                     end();
                     RaLog.workRejected(e.getException());
                     if (onRejected != null) {
                         onRejected.accept(e.getException() != null ? e.getException()
-                                : new WorkRejectedException("work rejected"));
+                                : new WorkRejectedException(what));
                     }
                 }
             }
@@ -117,6 +154,14 @@ public final class WorkManagerExecutor implements Executor {
             RaLog.workRejected(e);
             throw new RejectedExecutionException("WorkManager refused " + name + " work", e);
         }
+    }
+
+    /**
+     * @return whether the server says it supports security inflow ({@link SecurityContext} work
+     *         contexts); whether it is configured for this adapter shows only when such work runs
+     */
+    public boolean securityInflowSupported() {
+        return securityInflow;
     }
 
     /** @return how many tasks started here have not returned yet */
@@ -159,11 +204,13 @@ public final class WorkManagerExecutor implements Executor {
         private static final long serialVersionUID = 1L;
         private final transient Runnable task;
         private final boolean longRunning;
+        private final transient List<WorkContext> contexts;
         private final AtomicBoolean claimed = new AtomicBoolean();
 
-        Tracked(Runnable task, boolean longRunning) {
+        Tracked(Runnable task, boolean longRunning, List<WorkContext> contexts) {
             this.task = task;
             this.longRunning = longRunning;
+            this.contexts = contexts;
         }
 
         /** @return true for the first of run and rejection to claim this work */
@@ -191,12 +238,18 @@ public final class WorkManagerExecutor implements Executor {
         @Override
         public List<WorkContext> getWorkContexts() {
             if (!hints) {
-                return null;
+                return contexts.isEmpty() ? null : contexts;
             }
             HintsContext h = new HintsContext();
             h.setName(name);
             h.setHint(HintsContext.LONGRUNNING_HINT, longRunning);
-            return List.of(h);
+            if (contexts.isEmpty()) {
+                return List.of(h);
+            }
+            List<WorkContext> all = new ArrayList<>(contexts.size() + 1);
+            all.add(h);
+            all.addAll(contexts);
+            return all;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.zconn.ra;
 
 import io.zconn.engine.Context;
+import io.zconn.engine.ZapHandler;
 import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.ZapDomains;
 import io.zconn.ra.inflow.ZmqActivation;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -116,7 +118,7 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         Context c = requireStarted();
         zspec.validate();
         ZmqActivation a = new ZmqActivation(c, executor, factory, zspec, shutdownTimeout);
-        a.zapRegistrar(this::registerZap);
+        a.zapRegistrar(this::registerZapHandler);
         Key key = new Key(factory, spec);
         if (activations.putIfAbsent(key, a) != null) {
             throw new NotSupportedException("endpoint already activated with this spec: " + spec);
@@ -152,12 +154,29 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
      */
     public ZapDomains.Registration registerZap(String domain, AllowListZapHandler.Config config)
             throws ResourceException {
+        return registerZapHandler(domain, config, config::handler);
+    }
+
+    /**
+     * Makes a handler the ZAP handler of a domain in the adapter's context, as
+     * {@link #registerZap} does for an allow-list (and for an activation's {@code zapContainerRealm}).
+     *
+     * @param domain  the ZAP domain
+     * @param key     what the handler is made from: registrations of a domain share the handler when their keys
+     *                are equal, and are refused when they differ
+     * @param handler makes the handler (for the first registration of the domain)
+     * @return the registration, to close when the activation stops
+     * @throws ResourceException when the handler cannot be made or the domain has another handler
+     */
+    public ZapDomains.Registration registerZapHandler(String domain, Object key,
+                                                      Supplier<? extends ZapHandler> handler)
+            throws ResourceException {
         Context c = requireStarted();
         ZapDomains z = zap;
         synchronized (z) {
             ZapDomains.Registration r;
             try {
-                r = z.register(domain, config, config::handler);
+                r = z.register(domain, key, handler);
             } catch (IllegalArgumentException e) {
                 throw new InvalidPropertyException(e.getMessage());
             } catch (IllegalStateException e) {

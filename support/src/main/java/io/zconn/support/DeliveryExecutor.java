@@ -15,4 +15,18 @@ public interface DeliveryExecutor {
      * @throws RejectedExecutionException when it is refused right away
      */
     void execute(Runnable task, Consumer<Throwable> onRejected);
+
+    /**
+     * Runs the delivery of a request, so that an executor may run it in the context of the peer it
+     * came from (the resource adapter: as the peer's {@code User-Id}, {@link Envelope#metadata()},
+     * through security inflow). By default the request is not looked at.
+     *
+     * @param task       the delivery
+     * @param onRejected called with the cause when the task was accepted but is rejected before it ran
+     * @param request    the request being delivered (not to be modified)
+     * @throws RejectedExecutionException when it is refused right away
+     */
+    default void execute(Runnable task, Consumer<Throwable> onRejected, Envelope request) {
+        execute(task, onRejected);
+    }
 }

@@ -69,7 +69,7 @@ final class Dispatcher {
             }, cause -> {
                 permits.release();
                 attempt.giveUp(envelope, "the delivery executor rejected the delivery", cause, false);
-            });
+            }, envelope);
         } catch (RejectedExecutionException e) {
             permits.release();
             attempt.giveUp(envelope, "the delivery executor rejected the delivery",

@@ -2,6 +2,7 @@ package io.zconn.support;
 
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
+import io.zconn.engine.PeerMetadata;
 import io.zconn.engine.SocketType;
 
 import java.util.List;
@@ -76,6 +77,23 @@ public record Envelope(List<Frame> frames, Message body) {
             default:
                 return 0;
         }
+    }
+
+    /**
+     * @return the properties of the connection the request came over (its {@code User-Id}, ...): those
+     *         of the body, or of the envelope when the body has none; {@link PeerMetadata#EMPTY} when none
+     */
+    public PeerMetadata metadata() {
+        PeerMetadata m = body.metadata();
+        if (!m.isEmpty()) {
+            return m;
+        }
+        for (Frame f : frames) {
+            if (!f.metadata().isEmpty()) {
+                return f.metadata();
+            }
+        }
+        return PeerMetadata.EMPTY;
     }
 
     /**

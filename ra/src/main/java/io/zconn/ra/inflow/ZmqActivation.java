@@ -1,16 +1,21 @@
 package io.zconn.ra.inflow;
 
 import io.zconn.engine.Context;
+import io.zconn.engine.PeerMetadata;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
+import io.zconn.engine.ZapHandler;
 import io.zconn.engine.ZmqOption;
 import io.zconn.ra.RaLog;
+import io.zconn.ra.SecurityInflow;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.WorkManagerExecutor;
 import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.DeadLetters;
+import io.zconn.support.DeliveryExecutor;
 import io.zconn.support.DeliveryCounters;
 import io.zconn.support.DeliverySettings;
+import io.zconn.support.Envelope;
 import io.zconn.support.Inbox;
 import io.zconn.support.Inflow;
 import io.zconn.support.ReplyPolicy;
@@ -20,7 +25,10 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,6 +52,10 @@ import java.util.function.UnaryOperator;
 public final class ZmqActivation {
     /** Extra time stop() gives the loop and the deliveries after the shutdown timeout. */
     private static final Duration STOP_SLACK = Duration.ofSeconds(1);
+    /** How long start() waits for the server to show that it sets up security contexts. */
+    static final Duration SECURITY_PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** The ZAP handler key of the server's realm: activations of one domain share one handler. */
+    private static final String CONTAINER_REALM_KEY = "zconn:container-realm";
 
     private final Context context;
     private final WorkManagerExecutor executor;
@@ -63,6 +75,7 @@ public final class ZmqActivation {
     private boolean stopped;
     private ZapRegistrar zapRegistrar;
     private ZapDomains.Registration zapRegistration;
+    private volatile ContainerRealmZapHandler containerRealm;
 
     /**
      * @param context           engine context
@@ -88,16 +101,21 @@ public final class ZmqActivation {
         this.name = endpointName(factory) + " <- " + settings;
     }
 
-    /** Registers an activation's ZAP allow-list with the adapter (see {@code ZmqResourceAdapter#registerZap}). */
+    /**
+     * Registers an activation's ZAP handler (its allow-list, or the server's realm) with the adapter
+     * (see {@code ZmqResourceAdapter#registerZapHandler}).
+     */
     @FunctionalInterface
     public interface ZapRegistrar {
         /**
-         * @param domain the ZAP domain
-         * @param config the allow-list
+         * @param domain  the ZAP domain
+         * @param key     what the handler is made from: activations of a domain share a handler when their keys are equal
+         * @param handler makes the handler (for the first registration of the domain)
          * @return the registration
          * @throws ResourceException when it cannot be registered
          */
-        ZapDomains.Registration register(String domain, AllowListZapHandler.Config config) throws ResourceException;
+        ZapDomains.Registration register(String domain, Object key, Supplier<? extends ZapHandler> handler)
+                throws ResourceException;
     }
 
     /** @param registrar where this activation's ZAP allow-list goes (set before {@link #start()}) */
@@ -154,12 +172,13 @@ public final class ZmqActivation {
                 throw new ResourceException(name + ": a ZAP allow-list needs the resource adapter's ZAP handler");
             }
             String domain = settings.security().zapDomain().orElse("");
-            ZapDomains.Registration r = zapRegistrar.register(domain, allowList);
+            ZapDomains.Registration r = zapRegistrar.register(domain, allowList, allowList::handler);
             synchronized (this) {
                 zapRegistration = r;
             }
             RaLog.zapAllowList(name, domain, allowList.describe());
         }
+        DeliveryExecutor deliveries = startSecurityInflow();
         try {
             socket = settings.open(context, settings.type() == SocketType.REP ? SocketType.ROUTER : null);
             String dl = spec.getDeadLetterEndpoint();
@@ -184,7 +203,7 @@ public final class ZmqActivation {
         Inflow in = Inflow.builder(delivery)
                 .channel(inboxWrapper.apply(s::recvMessage), s::send, s.type())
                 .target(new EndpointTarget(factory, invoker, name))
-                .executor(executor::schedule)
+                .executor(deliveries)
                 .deadLetters(deadLetters)
                 .events(new ActivationEvents(name))
                 .counters(counters)
@@ -197,6 +216,73 @@ public final class ZmqActivation {
         }
         inflow = in;
         RaLog.activationStarted(name);
+    }
+
+    /**
+     * zapContainerRealm and runAsUserId: checks that the server sets up security contexts for the
+     * adapter's work, registers the server's realm as the ZAP handler of the activation's domain.
+     *
+     * @return what runs the deliveries: as the peer's User-Id when runAsUserId is set
+     * @throws ResourceException when the server does not provide security inflow (nothing registered then)
+     */
+    private DeliveryExecutor startSecurityInflow() throws ResourceException {
+        if (!spec.containerRealm() && !spec.runsAsUserId()) {
+            return executor::schedule;
+        }
+        SecurityInflow security = new SecurityInflow(executor);
+        String missing = security.probe(SECURITY_PROBE_TIMEOUT);
+        if (missing != null) {
+            closeSockets();
+            throw new ResourceException(name + ": zapContainerRealm and runAsUserId need the server's security "
+                    + "inflow for the adapter's work, which it does not provide: " + missing + ". On WildFly: "
+                    + "wm-security=true and wm-elytron-security-domain on the resource adapter.");
+        }
+        if (spec.containerRealm()) {
+            if (zapRegistrar == null) {
+                throw new ResourceException(name + ": zapContainerRealm needs the resource adapter's ZAP handler");
+            }
+            String domain = settings.security().zapDomain().orElse("");
+            ContainerRealmZapHandler handler = new ContainerRealmZapHandler(security, name,
+                    Duration.ofMillis(spec.getZapContainerRealmTimeout()));
+            ZapDomains.Registration r = zapRegistrar.register(domain, CONTAINER_REALM_KEY, () -> handler);
+            synchronized (this) {
+                zapRegistration = r;
+            }
+            containerRealm = handler;
+            RaLog.containerRealm(name, domain);
+        }
+        if (!spec.runsAsUserId()) {
+            return executor::schedule;
+        }
+        RaLog.runAsUserId(name);
+        return new RunAsUserId(executor);
+    }
+
+    /** Runs each delivery as work whose security context is the peer's User-Id (when it has one). */
+    private record RunAsUserId(WorkManagerExecutor executor) implements DeliveryExecutor {
+        @Override
+        public void execute(Runnable task, Consumer<Throwable> onRejected) {
+            executor.schedule(task, onRejected);
+        }
+
+        @Override
+        public void execute(Runnable task, Consumer<Throwable> onRejected, Envelope request) {
+            String userId = request.metadata().get(PeerMetadata.USER_ID).orElse("");
+            if (userId.isEmpty()) {
+                executor.schedule(task, onRejected);
+            } else {
+                executor.schedule(task, onRejected, List.of(SecurityInflow.caller(userId)));
+            }
+        }
+    }
+
+    /**
+     * @return PLAIN clients the server's realm accepted, refused, and could not check (zapContainerRealm;
+     *         zeros otherwise, and for an activation sharing the handler another activation of its domain made)
+     */
+    public long[] containerRealmCounts() {
+        ContainerRealmZapHandler h = containerRealm;
+        return h == null ? new long[3] : new long[] {h.accepted(), h.refused(), h.failed()};
     }
 
     /**

@@ -39,6 +39,13 @@ import java.util.Set;
  * ({@code zapCurveKeys}, {@code zapCurveKeysDirectory}, {@code zapPlainUsersFile}), which serves the
  * activation's {@code zapDomain} in the adapter's ZAP handler. Secrets are never logged nor shown
  * by {@link #toString()}.
+ *
+ * <p>The server's security, through Jakarta Connectors security inflow ({@link io.zconn.ra.SecurityInflow}):
+ * {@code zapContainerRealm} has a PLAIN server's clients checked against the application server's
+ * realm instead of a users file; {@code runAsUserId} runs each delivery as the peer's User-Id, so
+ * that the bean's {@code getCallerPrincipal()} names the peer. Both need the server to set up
+ * security contexts for the adapter's work (WildFly: {@code wm-security}); the activation does not
+ * start otherwise.
  */
 @Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
 public class ZmqActivationSpec implements ActivationSpec, Serializable {
@@ -169,6 +176,26 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
             + "read when the activation starts.")
     private String zapPlainUsersFile = "";
 
+    // --- security inflow: the server's realm decides PLAIN clients; deliveries run as the peer ---
+
+    @ConfigProperty(description = "PLAIN server: check each client's username and password against the application "
+            + "server's security realm (Jakarta Connectors security inflow: the domain the server uses for this "
+            + "adapter's work, on WildFly wm-security=true with wm-elytron-security-domain); the User-Id is the "
+            + "username. Instead of zapPlainUsersFile. The activation does not start when the server does not set "
+            + "up security contexts for the adapter.", defaultValue = "false")
+    private Boolean zapContainerRealm = Boolean.FALSE;
+
+    @ConfigProperty(description = "zapContainerRealm: how long (ms) one check may wait for the server; a client not "
+            + "checked in time is refused with ZAP status 300 (it may try again).", defaultValue = "5000")
+    private Integer zapContainerRealmTimeout = 5000;
+
+    @ConfigProperty(description = "PLAIN or CURVE server: deliver each message as its peer's User-Id (the PLAIN "
+            + "username, the CURVE key in Z85), through security inflow, so that getCallerPrincipal() in the bean "
+            + "names the peer (the name only: no roles from the realm). Messages without a User-Id run as before. "
+            + "Needs the server's security inflow, as zapContainerRealm does; not with orderedDelivery.",
+            defaultValue = "false")
+    private Boolean runAsUserId = Boolean.FALSE;
+
     private transient ResourceAdapter resourceAdapter;
 
     /** Creates a spec with default settings. */
@@ -179,6 +206,7 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     public void validate() throws InvalidPropertyException {
         settings();
         allowList();
+        checkSecurityInflow();
         if (maxConcurrentDeliveries == null || maxConcurrentDeliveries < 1) {
             throw new InvalidPropertyException("maxConcurrentDeliveries must be >= 1, was " + maxConcurrentDeliveries);
         }
@@ -242,6 +270,44 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
                     + "server socket: set curveServer or plainServer");
         }
         return c;
+    }
+
+    /** Checks zapContainerRealm, zapContainerRealmTimeout and runAsUserId against the rest. */
+    private void checkSecurityInflow() throws InvalidPropertyException {
+        boolean plain = Boolean.TRUE.equals(plainServer);
+        if (Boolean.TRUE.equals(zapContainerRealm)) {
+            if (!plain) {
+                throw new InvalidPropertyException("zapContainerRealm checks PLAIN clients: set plainServer");
+            }
+            if (allowList() != null) {
+                throw new InvalidPropertyException("zapContainerRealm and an allow-list (zapCurveKeys, "
+                        + "zapCurveKeysDirectory, zapPlainUsersFile) exclude each other: choose one");
+            }
+        }
+        if (zapContainerRealmTimeout == null || zapContainerRealmTimeout < 1 || zapContainerRealmTimeout > 30_000) {
+            throw new InvalidPropertyException("zapContainerRealmTimeout must be 1 to 30000 ms (the handshake waits "
+                    + "30 s at most), was " + zapContainerRealmTimeout);
+        }
+        if (Boolean.TRUE.equals(runAsUserId)) {
+            if (!plain && !Boolean.TRUE.equals(curveServer)) {
+                throw new InvalidPropertyException("runAsUserId needs authenticated peers: set plainServer or "
+                        + "curveServer");
+            }
+            if (Boolean.TRUE.equals(orderedDelivery)) {
+                throw new InvalidPropertyException("runAsUserId runs each delivery as work of its own, which ordered "
+                        + "delivery does not: use maxConcurrentDeliveries=1 instead of orderedDelivery");
+            }
+        }
+    }
+
+    /** @return whether the server's realm checks PLAIN clients */
+    public boolean containerRealm() {
+        return Boolean.TRUE.equals(zapContainerRealm);
+    }
+
+    /** @return whether deliveries run as the peer's User-Id */
+    public boolean runsAsUserId() {
+        return Boolean.TRUE.equals(runAsUserId);
     }
 
     private Map<SecuritySettings.Key, Object> securityValues() {
@@ -574,6 +640,36 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     /** @param v zapPlainUsersFile */
     public void setZapPlainUsersFile(String v) {
         this.zapPlainUsersFile = v;
+    }
+
+    /** @return zapContainerRealm */
+    public Boolean getZapContainerRealm() {
+        return zapContainerRealm;
+    }
+
+    /** @param v zapContainerRealm */
+    public void setZapContainerRealm(Boolean v) {
+        this.zapContainerRealm = v;
+    }
+
+    /** @return zapContainerRealmTimeout in ms */
+    public Integer getZapContainerRealmTimeout() {
+        return zapContainerRealmTimeout;
+    }
+
+    /** @param v zapContainerRealmTimeout in ms */
+    public void setZapContainerRealmTimeout(Integer v) {
+        this.zapContainerRealmTimeout = v;
+    }
+
+    /** @return runAsUserId */
+    public Boolean getRunAsUserId() {
+        return runAsUserId;
+    }
+
+    /** @param v runAsUserId */
+    public void setRunAsUserId(Boolean v) {
+        this.runAsUserId = v;
     }
 
     @Override

@@ -74,7 +74,7 @@ class ZconnGlassFishIT extends ZconnSuite {
      */
     static String asadmin(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("sh", home().resolve("bin/asadmin").toString(),
-                "--port", System.getProperty("glassfish.admin.port"), "--interactive=false"));
+                "--host", "127.0.0.1", "--port", System.getProperty("glassfish.admin.port"), "--interactive=false"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("asadmin", ".out");
         try {

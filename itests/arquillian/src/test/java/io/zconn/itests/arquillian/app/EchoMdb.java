@@ -5,13 +5,11 @@ import io.zconn.ra.api.ZmqRequestListener;
 
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
-import org.jboss.ejb3.annotation.ResourceAdapter;
 
 /** Answers libzmq REQ clients on tcp://127.0.0.1:25563. */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "socketType", propertyValue = "REP"),
         @ActivationConfigProperty(propertyName = "endpoints", propertyValue = "tcp://127.0.0.1:25563")})
-@ResourceAdapter("zconn.rar")
 public class EchoMdb implements ZmqRequestListener {
     @Override
     public ZmqMessage onRequest(ZmqMessage request) {

@@ -6,14 +6,12 @@ import io.zconn.ra.api.ZmqMessageListener;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
-import org.jboss.ejb3.annotation.ResourceAdapter;
 
 /** Receives what a libzmq PUSH peer sends to tcp://127.0.0.1:25562. */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "socketType", propertyValue = "PULL"),
         @ActivationConfigProperty(propertyName = "endpoints", propertyValue = "tcp://127.0.0.1:25562"),
         @ActivationConfigProperty(propertyName = "bind", propertyValue = "true")})
-@ResourceAdapter("zconn.rar")
 public class PullMdb implements ZmqMessageListener {
     @EJB
     private Inbox inbox;

@@ -10,13 +10,16 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.resource.ResourceException;
 
-/** A bean injected with the connection factories. */
+/**
+ * A bean injected with the connection factories. The references are mapped to each server's JNDI
+ * names by the test deployment's ejb-jar.xml ({@code ZconnSuite#ejbJarXml}).
+ */
 @Stateless
 public class Sender {
-    @Resource(lookup = "java:/zconn/TestPush")
+    @Resource(name = "zconn/TestPush")
     private ZmqConnectionFactory push;
 
-    @Resource(lookup = "java:/zconn/TestReq")
+    @Resource(name = "zconn/TestReq")
     private ZmqConnectionFactory req;
 
     public void send(String... frames) throws ResourceException {

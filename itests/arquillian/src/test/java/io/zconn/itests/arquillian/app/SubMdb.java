@@ -6,7 +6,6 @@ import io.zconn.ra.api.ZmqMessageListener;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
-import org.jboss.ejb3.annotation.ResourceAdapter;
 
 /** Subscribes to "keep" on a libzmq PUB bound at tcp://127.0.0.1:25564. */
 @MessageDriven(activationConfig = {
@@ -14,7 +13,6 @@ import org.jboss.ejb3.annotation.ResourceAdapter;
         @ActivationConfigProperty(propertyName = "endpoints", propertyValue = "tcp://127.0.0.1:25564"),
         @ActivationConfigProperty(propertyName = "bind", propertyValue = "false"),
         @ActivationConfigProperty(propertyName = "subscriptions", propertyValue = "keep")})
-@ResourceAdapter("zconn.rar")
 public class SubMdb implements ZmqMessageListener {
     @EJB
     private Inbox inbox;

@@ -17,7 +17,7 @@ import jakarta.resource.ResourceException;
  */
 @Stateless
 public class TxSender {
-    @Resource(lookup = "java:/zconn/TestTxPush")
+    @Resource(name = "zconn/TestTxPush")
     private ZmqConnectionFactory push;
 
     @Resource

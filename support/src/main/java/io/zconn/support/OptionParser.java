@@ -73,10 +73,13 @@ public final class OptionParser {
     public static Map<ZmqOption<?>, Object> parse(String property, Object entries) {
         Map<ZmqOption<?>, Object> out = new LinkedHashMap<>();
         List<String> list = Lists.split(entries);
-        for (String entry : list) {
+        for (int i = 0; i < list.size(); i++) {
+            String entry = list.get(i);
             int eq = entry.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException(property + ": entry '" + entry + "' is not NAME=value");
+                // not echoed: a mistyped entry may hold a secret (PLAIN_PASSWORD hunter2)
+                throw new IllegalArgumentException(property + ": entry " + (i + 1) + " of " + list.size()
+                        + " is not NAME=value");
             }
             ZmqOption<?> o = option(property, entry.substring(0, eq));
             out.remove(o);

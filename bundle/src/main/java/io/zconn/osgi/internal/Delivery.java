@@ -1,10 +1,13 @@
 package io.zconn.osgi.internal;
 
+import io.zconn.engine.Context;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqOption;
 import io.zconn.osgi.MessageListener;
 import io.zconn.osgi.RequestListener;
+import io.zconn.support.DeadLetters;
 import io.zconn.support.DeliveryCounters;
 import io.zconn.support.DeliveryEvents;
 import io.zconn.support.DeliverySettings;
@@ -24,8 +27,9 @@ import java.util.concurrent.CancellationException;
  * answers it. The delivery's outcome is the request listener's when there is one (its reply, or
  * its failure: the requester then gets the {@link ReplyPolicy}'s answer, one empty frame); without
  * one, it fails when a message listener threw. Every listener failure is logged (ZCONN-130) and
- * counted, and the other listeners still get the message. There are no retries (a retry would call
- * again the listeners that succeeded) and no dead-letter endpoint: a failed message is counted and
+ * counted, and the other listeners still get the message. A failed delivery is retried as its
+ * {@link DeliveryConfig} says (none by default; a retry calls every listener again, those that
+ * succeeded too), then sent to the dead-letter endpoint if one is configured, else counted and
  * logged as dropped (ZCONN-138).
  *
  * <p>Stop: what was already received is delivered for up to {@link #GRACE_MS} (when the socket is
@@ -43,18 +47,25 @@ final class Delivery {
     private final ManagedSocket owner;
     private final Listeners listeners;
     private final Inflow inflow;
+    /** The dead-letter socket, or null; closed by {@link #stop}. */
+    private final DeadLetters deadLetters;
     private final String threadName;
     private volatile Thread thread;
     /** The listener being called right now, or null (for the stop logs). */
     private volatile Object current;
 
-    Delivery(ManagedSocket owner, Socket socket, Listeners listeners, DeliveryCounters counters) {
+    Delivery(ManagedSocket owner, Socket socket, Listeners listeners, DeliveryCounters counters, DeliveryConfig config,
+             Context context) {
         this.owner = owner;
         this.listeners = listeners;
         this.threadName = "zconn-delivery-" + owner.name();
+        this.deadLetters = config.hasDeadLetters()
+                ? DeadLetters.push(context, config.deadLetterEndpoint(), socket.getOption(ZmqOption.LINGER)) : null;
         DeliverySettings settings = DeliverySettings.builder(socket.type())
                 .maxConcurrent(0)
-                .maxRetries(0)
+                .maxRetries(config.maxRetries())
+                .retryIntervalMs(config.retryIntervalMs())
+                .replyPolicy(config.replyOnFailure())
                 .drainTimeout(Duration.ofMillis(GRACE_MS))
                 .stopSlack(Duration.ZERO)
                 .interruptWait(Duration.ofMillis(INTERRUPT_WAIT_MS))
@@ -62,6 +73,7 @@ final class Delivery {
         this.inflow = Inflow.builder(settings)
                 .socket(socket)
                 .target(new Target())
+                .deadLetters(deadLetters)
                 .events(new Events())
                 .counters(counters)
                 .build();
@@ -87,17 +99,23 @@ final class Delivery {
     boolean stop(boolean closing) {
         boolean clean = inflow.stop(closing);
         Thread t = thread;
-        if (t == null || t == Thread.currentThread()) {
-            return false;
-        }
-        if (clean) {
-            try {
-                t.join(INTERRUPT_WAIT_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            if (t == null || t == Thread.currentThread()) {
+                return false;
+            }
+            if (clean) {
+                try {
+                    t.join(INTERRUPT_WAIT_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return !t.isAlive();
+        } finally {
+            if (deadLetters != null) {
+                deadLetters.close();
             }
         }
-        return !t.isAlive();
     }
 
     /** @return whether the delivery thread is still alive */
@@ -199,7 +217,7 @@ final class Delivery {
 
         @Override
         public void deliveryFailed(int attempts, long failedSoFar, Throwable cause) {
-            // logged as dropped next (ZCONN-138): the bundle has no retries and no dead-letter endpoint
+            // logged next as dead-lettered or dropped (ZCONN-138)
         }
 
         @Override

@@ -50,6 +50,7 @@ final class ManagedSocket implements SocketInfo {
     private volatile Map<String, String> bound = Map.of();
     private ServiceRegistration<Socket> registration;
     private Delivery delivery;
+    private volatile DeliveryConfig deliveryConfig = DeliveryConfig.DEFAULT;
 
     ManagedSocket(String name, String origin, Context context, BundleContext bundleContext, Listeners listeners) {
         this.name = name;
@@ -159,11 +160,34 @@ final class ManagedSocket implements SocketInfo {
         error = null;
     }
 
+    /**
+     * Sets how messages are delivered (retries, reply on failure, dead letters); a running delivery
+     * is restarted with it, leaving what the socket holds for the new one.
+     */
+    synchronized void deliveryConfig(DeliveryConfig config) {
+        if (config.equals(deliveryConfig)) {
+            return;
+        }
+        deliveryConfig = config;
+        if (delivery != null) {
+            delivery.stop(false);
+            delivery = null;
+            listenersChanged();
+        }
+    }
+
     /** Starts the delivery thread when listeners appeared, stops it when the last one left. */
     synchronized void listenersChanged() {
         boolean wanted = state == State.ACTIVE && listeners.size() > 0;
         if (wanted && delivery == null) {
-            delivery = new Delivery(this, socket, listeners, counters);
+            try {
+                delivery = new Delivery(this, socket, listeners, counters, deliveryConfig, context);
+            } catch (RuntimeException e) {
+                // e.g. a dead-letter endpoint the engine refuses: the socket stays, its listeners get nothing
+                error = "delivery cannot start: " + e.getMessage();
+                Log.socketFailed(name, error);
+                return;
+            }
             delivery.start();
         } else if (!wanted && delivery != null) {
             // the socket stays: what it holds waits there for the next listeners

@@ -204,4 +204,31 @@ import org.osgi.service.metatype.annotations.Option;
             + " server: a properties file of username=password lines accepted, read when the configuration is"
             + " applied.")
     String zap_plain_users_file();
+
+    /** @return retries of a failed delivery */
+    @AttributeDefinition(name = "Delivery retries", required = false, min = "0", max = "100",
+            description = "delivery.max.retries: how often a delivery whose listener threw is tried again before"
+                    + " the message is dead-lettered or dropped. A retry calls every listener of the socket"
+                    + " again, those that succeeded too: make them idempotent.")
+    int delivery_max_retries() default 0;
+
+    /** @return pause before a retry */
+    @AttributeDefinition(name = "Delivery retry interval (ms)", required = false, min = "0", max = "60000",
+            description = "delivery.retry.interval: pause before a retry, on the socket's delivery thread.")
+    long delivery_retry_interval() default 100;
+
+    /** @return what a failed request gets */
+    @AttributeDefinition(name = "Reply on failure", required = false, description = "delivery.reply.on.failure:"
+            + " what a request gets when its request listener failed (after any retries): EMPTY, one empty frame,"
+            + " frees the requester at once; NONE answers nothing and the requester times out (ROUTER only: a"
+            + " REP socket must answer every request).", options = {
+                @Option(label = "EMPTY", value = "EMPTY"), @Option(label = "NONE", value = "NONE")})
+    String delivery_reply_on_failure() default "EMPTY";
+
+    /** @return the dead-letter endpoint */
+    @AttributeDefinition(name = "Dead-letter endpoint", required = false, description = "delivery.dead.letter."
+            + "endpoint: where a message goes after its last failed delivery, e.g. tcp://collector:5599 (a PUSH"
+            + " socket connects there; a dead letter waits at most 1 s for a connected collector, else it is"
+            + " counted and logged as dropped). Empty: failed messages are dropped (ZCONN-138).")
+    String delivery_dead_letter_endpoint();
 }

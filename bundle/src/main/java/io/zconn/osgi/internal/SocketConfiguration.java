@@ -25,7 +25,9 @@ import org.osgi.service.metatype.annotations.Designate;
  *
  * <p>A PLAIN or CURVE server configuration may bring a ZAP allow-list ({@code zap.curve.keys},
  * {@code zap.curve.keys.directory}, {@code zap.plain.users.file}), registered for its
- * {@code zap.domain} before the socket opens (see {@link SocketManager} for the rules).
+ * {@code zap.domain} before the socket opens (see {@link SocketManager} for the rules). Its
+ * {@code delivery.*} keys set how the socket's whiteboard listeners get its messages
+ * ({@link DeliveryConfig}).
  */
 @Component(service = {}, configurationPid = ZconnConstants.SOCKET_FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -58,8 +60,10 @@ public final class SocketConfiguration {
     private void apply(Map<String, Object> properties) {
         String pid = String.valueOf(properties.get("service.pid"));
         SocketSpec spec;
+        DeliveryConfig delivery;
         try {
             spec = SocketSpec.fromProperties(properties);
+            delivery = DeliveryConfig.fromProperties(properties, spec.type());
         } catch (RuntimeException e) {
             release();
             Log.badConfiguration(pid, e.getMessage());
@@ -71,6 +75,7 @@ public final class SocketConfiguration {
         }
         if (socket != null && socket.name().equals(spec.name())) {
             try {
+                socket.deliveryConfig(delivery);
                 socket.reconfigure(spec);
             } catch (RuntimeException e) {
                 Log.socketFailed(spec.name(), e.getMessage());
@@ -82,7 +87,7 @@ public final class SocketConfiguration {
             socket = null;
         }
         try {
-            socket = manager.open(spec, SocketManager.FROM_CONFIGURATION);
+            socket = manager.open(spec, SocketManager.FROM_CONFIGURATION, delivery);
         } catch (IllegalStateException e) {
             Log.duplicateName(spec.name(), pid);
         } catch (RuntimeException e) {

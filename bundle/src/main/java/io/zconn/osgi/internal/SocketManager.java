@@ -169,6 +169,15 @@ public final class SocketManager {
      * @throws RuntimeException      when it cannot be set up; a configured socket stays listed as FAILED
      */
     ManagedSocket open(SocketSpec spec, String origin) {
+        return open(spec, origin, DeliveryConfig.DEFAULT);
+    }
+
+    /**
+     * Creates and registers a socket whose listeners get its messages as {@code delivery} says.
+     *
+     * @see #open(SocketSpec, String)
+     */
+    ManagedSocket open(SocketSpec spec, String origin, DeliveryConfig delivery) {
         ManagedSocket ms;
         synchronized (this) {
             if (closed) {
@@ -178,6 +187,7 @@ public final class SocketManager {
                 throw new IllegalStateException("a socket named '" + spec.name() + "' already exists");
             }
             ms = new ManagedSocket(spec.name(), origin, context, bundleContext, listenersFor(spec.name()));
+            ms.deliveryConfig(delivery);
             sockets.put(spec.name(), ms);
         }
         try {

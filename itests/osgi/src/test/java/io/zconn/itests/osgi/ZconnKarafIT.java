@@ -12,14 +12,19 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import io.zconn.engine.Curve;
+import io.zconn.engine.CurveKeyPair;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqOption;
 import io.zconn.osgi.SocketRegistry;
+import io.zconn.osgi.SocketSpec;
 
 import java.io.File;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 
 import javax.inject.Inject;
 
@@ -31,8 +36,14 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * Karaf: installs feature {@code zconn} from our features repository and finds the socket that a
@@ -47,6 +58,9 @@ public class ZconnKarafIT {
 
     @Inject
     private SocketRegistry registry;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
 
     @Configuration
     public Option[] config() {
@@ -127,5 +141,44 @@ public class ZconnKarafIT {
 
         // the console commands are there (Gogo style, picked up by the Karaf shell)
         assertEquals(1, context.getServiceReferences((String) null, "(osgi.command.scope=zconn)").length);
+    }
+
+    @Test
+    public void curveWorksWithTheFeaturesBouncyCastle() throws Exception {
+        // the engine's CURVE crypto is wired to the bcprov bundle the feature installs
+        Bundle zconn = FrameworkUtil.getBundle(SocketRegistry.class);
+        String provider = null;
+        for (BundleWire w : zconn.adapt(BundleWiring.class).getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if ("org.bouncycastle.crypto.engines".equals(
+                    w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE))) {
+                provider = w.getProvider().getBundle().getSymbolicName();
+            }
+        }
+        assertEquals("bcprov", provider);
+
+        // a CURVE server configured through Configuration Admin, a CURVE client made through the registry
+        CurveKeyPair server = Curve.generateKeyPair();
+        CurveKeyPair client = Curve.generateKeyPair();
+        org.osgi.service.cm.Configuration c = configAdmin.getFactoryConfiguration("io.zconn.socket", "karaf-curve", "?");
+        c.update(FrameworkUtil.asDictionary(Map.of("zconn.name", "karaf-curve", "zconn.type", "PAIR",
+                "zconn.bind", "tcp://127.0.0.1:*", "curve.server", "true", "curve.secretkey", server.secretKeyZ85())));
+        try {
+            Socket secure = registry.await("karaf-curve", Duration.ofSeconds(30)).orElseThrow(
+                    () -> new AssertionError("socket 'karaf-curve' not registered; known: " + registry.sockets()));
+            assertEquals("CURVE", secure.getOption(ZmqOption.MECHANISM));
+            Socket peer = registry.create(SocketSpec.fromProperties(Map.of("zconn.name", "karaf-curve-client",
+                    "zconn.type", "PAIR", "zconn.connect", secure.getOption(ZmqOption.LAST_ENDPOINT),
+                    "curve.serverkey", server.publicKeyZ85(), "curve.secretkey", client.secretKeyZ85())));
+            try {
+                assertTrue(peer.send(Message.of("over curve"), Duration.ofSeconds(10)));
+                Message m = secure.recvMessage(Duration.ofSeconds(15));
+                assertNotNull("nothing received over CURVE", m);
+                assertEquals("over curve", m.get(0).text());
+            } finally {
+                registry.close("karaf-curve-client");
+            }
+        } finally {
+            c.delete();
+        }
     }
 }

@@ -250,6 +250,36 @@ class CurveMdbWildFlyIT {
     }
 
     /**
+     * A known WildFly limitation, pinned down so that a change is noticed: the runtime model of a
+     * deployment shows each MDB's activation config as resolved, so a management user who may read
+     * deployments sees the MDB's secret key there (the README says so and suggests curveSecretKeyFile
+     * where that matters). The connection factory's secret, and anything outside the MDB's activation
+     * config, must not show.
+     */
+    @Test
+    @Order(1)
+    @RunAsClient
+    void theManagementModelShowsTheMdbSecretOnlyInItsActivationConfig() throws Exception {
+        ModelNode op = operation("read-resource", address("deployment", "*"));
+        op.get("recursive").set(true);
+        op.get("include-runtime").set(true);
+        String model;
+        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", 9990)) {
+            model = execute(mc, op, true).toString();
+        }
+        assertTrue(model.contains("CurveEchoMdb"), "the MDB is not in the model");
+        for (CurveKeyPair k : new CurveKeyPair[] {allowed, refused, client}) {
+            assertFalse(model.contains(k.secretKeyZ85()), "a secret other than the MDB's shows in the model");
+        }
+        String secret = server.secretKeyZ85();
+        for (int at = model.indexOf(secret); at >= 0; at = model.indexOf(secret, at + 1)) {
+            String before = model.substring(Math.max(0, at - 400), at);
+            assertTrue(before.contains("activation-config") && before.contains("curveSecretKey"),
+                    "the MDB's secret shows outside its activation config: ..." + before + "<secret>");
+        }
+    }
+
+    /**
      * Runs before the wrong-server-key test: the engine logs at most a few handshake failures per
      * 10 s and summarises the rest, so the refusal is looked for while the window is fresh.
      */

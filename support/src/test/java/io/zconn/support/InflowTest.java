@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.zconn.engine.Errno;
+import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
+import io.zconn.engine.PeerMetadata;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -444,5 +447,48 @@ class InflowTest {
 
     private static Message failing() {
         throw new IllegalStateException("the listener failed");
+    }
+
+    /** A message as a socket hands it out: every frame refers to its connection's properties. */
+    private static Message received(PeerMetadata metadata, String... frames) {
+        Message m = new Message();
+        for (int i = 0; i < frames.length; i++) {
+            m.add(Frame.wrap(frames[i].getBytes(java.nio.charset.StandardCharsets.UTF_8), i < frames.length - 1,
+                    metadata));
+        }
+        return m;
+    }
+
+    @Test
+    void theConnectionsPropertiesReachTheTargetWithTheBodyOnEveryPath() {
+        PeerMetadata alice = PeerMetadata.of(Map.of(PeerMetadata.USER_ID, "alice", PeerMetadata.SOCKET_TYPE, "REQ"));
+        PeerMetadata bob = PeerMetadata.of(Map.of(PeerMetadata.USER_ID, "bob"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        target.behaviour = body -> {
+            seen.add(body.get(0).text() + "=" + body.property(PeerMetadata.USER_ID).orElse("?") + "/"
+                    + body.property(PeerMetadata.SOCKET_TYPE).orElse("-"));
+            return Message.of("ok");
+        };
+        // a ROUTER under REP semantics, its envelope split off, delivered concurrently
+        start(settings(SocketType.REP).maxConcurrent(2).build(), SocketType.ROUTER, new Fakes.Threads(), null);
+        channel.push(received(alice, "id-a", "", "from-alice"), received(bob, "id-b", "", "from-bob"));
+        await().atMost(WAIT).until(() -> seen.size() == 2);
+        assertThat(seen).containsExactlyInAnyOrder("from-alice=alice/REQ", "from-bob=bob/-");
+        await().atMost(WAIT).until(() -> channel.replies.size() == 2);
+        assertThat(channel.replies).containsExactlyInAnyOrder(Message.of("id-a", "", "ok"), Message.of("id-b", "", "ok"));
+    }
+
+    @Test
+    void aRepSocketsBodyKeepsItsPropertiesOnTheOrderedPath() {
+        PeerMetadata carol = PeerMetadata.of(Map.of(PeerMetadata.USER_ID, "carol"));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        target.behaviour = body -> {
+            seen.add(body.property(PeerMetadata.USER_ID).orElse("?"));
+            return null;
+        };
+        start(settings(SocketType.REP).maxConcurrent(0).build(), SocketType.REP, null, null);
+        channel.push(received(carol, "body"), Message.of("made-here"));
+        await().atMost(WAIT).until(() -> seen.size() == 2);
+        assertThat(seen).containsExactly("carol", "?");
     }
 }

@@ -6,21 +6,55 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * An immutable multipart ZeroMQ message as applications see it: an ordered list of frames.
  * Envelopes (routing ids, the REQ/REP delimiter) are handled by the resource adapter and never
  * appear here. Frames handed in are copied, frames handed out are copies, so instances can be
  * shared freely between threads.
+ *
+ * <p>A message the adapter delivers also carries the <em>properties of the connection</em> it
+ * arrived on, as libzmq's {@code zmq_msg_gets} reads them: {@code Socket-Type}, {@code Routing-Id}
+ * (alias {@code Identity}), {@code Peer-Address}, {@code User-Id} (set by the PLAIN mechanism or
+ * the ZAP handler, e.g. the PLAIN user name or the CURVE client's public key in Z85), the
+ * ZAP handler's metadata and the peer's READY properties (e.g. {@code X-Tenant}). Read them with
+ * {@link #userId()} and {@link #property(String)}; names compare case-insensitively. They are
+ * what this side's mechanism established, never what the sender put in a frame. Messages made
+ * with {@code of(...)} carry none; messages received over inproc carry none either (as in libzmq).
+ * Properties do not take part in {@link #equals}: two messages are equal when their frames are.
  */
 public final class ZmqMessage implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the property the security mechanism or the ZAP handler sets for the peer. */
+    public static final String USER_ID = "User-Id";
+    private static final String ROUTING_ID = "Routing-Id";
+    private static final String IDENTITY = "Identity";
+
     private final List<byte[]> frames;
+    /**
+     * The connection's properties: an unmodifiable case-insensitive map, empty for messages made
+     * by applications; null only in the serialized form of a message from a version without them
+     * (see {@link #readResolve}).
+     */
+    private final Map<String, String> properties;
 
     private ZmqMessage(List<byte[]> frames) {
+        this(frames, Collections.emptyMap());
+    }
+
+    private ZmqMessage(List<byte[]> frames, Map<String, String> properties) {
         this.frames = frames;
+        this.properties = properties;
+    }
+
+    /** A message serialized before properties existed gets none rather than a null map. */
+    private Object readResolve() {
+        return properties == null ? new ZmqMessage(frames) : this;
     }
 
     /**
@@ -104,6 +138,69 @@ public final class ZmqMessage implements Serializable {
             out.add(new String(f, StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /**
+     * The user id the security mechanism established for the sender: for PLAIN the user name, for
+     * CURVE whatever the ZAP handler answered (the adapter's allow-list answers the client's public
+     * key in Z85, as pyzmq's authenticator does), for NULL with a ZAP handler its answer.
+     *
+     * @return the {@code User-Id} property of the connection the message came over, or empty when
+     *         there is none (no ZAP handler answered one, inproc, or a message made with {@code of})
+     */
+    public Optional<String> userId() {
+        return property(USER_ID);
+    }
+
+    /**
+     * A property of the connection the message came over, like libzmq's {@code zmq_msg_gets}.
+     * Values are the property's bytes decoded as UTF-8 (a binary routing id does not survive
+     * that; read routing ids the peer chose as text only).
+     *
+     * @param name a property name, any case: {@code Socket-Type}, {@code Routing-Id} (or
+     *             {@code Identity}), {@code Peer-Address}, {@code User-Id}, a ZAP metadata name
+     *             or a READY property such as {@code X-Tenant}
+     * @return its value, or empty when the connection has no such property
+     */
+    public Optional<String> property(String name) {
+        Objects.requireNonNull(name, "name");
+        String v = properties.get(name);
+        if (v == null && ROUTING_ID.equalsIgnoreCase(name)) {
+            v = properties.get(IDENTITY);
+        } else if (v == null && IDENTITY.equalsIgnoreCase(name)) {
+            v = properties.get(ROUTING_ID);
+        }
+        return Optional.ofNullable(v);
+    }
+
+    /**
+     * @return all the connection's properties (an unmodifiable map whose keys compare
+     *         case-insensitively), empty for messages made by applications
+     */
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    /**
+     * The same frames with connection properties: what the adapter uses for the messages it
+     * delivers, and what a unit test of a listener uses to stand in for it. Nothing checks the
+     * values: a message an application made this way carries whatever it was given, so code that
+     * trusts a {@code User-Id} must only read it from messages the adapter delivered.
+     *
+     * @param properties names (any case; the first of names equal ignoring case wins) and values; copied
+     * @return a message with these frames and exactly these properties
+     */
+    public ZmqMessage withProperties(Map<String, String> properties) {
+        Objects.requireNonNull(properties, "properties");
+        if (properties.isEmpty()) {
+            return this.properties.isEmpty() ? this : new ZmqMessage(frames);
+        }
+        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            copy.putIfAbsent(Objects.requireNonNull(e.getKey(), "property name"),
+                    Objects.requireNonNull(e.getValue(), "property value"));
+        }
+        return new ZmqMessage(frames, Collections.unmodifiableMap(copy));
     }
 
     /** Two messages are equal when they have the same frames with the same bytes. */

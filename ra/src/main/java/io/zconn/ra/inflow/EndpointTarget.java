@@ -58,7 +58,10 @@ final class EndpointTarget implements DeliveryTarget {
         return out;
     }
 
-    /** @return the body as the listener API's message (at least one frame, as listeners expect) */
+    /**
+     * @return the body as the listener API's message (at least one frame, as listeners expect),
+     *         with the properties of the connection it came over ({@link ZmqMessage#userId()})
+     */
     static ZmqMessage toApi(Message m) {
         List<byte[]> body = new ArrayList<>();
         for (int i = 0; i < m.size(); i++) {
@@ -67,7 +70,7 @@ final class EndpointTarget implements DeliveryTarget {
         if (body.isEmpty()) {
             body.add(new byte[0]);
         }
-        return ZmqMessage.of(body);
+        return ZmqMessage.of(body).withProperties(m.metadata().asMap());
     }
 
     private ZmqMessage deliverOnce(ZmqMessage message) throws Throwable {

@@ -341,7 +341,7 @@ public class ZmqManagedConnection implements ManagedConnection {
         if (frames.isEmpty()) {
             frames.add(new byte[0]);
         }
-        return ZmqMessage.of(frames);
+        return ZmqMessage.of(frames).withProperties(m.metadata().asMap());
     }
 
     private static Duration timeout(Integer ms) {

@@ -121,6 +121,9 @@ class SecureInflowTest {
             ZmqMessage m = RECEIVED.poll(10, TimeUnit.SECONDS);
             assertThat(m).isNotNull();
             assertThat(m.text()).isEqualTo("from-allowed");
+            assertThat(m.userId()).as("the allow-list's User-Id: the client's public key").contains(ALLOWED.publicKeyZ85());
+            assertThat(m.property("socket-type")).contains("PUSH");
+            assertThat(m.property("Peer-Address")).contains("127.0.0.1");
             assertThat(RECEIVED.poll(300, TimeUnit.MILLISECONDS)).isNull();
         }
         assertThat(ra.requireStarted().getZapHandler()).isNotNull();
@@ -160,7 +163,9 @@ class SecureInflowTest {
             right.setOption(ZmqOption.PLAIN_PASSWORD, "wonderland");
             right.connect(endpoint);
             right.send(Message.of("right"));
-            assertThat(RECEIVED.poll(10, TimeUnit.SECONDS).text()).isEqualTo("right");
+            ZmqMessage m = RECEIVED.poll(10, TimeUnit.SECONDS);
+            assertThat(m.text()).isEqualTo("right");
+            assertThat(m.userId()).contains("alice");
             assertThat(RECEIVED.poll(300, TimeUnit.MILLISECONDS)).isNull();
         }
     }

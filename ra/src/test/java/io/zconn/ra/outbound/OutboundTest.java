@@ -125,7 +125,11 @@ class OutboundTest {
             ZmqConnectionFactory cf = (ZmqConnectionFactory) mcf("REQ", endpoint, false)
                     .createConnectionFactory();
             try (ZmqConnection c = cf.getConnection()) {
-                assertThat(c.request(ZmqMessage.of("ping"), Duration.ofSeconds(5)).text()).isEqualTo("re:ping");
+                ZmqMessage reply = c.request(ZmqMessage.of("ping"), Duration.ofSeconds(5));
+                assertThat(reply.text()).isEqualTo("re:ping");
+                assertThat(reply.property("Socket-Type")).as("the reply carries its connection's properties")
+                        .contains("REP");
+                assertThat(reply.userId()).as("no mechanism set one").isEmpty();
             }
             t.join();
         }

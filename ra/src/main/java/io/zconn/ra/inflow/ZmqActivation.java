@@ -7,6 +7,8 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.ra.RaLog;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.WorkManagerExecutor;
+import io.zconn.ra.stats.ActivationStats;
+import io.zconn.ra.stats.StatsMBeans;
 import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.DeadLetters;
 import io.zconn.support.DeliveryCounters;
@@ -63,6 +65,8 @@ public final class ZmqActivation {
     private boolean stopped;
     private ZapRegistrar zapRegistrar;
     private ZapDomains.Registration zapRegistration;
+    private final ActivationStats stats;
+    private StatsMBeans.Registration mbean;
 
     /**
      * @param context           engine context
@@ -86,6 +90,7 @@ public final class ZmqActivation {
             throw new ResourceException(e.getMessage(), e);
         }
         this.name = endpointName(factory) + " <- " + settings;
+        this.stats = new ActivationStats(name, counters, this::lastEndpointOrNull, this::isFailed);
     }
 
     /** Registers an activation's ZAP allow-list with the adapter (see {@code ZmqResourceAdapter#registerZap}). */
@@ -182,7 +187,7 @@ public final class ZmqActivation {
                 .build();
         Socket s = socket;
         Inflow in = Inflow.builder(delivery)
-                .channel(inboxWrapper.apply(s::recvMessage), s::send, s.type())
+                .channel(inboxWrapper.apply(stats.counting(s::recvMessage)), s::send, s.type())
                 .target(new EndpointTarget(factory, invoker, name))
                 .executor(executor::schedule)
                 .deadLetters(deadLetters)
@@ -196,6 +201,10 @@ public final class ZmqActivation {
             throw new ResourceException("the WorkManager refused the receive loop of " + name, e);
         }
         inflow = in;
+        StatsMBeans.Registration r = StatsMBeans.register(StatsMBeans.ACTIVATION, name, stats);
+        synchronized (this) {
+            mbean = r;
+        }
         RaLog.activationStarted(name);
     }
 
@@ -223,6 +232,14 @@ public final class ZmqActivation {
             in.stop(true);
         }
         closeSockets();
+        StatsMBeans.Registration r;
+        synchronized (this) {
+            r = mbean;
+            mbean = null;
+        }
+        if (r != null) {
+            r.close();
+        }
         RaLog.activationStopped(name);
     }
 
@@ -266,6 +283,29 @@ public final class ZmqActivation {
     /** @return failed messages neither delivered nor dead-lettered (each logged, ZCONNRA0040/0041) */
     public long droppedCount() {
         return counters.dropped();
+    }
+
+    /** @return listener calls that were retries */
+    public long retriedCount() {
+        return counters.retried();
+    }
+
+    /** @return this activation's statistics (also its MBean {@code io.zconn:type=Activation}) */
+    public ActivationStats stats() {
+        return stats;
+    }
+
+    /** @return the name of its statistics MBean, or null when it is not registered */
+    public synchronized javax.management.ObjectName mbeanName() {
+        return mbean == null ? null : mbean.name();
+    }
+
+    private String lastEndpointOrNull() {
+        try {
+            return lastEndpoint();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** @return whether {@link #stop()} has begun */

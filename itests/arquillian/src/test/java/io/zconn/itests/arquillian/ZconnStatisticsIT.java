@@ -10,8 +10,6 @@ import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.as.controller.client.ModelControllerClient;
-import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.Archive;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -74,11 +72,6 @@ class ZconnStatisticsIT {
     @Deployment(name = "probe", managed = false, order = 3)
     static Archive<?> probe() {
         return ShrinkWrap.create(JavaArchive.class, "zconn-stats-probe.jar");
-    }
-
-    private static ModelControllerClient client() {
-        return ModelControllerClient.Factory.create("127.0.0.1",
-                9990 + Integer.getInteger("wildfly.port.offset", 0));
     }
 
     @Test
@@ -145,21 +138,7 @@ class ZconnStatisticsIT {
     @Order(2)
     @RunAsClient
     void theManagementModelShowsTheConnectionFactoryAndAdapterStatistics() throws Exception {
-        ModelNode ra = new ModelNode();
-        ra.add("deployment", "zconn.rar").add("subsystem", "resource-adapters").add("ironjacamar", "ironjacamar")
-                .add("resource-adapter", "zconn.rar");
-        try (ModelControllerClient client = client()) {
-            ModelNode cfStats = ra.clone().add("connection-definitions", CF_JNDI).add("statistics", "extended");
-            assertEquals(N, readLong(client, cfStats, "MessagesSent"), () -> dump(client, ra));
-            assertEquals((long) N * "stat-0".length(), readLong(client, cfStats, "BytesSent"));
-            assertEquals(0, readLong(client, cfStats, "SendsFailed"));
-
-            ModelNode raStats = ra.clone().add("statistics", "extended");
-            assertEquals(1, readLong(client, raStats, "Activations"), () -> dump(client, ra));
-            assertEquals(M, readLong(client, raStats, "MessagesReceived"));
-            assertEquals(M, readLong(client, raStats, "Delivered"));
-            assertEquals(0, readLong(client, raStats, "DeadLettered"));
-        }
+        StatisticsModel.check(N, (long) N * "stat-0".length(), M, CF_JNDI);
     }
 
     @Test
@@ -210,34 +189,8 @@ class ZconnStatisticsIT {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long v;
         while ((v = value.getAsLong()) != expected && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
             Thread.sleep(20);
         }
         assertEquals(expected, v);
-    }
-
-    private static long readLong(ModelControllerClient client, ModelNode address, String attribute)
-            throws Exception {
-        ModelNode op = new ModelNode();
-        op.get("operation").set("read-attribute");
-        op.get("address").set(address);
-        op.get("name").set(attribute);
-        ModelNode result = client.execute(op);
-        assertEquals("success", result.get("outcome").asString(), () -> address + " " + attribute + ": " + result
-                + "\n" + dump(client, address));
-        return result.get("result").asLong();
-    }
-
-    private static String dump(ModelControllerClient client, ModelNode address) {
-        try {
-            ModelNode op = new ModelNode();
-            op.get("operation").set("read-resource");
-            op.get("address").set(address);
-            op.get("recursive").set(true);
-            op.get("include-runtime").set(true);
-            return client.execute(op).toString();
-        } catch (Exception e) {
-            return "(cannot read " + address + ": " + e + ")";
-        }
     }
 }

@@ -85,6 +85,7 @@ class ZconnStatisticsIT {
     @Test
     @Order(1)
     @OperateOnDeployment("app")
+    @SuppressWarnings("BanJNDI") // fixed java:module names of this test's own beans
     void countersMoveAndTheMBeansShowThemInTheContainer() throws Exception {
         LibzmqPeer.requirePyzmq();
         StatsSender sender = (StatsSender) new InitialContext().lookup("java:module/StatsSender");

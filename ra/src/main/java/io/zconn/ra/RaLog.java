@@ -280,6 +280,26 @@ public final class RaLog {
         info(53, "{0}: deliveries run as the peer''s User-Id (security inflow caller principal)", name);
     }
 
+    // ---- statistics (ZCONNRA0060-0069) ---------------------------------------------------------
+
+    /**
+     * A statistics MBean could not be registered; the adapter works on without it.
+     *
+     * @param name   the MBean's name
+     * @param reason why (a Throwable or a text)
+     */
+    public static void mbeanNotRegistered(String name, Object reason) {
+        warn(60, "statistics MBean {0} not registered: {1}", name, reason);
+    }
+
+    /**
+     * @param name  the MBean's name
+     * @param cause why it could not be unregistered
+     */
+    public static void mbeanNotUnregistered(String name, Throwable cause) {
+        warn(61, "statistics MBean {0} not unregistered: {1}", name, cause);
+    }
+
     private static void info(int id, String msg, Object... args) {
         log(Level.INFO, id, msg, null, args);
     }

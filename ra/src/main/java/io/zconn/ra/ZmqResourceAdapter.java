@@ -7,6 +7,8 @@ import io.zconn.support.ZapDomains;
 import io.zconn.ra.inflow.ZmqActivation;
 import io.zconn.ra.inflow.ZmqActivationSpec;
 import io.zconn.ra.outbound.SharedSockets;
+import io.zconn.ra.stats.ActivationTotals;
+import io.zconn.ra.stats.JcaStatistics;
 
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -21,11 +23,15 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import org.jboss.jca.core.spi.statistics.Statistics;
+import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
@@ -45,7 +51,7 @@ import javax.transaction.xa.XAResource;
         licenseRequired = false,
         transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction,
         reauthenticationSupport = false)
-public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
+public class ZmqResourceAdapter implements ResourceAdapter, Serializable, Statistics {
     private static final long serialVersionUID = 1L;
 
     @ConfigProperty(description = "Number of engine I/O threads (each a long-running WorkManager work item); "
@@ -62,6 +68,9 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
     private transient volatile TransactionSynchronizationRegistry transactions;
     private transient volatile ZapDomains zap;
     private final transient Map<Key, ZmqActivation> activations = new ConcurrentHashMap<>();
+    private final transient ActivationTotals totals = new ActivationTotals();
+    private transient volatile JcaStatistics statistics;
+    private final transient Set<Runnable> onStop = ConcurrentHashMap.newKeySet();
 
     /** Creates the adapter; the server configures it and then calls {@link #start}. */
     public ZmqResourceAdapter() {
@@ -84,8 +93,12 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
         for (Key k : new ArrayList<>(activations.keySet())) {
             ZmqActivation a = activations.remove(k);
             if (a != null) {
-                a.stop();
+                stopActivation(a);
             }
+        }
+        for (Runnable r : new ArrayList<>(onStop)) {
+            onStop.remove(r);
+            r.run();
         }
         SharedSockets s = shared;
         if (s != null) {
@@ -130,13 +143,19 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
             a.stop();
             throw e;
         }
+        totals.started(a.stats());
+    }
+
+    private void stopActivation(ZmqActivation a) {
+        a.stop();
+        totals.stopped(a.stats(), JcaStatistics.cumulativeActivationMetrics());
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
         ZmqActivation a = activations.remove(new Key(factory, spec));
         if (a != null) {
-            a.stop();
+            stopActivation(a);
         }
     }
 
@@ -227,6 +246,36 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable {
     /** @return the active activations (for monitoring and tests) */
     public List<ZmqActivation> activations() {
         return List.copyOf(activations.values());
+    }
+
+    /**
+     * IronJacamar's statistics hook: WildFly shows these sums over the adapter's activations (running
+     * and stopped since it started) under {@code statistics=extended} of the deployment's
+     * resource-adapter statistics. Per activation, read the {@code io.zconn:type=Activation} MBeans.
+     *
+     * @return the adapter's statistics
+     */
+    @Override
+    public StatisticsPlugin getStatistics() {
+        JcaStatistics s = statistics;
+        if (s == null) {
+            s = JcaStatistics.of(totals);
+            statistics = s;
+        }
+        return s;
+    }
+
+    /**
+     * @param action run once when the adapter stops (e.g. a connection factory's MBean unregistering:
+     *               the server tells connection factories nothing when it undeploys them)
+     */
+    public void closeOnStop(Runnable action) {
+        onStop.add(action);
+    }
+
+    /** @return the sums over the activations (for monitoring and tests) */
+    public ActivationTotals activationTotals() {
+        return totals;
     }
 
     /** @return number of engine I/O threads */

@@ -53,6 +53,9 @@ final class DeliveryAttempt {
                 return;
             }
             made++;
+            if (attempt > 1) {
+                counters.countRetried();
+            }
             Message reply = null;
             boolean ok = false;
             try {

@@ -15,6 +15,7 @@ public final class DeliveryCounters {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong replied = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
 
     /** @return messages taken from the socket */
     public long received() {
@@ -46,6 +47,14 @@ public final class DeliveryCounters {
         return replied.get();
     }
 
+    /**
+     * @return listener calls that were retries (a message delivered on its third attempt counts two);
+     *         not part of the account above, which counts messages
+     */
+    public long retried() {
+        return retried.get();
+    }
+
     long countReceived() {
         return received.incrementAndGet();
     }
@@ -60,6 +69,10 @@ public final class DeliveryCounters {
 
     long countDeadLettered() {
         return deadLettered.incrementAndGet();
+    }
+
+    void countRetried() {
+        retried.incrementAndGet();
     }
 
     long countDropped() {
@@ -79,6 +92,6 @@ public final class DeliveryCounters {
     @Override
     public String toString() {
         return "received=" + received + " delivered=" + delivered + " failed=" + failed + " deadLettered="
-                + deadLettered + " dropped=" + dropped + " replied=" + replied;
+                + deadLettered + " dropped=" + dropped + " replied=" + replied + " retried=" + retried;
     }
 }

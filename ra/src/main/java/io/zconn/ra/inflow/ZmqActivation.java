@@ -10,6 +10,8 @@ import io.zconn.ra.RaLog;
 import io.zconn.ra.SecurityInflow;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.WorkManagerExecutor;
+import io.zconn.ra.stats.ActivationStats;
+import io.zconn.ra.stats.StatsMBeans;
 import io.zconn.support.AllowListZapHandler;
 import io.zconn.support.DeadLetters;
 import io.zconn.support.DeliveryExecutor;
@@ -76,6 +78,8 @@ public final class ZmqActivation {
     private ZapRegistrar zapRegistrar;
     private ZapDomains.Registration zapRegistration;
     private volatile ContainerRealmZapHandler containerRealm;
+    private final ActivationStats stats;
+    private StatsMBeans.Registration mbean;
 
     /**
      * @param context           engine context
@@ -99,6 +103,7 @@ public final class ZmqActivation {
             throw new ResourceException(e.getMessage(), e);
         }
         this.name = endpointName(factory) + " <- " + settings;
+        this.stats = new ActivationStats(name, counters, this::lastEndpointOrNull, this::isFailed);
     }
 
     /**
@@ -201,7 +206,7 @@ public final class ZmqActivation {
                 .build();
         Socket s = socket;
         Inflow in = Inflow.builder(delivery)
-                .channel(inboxWrapper.apply(s::recvMessage), s::send, s.type())
+                .channel(inboxWrapper.apply(stats.counting(s::recvMessage)), s::send, s.type())
                 .target(new EndpointTarget(factory, invoker, name))
                 .executor(deliveries)
                 .deadLetters(deadLetters)
@@ -215,6 +220,10 @@ public final class ZmqActivation {
             throw new ResourceException("the WorkManager refused the receive loop of " + name, e);
         }
         inflow = in;
+        StatsMBeans.Registration r = StatsMBeans.register(StatsMBeans.ACTIVATION, name, stats);
+        synchronized (this) {
+            mbean = r;
+        }
         RaLog.activationStarted(name);
     }
 
@@ -309,6 +318,14 @@ public final class ZmqActivation {
             in.stop(true);
         }
         closeSockets();
+        StatsMBeans.Registration r;
+        synchronized (this) {
+            r = mbean;
+            mbean = null;
+        }
+        if (r != null) {
+            r.close();
+        }
         RaLog.activationStopped(name);
     }
 
@@ -352,6 +369,29 @@ public final class ZmqActivation {
     /** @return failed messages neither delivered nor dead-lettered (each logged, ZCONNRA0040/0041) */
     public long droppedCount() {
         return counters.dropped();
+    }
+
+    /** @return listener calls that were retries */
+    public long retriedCount() {
+        return counters.retried();
+    }
+
+    /** @return this activation's statistics (also its MBean {@code io.zconn:type=Activation}) */
+    public ActivationStats stats() {
+        return stats;
+    }
+
+    /** @return the name of its statistics MBean, or null when it is not registered */
+    public synchronized javax.management.ObjectName mbeanName() {
+        return mbean == null ? null : mbean.name();
+    }
+
+    private String lastEndpointOrNull() {
+        try {
+            return lastEndpoint();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** @return whether {@link #stop()} has begun */

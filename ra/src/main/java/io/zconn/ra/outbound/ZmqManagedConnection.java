@@ -11,6 +11,7 @@ import io.zconn.ra.RaLog;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqMessage;
+import io.zconn.ra.stats.ConnectionFactoryStats;
 import io.zconn.support.Envelope;
 
 import jakarta.resource.NotSupportedException;
@@ -218,13 +219,19 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     /** Sends at once (also the send after a commit, possibly while another handle uses this connection). */
     void sendNow(Message m) {
+        ConnectionFactoryStats stats = factory.stats();
+        long bytes = m.contentSize();
         boolean sent;
         try {
             sent = socket().send(m, timeout(factory.getSendTimeout()));
         } catch (ZmqException e) {
+            stats.sendFailed();
             throw fail("send", e);
         }
-        if (!sent) {
+        if (sent) {
+            stats.sent(bytes);
+        } else {
+            stats.sendFailed();
             throw new ZmqConnectionException(Reason.TIMEOUT, "send timed out after " + factory.getSendTimeout()
                     + " ms on " + this, null);
         }
@@ -238,7 +245,11 @@ public class ZmqManagedConnection implements ManagedConnection {
         }
         try {
             Message m = socket().recvMessage(timeout);
-            return m == null ? Optional.empty() : Optional.of(fromEngine(m, 0));
+            if (m == null) {
+                return Optional.empty();
+            }
+            factory.stats().received(m.contentSize());
+            return Optional.of(fromEngine(m, 0));
         } catch (ZmqException e) {
             throw fail("receive", e);
         }
@@ -258,12 +269,17 @@ public class ZmqManagedConnection implements ManagedConnection {
         }
         boolean dealer = t == SocketType.DEALER;
         long deadline = System.nanoTime() + (timeout.isNegative() ? Long.MAX_VALUE / 2 : timeout.toNanos());
+        ConnectionFactoryStats stats = factory.stats();
         requestLock.lock();
         try {
-            if (!socket().send(toEngine(request, dealer), timeout)) {
+            Message out = toEngine(request, dealer);
+            long bytes = out.contentSize();
+            if (!socket().send(out, timeout)) {
+                stats.sendFailed();
                 throw new ZmqConnectionException(Reason.TIMEOUT, "request could not be sent in time on " + this,
                         null);
             }
+            stats.sent(bytes);
             Duration left = timeout.isNegative() ? timeout : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Message reply = socket().recvMessage(left);
             if (reply == null) {
@@ -273,6 +289,7 @@ public class ZmqManagedConnection implements ManagedConnection {
                 markBroken(e);
                 throw e;
             }
+            stats.received(reply.contentSize());
             return fromEngine(reply, dealer ? Envelope.size(SocketType.DEALER, reply) : 0);
         } catch (ZmqException e) {
             throw fail("request", e);
@@ -283,18 +300,24 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     /** A request on the shared bound socket: correlated by id, a timeout only affects this caller. */
     private ZmqMessage sharedRequest(ZmqMessage request, Duration timeout) {
+        ConnectionFactoryStats stats = factory.stats();
+        Message out = toEngine(request, false);
+        long bytes = out.contentSize();
         Message reply;
         try {
-            reply = shared.request(toEngine(request, false), timeout);
+            reply = shared.request(out, timeout);
         } catch (SharedSockets.SendTimeout e) {
+            stats.sendFailed();
             throw new ZmqConnectionException(Reason.TIMEOUT, "request could not be sent in time on " + this, null);
         } catch (ZmqException e) {
             throw fail("request", e);
         }
+        stats.sent(bytes);
         if (reply == null) {
             throw new ZmqConnectionException(Reason.TIMEOUT, "no reply within " + timeout.toMillis() + " ms on "
                     + this + " (the shared socket stays in service; a late reply is discarded)", null);
         }
+        stats.received(reply.contentSize());
         return fromEngine(reply, 0);
     }
 

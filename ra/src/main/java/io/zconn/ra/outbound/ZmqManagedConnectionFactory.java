@@ -9,6 +9,9 @@ import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqConnectionFactory;
+import io.zconn.ra.stats.ConnectionFactoryStats;
+import io.zconn.ra.stats.JcaStatistics;
+import io.zconn.ra.stats.StatsMBeans;
 import io.zconn.support.Lists;
 import io.zconn.support.OptionParser;
 import io.zconn.support.SecuritySettings;
@@ -28,6 +31,9 @@ import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import org.jboss.jca.core.spi.statistics.Statistics;
+import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
+
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -35,7 +41,7 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ObjectName;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.naming.NoInitialContextException;
@@ -73,7 +79,7 @@ import javax.security.auth.Subject;
         connection = ZmqConnection.class,
         connectionImpl = ZmqConnectionImpl.class)
 public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation,
-        ValidatingManagedConnectionFactory {
+        ValidatingManagedConnectionFactory, Statistics {
     private static final long serialVersionUID = 1L;
     private static final String TSR_JNDI = "java:comp/TransactionSynchronizationRegistry";
 
@@ -193,9 +199,9 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     private transient Object transactionKey;
     private transient volatile TransactionSynchronizationRegistry jndiTransactions;
     private transient volatile boolean noJndi;
-    private final transient AtomicLong sentAfterCommit = new AtomicLong();
-    private final transient AtomicLong discardedOnRollback = new AtomicLong();
-    private final transient AtomicLong failedAfterCommit = new AtomicLong();
+    private final transient ConnectionFactoryStats stats = new ConnectionFactoryStats(toString());
+    private transient volatile JcaStatistics statistics;
+    private transient StatsMBeans.Registration mbean;
 
     /** Creates a factory with default settings. */
     public ZmqManagedConnectionFactory() {
@@ -204,12 +210,14 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     @Override
     public Object createConnectionFactory(ConnectionManager manager) throws ResourceException {
         settings();
+        registerStats();
         return new ZmqConnectionFactoryImpl(this, manager);
     }
 
     @Override
     public Object createConnectionFactory() throws ResourceException {
         settings();
+        registerStats();
         return new ZmqConnectionFactoryImpl(this, new DefaultConnectionManager());
     }
 
@@ -336,6 +344,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             tsr.putResource(key, held);
         }
         held.add(connection, message);
+        stats.held();
         return true;
     }
 
@@ -374,30 +383,92 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
 
 
     void countSentAfterCommit() {
-        sentAfterCommit.incrementAndGet();
+        stats.sentAfterCommit();
     }
 
     void countDiscarded(int n) {
-        discardedOnRollback.addAndGet(n);
+        stats.discarded(n);
     }
 
     long countFailedAfterCommit() {
-        return failedAfterCommit.incrementAndGet();
+        return stats.failedAfterCommit();
     }
 
     /** @return messages held for their transaction and sent after it committed */
     public long sentAfterCommit() {
-        return sentAfterCommit.get();
+        return stats.getSentAfterCommit();
     }
 
     /** @return messages held for their transaction and discarded because it did not commit */
     public long discardedOnRollback() {
-        return discardedOnRollback.get();
+        return stats.getDiscardedOnRollback();
     }
 
     /** @return messages held for a committed transaction whose send then failed (lost, ZCONNRA0025) */
     public long failedAfterCommit() {
-        return failedAfterCommit.get();
+        return stats.getFailedAfterCommit();
+    }
+
+    /** @return this factory's counters (also its MBean {@code io.zconn:type=ConnectionFactory}) */
+    public ConnectionFactoryStats stats() {
+        return stats;
+    }
+
+    /**
+     * IronJacamar's statistics hook: WildFly shows these under
+     * {@code .../connection-definitions=<pool>/statistics=extended} when statistics are enabled.
+     *
+     * @return this factory's statistics
+     */
+    @Override
+    public StatisticsPlugin getStatistics() {
+        JcaStatistics s = statistics;
+        if (s == null) {
+            s = JcaStatistics.of(stats);
+            statistics = s;
+        }
+        return s;
+    }
+
+    /** @return the name of this factory's statistics MBean, or null when it is not registered */
+    public synchronized ObjectName mbeanName() {
+        return mbean == null ? null : mbean.name();
+    }
+
+    /**
+     * Registers the statistics MBean once, when the server first asks for a connection factory (the
+     * configuration is complete by then); the adapter's stop, or {@link #close()}, unregisters it.
+     */
+    private void registerStats() {
+        synchronized (this) {
+            if (mbean != null) {
+                return;
+            }
+            String d = description();
+            stats.describe(d);
+            mbean = StatsMBeans.register(StatsMBeans.CONNECTION_FACTORY, d, stats);
+        }
+        if (resourceAdapter instanceof ZmqResourceAdapter ra) {
+            ra.closeOnStop(this::unregisterStats);
+        }
+    }
+
+    private void unregisterStats() {
+        StatsMBeans.Registration r;
+        synchronized (this) {
+            r = mbean;
+            mbean = null;
+        }
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /** @return socket type, bind or connect, endpoints and mechanism: the MBean's name */
+    private String description() {
+        return socketType + (Boolean.TRUE.equals(bind) ? " bind " : " connect ") + endpoints
+                + (Boolean.TRUE.equals(curveServer) || !isBlank(curveServerKey) ? " CURVE"
+                : Boolean.TRUE.equals(plainServer) || !isBlank(plainUsername) ? " PLAIN" : "");
     }
 
     /** @return the configured socket type, or null when it does not parse */
@@ -452,6 +523,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
      * for itself. Inside a container the adapter owns them and this does nothing.
      */
     public synchronized void close() {
+        unregisterStats();
         if (ownShared != null) {
             ownShared.closeAll();
             ownShared = null;
@@ -766,9 +838,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
 
     @Override
     public String toString() {
-        return "ZmqManagedConnectionFactory[" + socketType + (Boolean.TRUE.equals(bind) ? " bind " : " connect ")
-                + endpoints + (Boolean.TRUE.equals(curveServer) || !isBlank(curveServerKey) ? " CURVE"
-                : Boolean.TRUE.equals(plainServer) || !isBlank(plainUsername) ? " PLAIN" : "") + "]";
+        return "ZmqManagedConnectionFactory[" + description() + "]";
     }
 
     private static boolean isBlank(String s) {

@@ -51,6 +51,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private Channel current;
     private ScheduledFuture<?> retry;
     private boolean refused;
+    /** The last connection attempt that succeeded (on the loop). */
+    private Channel connected;
 
     Connecter(StreamTransport transport, SocketBase socket, Options opts, String endpoint, SocketAddress address,
               EventLoop loop, Bootstrap bootstrap) {
@@ -133,6 +135,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         }
         f.addListener(done -> {
             if (done.isSuccess()) {
+                connected = ch;
                 Monitoring.emitFd(socket, SocketEvent.Type.CONNECTED, endpoint, ch);
             } else {
                 current = null;
@@ -221,6 +224,9 @@ final class Connecter implements EndpointHandle, SessionOwner {
                 }
             }
         }
+        if (channel != connected) {
+            return; // an attempt that never connected: its connect listener has scheduled the retry
+        }
         scheduleRetry();
     }
 
@@ -247,6 +253,11 @@ final class Connecter implements EndpointHandle, SessionOwner {
     @Override
     public boolean closing() {
         return closed;
+    }
+
+    @Override
+    public boolean wasConnected(Channel channel) {
+        return channel == connected;
     }
 
     @Override

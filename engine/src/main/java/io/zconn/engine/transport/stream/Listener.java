@@ -97,6 +97,7 @@ final class Listener implements EndpointHandle, SessionOwner {
 
     @Override
     public void close() {
+        boolean first = !closed; // a socket may hold one listener under two names (as bound, as resolved)
         closed = true;
         Channel s = serverChannel;
         if (s != null && !StreamTransport.loopStopped(s) && !s.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
@@ -104,7 +105,7 @@ final class Listener implements EndpointHandle, SessionOwner {
             System.getLogger(Listener.class.getName()).log(System.Logger.Level.WARNING,
                     "listener " + endpoint + " did not close within 5 s");
             Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.CLOSE_FAILED, endpoint, Monitoring.ETIMEDOUT, null, null);
-        } else if (s != null) {
+        } else if (s != null && first) {
             Monitoring.emitFd(socket, io.zconn.engine.SocketEvent.Type.CLOSED, endpoint, s);
         }
         // connections whose handshake never finished have no pipe the socket could end

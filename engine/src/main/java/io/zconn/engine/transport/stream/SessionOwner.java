@@ -54,6 +54,14 @@ interface SessionOwner {
     }
 
     /**
+     * @param channel a connection of this owner
+     * @return whether it was ever connected (a connection attempt that failed ends with CLOSED, not DISCONNECTED)
+     */
+    default boolean wasConnected(Channel channel) {
+        return true;
+    }
+
+    /**
      * @return the transport, which keeps the context open while a connection lingers; null for an
      *         owner outside any transport (an engine tested alone)
      */

@@ -543,7 +543,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             pipe.flush();
         }
         SocketBase socket = owner.socket();
-        if (socket != null && socket.monitored() && !terminating && !owner.closing()) {
+        if (socket != null && socket.monitored() && !terminating && !owner.closing() && owner.wasConnected(channel)) {
             socket.event(new SocketEvent(SocketEvent.Type.DISCONNECTED, owner.endpoint(), Monitoring.fd(channel),
                     Monitoring.peer(channel), peerRoutingId));
         }

@@ -217,6 +217,8 @@ public final class StreamTransport implements Transport {
             Throwable c = f.cause();
             Errno errno = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
                     ? Errno.EADDRINUSE : Errno.EADDRNOTAVAIL;
+            // as libzmq: the descriptor that could not be bound is closed, then the bind reported failed
+            Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.CLOSED, ep.text(), Monitoring.fd(f.channel()), null, null);
             Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.BIND_FAILED, ep.text(),
                     errno == Errno.EADDRINUSE ? Monitoring.EADDRINUSE : Monitoring.EADDRNOTAVAIL, null, null);
             throw new ZmqException(errno, "cannot bind " + ep + ": " + c.getMessage(), c);

@@ -81,6 +81,8 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private boolean dropLogged;
     /** The routing id the peer announced, for its events; null when none. */
     private byte[] peerRoutingId;
+    /** Whether the handshake's outcome is known (and a failure reported to monitors). */
+    private boolean handshakeEnded;
     private long lastReceived = System.nanoTime();
     private long lastPingSent;
     private long peerTtlNanos;
@@ -125,6 +127,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peer) {
+        handshakeEnded = true;
         peerRoutingId = peer.routingId().length > 0 ? peer.routingId() : null;
         Monitoring.emit(owner.socket(), SocketEvent.Type.HANDSHAKE_SUCCEEDED, owner.endpoint(), 0, channel, peerRoutingId);
         Pipe p = owner.pipeFor(channel, peer);
@@ -150,7 +153,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     @Override
     public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
         SocketBase socket = owner.socket();
-        if (socket != null && socket.monitored() && !owner.closing()) {
+        boolean reported = handshakeEnded; // the close may have been seen first (see onClosed)
+        handshakeEnded = true;
+        if (socket != null && socket.monitored() && !owner.closing() && !reported) {
             socket.event(handshakeFailure(cause));
         }
         if (cause instanceof ZmtpException z && z.isFatal()) {
@@ -544,6 +549,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         }
         SocketBase socket = owner.socket();
         if (socket != null && socket.monitored() && !terminating && !owner.closing() && owner.wasConnected(channel)) {
+            if (!handshakeEnded) {
+                // Netty tells the close before the handshake hears of it: the failure comes first, as in libzmq
+                handshakeEnded = true;
+                socket.event(handshakeFailure(new ZmqException(io.zconn.engine.Errno.EOTHER, "connection closed during handshake")));
+            }
             socket.event(new SocketEvent(SocketEvent.Type.DISCONNECTED, owner.endpoint(), Monitoring.fd(channel),
                     Monitoring.peer(channel), peerRoutingId));
         }

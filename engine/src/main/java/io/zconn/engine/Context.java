@@ -37,7 +37,8 @@ public final class Context implements AutoCloseable {
         this.zap = new ZapDispatcher(() -> inproc.connectService(ZapDispatcher.ENDPOINT), executor, threadFactory);
         zap.handler(b.zapHandler);
         this.ctx = new Ctx(ioThreads, SocketFactory::create, inproc,
-                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath).authenticator(zap));
+                onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath).authenticator(zap),
+                executor, threadFactory);
     }
 
     /** @return a builder for a context with host-supplied threads or more I/O threads */

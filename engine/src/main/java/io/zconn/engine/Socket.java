@@ -23,6 +23,9 @@ import java.util.Objects;
  * receives from several threads interleave, as one would expect.
  */
 public final class Socket implements AutoCloseable {
+    /** Events waiting for one {@link SocketListener}, at most; more are dropped and counted. */
+    public static final int MONITOR_QUEUE = 1024;
+
     final SocketBase base;
 
     Socket(SocketBase base) {
@@ -281,6 +284,52 @@ public final class Socket implements AutoCloseable {
     /** @return {@link Poller#POLLIN} and/or {@link Poller#POLLOUT} as ready now */
     public int events() {
         return base.events();
+    }
+
+    // ---- monitoring ----------------------------------------------------------------------------
+
+    /**
+     * Tells a listener what happens to this socket's tcp and ipc connections: binds, accepts,
+     * connects and retries, handshakes and their failures, disconnections (see {@link SocketEvent.Type}).
+     * The listener runs off the I/O threads, in order, on the context's executor (see
+     * {@link SocketListener}); it never slows the I/O threads down: past {@link #MONITOR_QUEUE}
+     * events waiting for it, events are dropped, counted ({@link SocketMonitor#droppedEvents()})
+     * and reported once as {@link SocketEvent.Type#EVENTS_DROPPED}. An unmonitored socket pays
+     * nothing for events on its message path.
+     *
+     * <pre>{@code
+     * try (SocketMonitor m = socket.monitor(e -> log.info(e.toString()),
+     *         SocketEvent.Type.ACCEPTED, SocketEvent.Type.DISCONNECTED)) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * @param listener told each event
+     * @param types    the types wanted; none means all ({@link SocketEvent.Type#EVENTS_DROPPED} always comes)
+     * @return the registration: close it to stop
+     * @throws ZmqException ETERM when the socket is closed
+     */
+    public SocketMonitor monitor(SocketListener listener, SocketEvent.Type... types) {
+        Objects.requireNonNull(listener, "listener");
+        return base.monitor(listener, SocketEvent.Type.mask(types));
+    }
+
+    /**
+     * libzmq's {@code zmq_socket_monitor}: binds a PAIR socket at {@code endpoint} and publishes
+     * there every event of {@code events} as libzmq does, in two frames: the 16-bit event number
+     * and the 32-bit value, little-endian, then the endpoint as a string. Connect a PAIR to it to
+     * read them (code ported from libzmq, or pyzmq's {@code parse_monitor_message} layout, works as
+     * is). Calling it again replaces the previous monitor; {@code null} stops it. The last event
+     * is {@code MONITOR_STOPPED} when it is in the mask. Events the reader does not take in time
+     * are dropped, as in libzmq; so are those sent before a reader connects.
+     *
+     * @param endpoint an {@code inproc://} endpoint, or null to stop
+     * @param events   libzmq's mask of {@code ZMQ_EVENT_*} bits, e.g. {@link SocketEvent.Type#ALL}
+     * @throws ZmqException EPROTONOSUPPORT for another transport, EINVAL for a mask over 16 bits,
+     *                      EADDRINUSE when the endpoint is taken, ETERM when the socket is closed
+     */
+    public void monitor(String endpoint, int events) {
+        base.monitor(endpoint, events);
     }
 
     /** @return whether {@link #close()} was called (or the context closed) */

@@ -20,6 +20,8 @@ import java.util.function.Function;
  * calls on its sockets fail with {@code ETERM}, and {@link #createSocket} names the cause.
  */
 public final class Ctx {
+    /** How long closing waits for listeners to take the last events. */
+    private static final int EVENTS_GRACE_SECONDS = 5;
     private final int ioThreads;
     private final SocketMaker socketMaker;
     private final Function<Consumer<Throwable>, Transport> streamsFactory;
@@ -29,6 +31,7 @@ public final class Ctx {
     private volatile boolean closed;
     private volatile Throwable failure;
     private final CountDownLatch closeDone = new CountDownLatch(1);
+    private final EventRunner events;
 
     /**
      * @param ioThreads      number of I/O threads
@@ -39,6 +42,21 @@ public final class Ctx {
      */
     public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
                Function<Consumer<Throwable>, Transport> streamsFactory) {
+        this(ioThreads, socketMaker, inproc, streamsFactory, null, null);
+    }
+
+    /**
+     * @param ioThreads      number of I/O threads
+     * @param socketMaker    makes the socket implementations (the socket package's factory)
+     * @param inproc         the inproc transport
+     * @param streamsFactory makes the tcp/ipc transport, as above
+     * @param executor       the host's executor, where socket listeners run too, or null
+     * @param threadFactory  the host's thread factory (when no executor), or null
+     */
+    public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
+               Function<Consumer<Throwable>, Transport> streamsFactory,
+               java.util.concurrent.Executor executor, java.util.concurrent.ThreadFactory threadFactory) {
+        this.events = new EventRunner(executor, threadFactory);
         this.ioThreads = ioThreads;
         this.socketMaker = socketMaker;
         this.inproc = inproc;
@@ -48,6 +66,11 @@ public final class Ctx {
     /** @return the number of I/O threads */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** @return where socket listeners run */
+    EventRunner events() {
+        return events;
     }
 
     /** @return whether closed */
@@ -157,6 +180,12 @@ public final class Ctx {
             Transport t = streams;
             if (t != null) {
                 t.shutdown();
+            }
+            // the last events (CLOSED, DISCONNECTED, MONITOR_STOPPED) reach their listeners, then
+            // no listener runs any more
+            if (!events.close(EVENTS_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,
+                        "socket listeners still running " + EVENTS_GRACE_SECONDS + " s after the context closed");
             }
         } finally {
             closeDone.countDown();

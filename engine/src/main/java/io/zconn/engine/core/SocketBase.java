@@ -3,6 +3,9 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
+import io.zconn.engine.SocketEvent;
+import io.zconn.engine.SocketListener;
+import io.zconn.engine.SocketMonitor;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -45,6 +48,11 @@ public abstract class SocketBase implements Pipe.Events {
     private boolean connecting;
     private boolean rcvMore;
     private String lastEndpoint = "";
+    /** The listeners' queues; empty (the one check I/O threads make) when nobody monitors. */
+    private volatile MonitorQueue[] monitors = NO_MONITORS;
+    /** The libzmq-style monitor ({@link #monitor(String, int)}), under the lock. */
+    private MonitorQueue libzmqMonitor;
+    private static final MonitorQueue[] NO_MONITORS = new MonitorQueue[0];
 
     protected SocketBase(Ctx ctx, SocketType type) {
         this.ctx = ctx;
@@ -686,6 +694,118 @@ public abstract class SocketBase implements Pipe.Events {
         }
     }
 
+    // ---- monitoring ---------------------------------------------------------------------------
+
+    /**
+     * @return whether anyone monitors this socket: transports check it before building an event,
+     *         so that an unmonitored socket pays one volatile read per connection event, nothing per message
+     */
+    public final boolean monitored() {
+        return monitors.length != 0;
+    }
+
+    /**
+     * Hands an event to every monitor of this socket; never blocks (a full queue drops it and counts it).
+     *
+     * @param event the event
+     */
+    public final void event(SocketEvent event) {
+        for (MonitorQueue m : monitors) {
+            m.offer(event);
+        }
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener the listener
+     * @param mask     libzmq's event mask
+     * @return its registration
+     */
+    public final SocketMonitor monitor(SocketListener listener, int mask) {
+        lock.lock();
+        try {
+            checkOpen();
+            MonitorQueue q = new MonitorQueue(ctx.events(), mask, listener, this::monitorStopped);
+            addMonitor(q);
+            return q;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * libzmq's {@code zmq_socket_monitor}: publishes the events in {@code mask} on a PAIR bound at
+     * the inproc {@code endpoint}, in libzmq's two-frame format; replaces the previous such monitor
+     * (which gets MONITOR_STOPPED if it asked for it); null stops it.
+     *
+     * @param endpoint an {@code inproc://} endpoint, or null
+     * @param mask     libzmq's event mask (16 bits)
+     */
+    public final void monitor(String endpoint, int mask) {
+        lock.lock();
+        try {
+            checkOpen();
+            if (endpoint != null) {
+                if (Endpoint.parse(endpoint).transport() != Endpoint.Transport.INPROC) {
+                    throw new ZmqException(Errno.EPROTONOSUPPORT, "socket events are published over inproc only, as in libzmq: " + endpoint);
+                }
+                if ((mask & ~SocketEvent.Type.ALL) != 0) {
+                    throw new ZmqException(Errno.EINVAL, "event mask 0x" + Integer.toHexString(mask) + " has bits beyond libzmq's 16");
+                }
+            }
+            if (libzmqMonitor != null) {
+                libzmqMonitor.close();
+                libzmqMonitor = null;
+            }
+            if (endpoint == null) {
+                return;
+            }
+            SocketBase pair = ctx.createSocket(SocketType.PAIR);
+            try {
+                pair.bind(endpoint);
+            } catch (RuntimeException e) {
+                pair.close();
+                throw e;
+            }
+            SocketListener publisher = e -> {
+                if (e.type().code() != 0) {
+                    try {
+                        pair.sendMessage(new Message(List.of(Frame.wrap(e.libzmqFrame()),
+                                Frame.wrap(e.endpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8)))), 0);
+                    } catch (ZmqException closed) {
+                        // the monitor's PAIR or the context is closing: nobody reads it any more
+                    }
+                }
+            };
+            MonitorQueue q = new MonitorQueue(ctx.events(), mask, publisher, stopped -> {
+                monitorStopped(stopped);
+                pair.close();
+            });
+            addMonitor(q);
+            libzmqMonitor = q;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void addMonitor(MonitorQueue q) {
+        synchronized (monitorsLock) {
+            MonitorQueue[] now = monitors;
+            MonitorQueue[] next = java.util.Arrays.copyOf(now, now.length + 1);
+            next[now.length] = q;
+            monitors = next;
+        }
+    }
+
+    private void monitorStopped(MonitorQueue q) {
+        synchronized (monitorsLock) {
+            monitors = java.util.Arrays.stream(monitors).filter(m -> m != q).toArray(MonitorQueue[]::new);
+        }
+    }
+
+    private final Object monitorsLock = new Object();
+
     // ---- close --------------------------------------------------------------------------------
 
     /** @return whether closed */
@@ -716,6 +836,10 @@ public abstract class SocketBase implements Pipe.Events {
                 if (c.kind == ATTACH) {
                     c.pipe.terminate();
                 }
+            }
+            libzmqMonitor = null;
+            for (MonitorQueue m : monitors) {
+                m.close();
             }
         } finally {
             lock.unlock();

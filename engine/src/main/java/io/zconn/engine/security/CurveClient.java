@@ -112,13 +112,13 @@ final class CurveClient implements Mechanism {
     /** The WELCOME nonce (16), then Box[S' + cookie](S->C'). */
     private void welcome(byte[] d) throws GeneralSecurityException {
         if (d.length != 16 + 144) {
-            throw new ZmtpException("CURVE: malformed WELCOME command (" + d.length + " bytes)");
+            throw new ZmtpException("CURVE: malformed WELCOME command (" + d.length + " bytes)").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         byte[] plain = CryptoBox.between(shortSecret, keys.serverKey())
                 .open(CurveNonces.longNonce("WELCOME-", d, 0), d, 16, 144);
         if (plain == null) {
             throw new ZmtpException("CURVE: the server's WELCOME does not open with CURVE_SERVERKEY"
-                    + " (the server holds another key)");
+                    + " (the server holds another key)").protocolCode(ZmtpException.CRYPTOGRAPHIC);
         }
         serverShortPublic = java.util.Arrays.copyOfRange(plain, 0, 32);
         cookie = java.util.Arrays.copyOfRange(plain, 32, 128);
@@ -149,7 +149,7 @@ final class CurveClient implements Mechanism {
     /** The short nonce, then Box[metadata](S'->C'). */
     private void ready(byte[] d) {
         if (d.length < 8 + CryptoBox.MAC_BYTES) {
-            throw new ZmtpException("CURVE: malformed READY command (" + d.length + " bytes)");
+            throw new ZmtpException("CURVE: malformed READY command (" + d.length + " bytes)").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         long counter = CurveNonces.counter(d, 0);
         if (!nonces.acceptPeer(counter)) {
@@ -157,12 +157,12 @@ final class CurveClient implements Mechanism {
         }
         byte[] plain = messageBox.open(CurveNonces.shortNonce("CurveZMQREADY---", counter), d, 8, d.length - 8);
         if (plain == null) {
-            throw new ZmtpException("CURVE: the server's READY fails authentication");
+            throw new ZmtpException("CURVE: the server's READY fails authentication").protocolCode(ZmtpException.CRYPTOGRAPHIC);
         }
         peer = Metadata.decode(Unpooled.wrappedBuffer(plain));
         String problem = SecurityConfig.checkPeerType(type, peer);
         if (problem != null) {
-            error = new ZmtpException(problem);
+            error = new ZmtpException(problem).protocolCode(ZmtpException.INVALID_METADATA);
             return;
         }
         state = State.READY;
@@ -177,7 +177,8 @@ final class CurveClient implements Mechanism {
             String reason = e.reason();
             error = ZmtpException.fatal(SecurityConfig.isZapStatus(reason)
                     ? "the CURVE server refused our key (ZAP status " + reason + "); not reconnecting, as libzmq"
-                    : "the CURVE server refused the handshake: " + reason + "; not reconnecting, as libzmq");
+                    : "the CURVE server refused the handshake: " + reason + "; not reconnecting, as libzmq")
+                    .zapStatus(SecurityConfig.zapStatus(reason));
             return;
         }
         try {
@@ -193,7 +194,7 @@ final class CurveClient implements Mechanism {
             ready(u.data());
             return;
         }
-        throw new ZmtpException("unexpected " + command.name() + " command in CURVE handshake (client)");
+        throw new ZmtpException("unexpected " + command.name() + " command in CURVE handshake (client)").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
     }
 
     @Override

@@ -129,13 +129,13 @@ final class CurveServer implements Mechanism {
         } catch (GeneralSecurityException e) {
             throw new ZmtpException("CURVE: the client sent an unusable key (" + e.getClass().getSimpleName() + ")");
         }
-        throw new ZmtpException("unexpected " + command.name() + " command in CURVE handshake (server)");
+        throw new ZmtpException("unexpected " + command.name() + " command in CURVE handshake (server)").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
     }
 
     /** Version 1.0, padding, C', the short nonce, Box[64 zeros](C'->S). */
     private void hello(byte[] d) throws GeneralSecurityException {
         if (d.length != 2 + 72 + 32 + 8 + 80) {
-            throw new ZmtpException("CURVE: malformed HELLO command (" + d.length + " bytes)");
+            throw new ZmtpException("CURVE: malformed HELLO command (" + d.length + " bytes)").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         if (d[0] != 1 || d[1] != 0) {
             throw new ZmtpException("CURVE: HELLO of unknown version " + d[0] + "." + d[1]);
@@ -147,7 +147,7 @@ final class CurveServer implements Mechanism {
                 .open(CurveNonces.shortNonce("CurveZMQHELLO---", counter), d, 114, 80);
         if (plain == null) {
             throw new ZmtpException("CURVE: the client's HELLO does not open with our secret key"
-                    + " (its CURVE_SERVERKEY is another server's)");
+                    + " (its CURVE_SERVERKEY is another server's)").protocolCode(ZmtpException.CRYPTOGRAPHIC);
         }
         state = State.SEND_WELCOME;
     }
@@ -179,7 +179,7 @@ final class CurveServer implements Mechanism {
     /** The cookie (96), the short nonce, then Box[C + vouch nonce + vouch + metadata](C'->S'). */
     private void initiate(byte[] d) throws GeneralSecurityException {
         if (d.length < 96 + 8 + CryptoBox.MAC_BYTES + 128) {
-            throw new ZmtpException("CURVE: malformed INITIATE command (" + d.length + " bytes)");
+            throw new ZmtpException("CURVE: malformed INITIATE command (" + d.length + " bytes)").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         byte[] cookie = cookieKey.open(CurveNonces.longNonce("COOKIE--", d, 0), d, 16, 80);
         cookieKey.destroy();
@@ -194,7 +194,7 @@ final class CurveServer implements Mechanism {
         messageBox = CryptoBox.between(shortSecret, clientShortPublic);
         byte[] plain = messageBox.open(CurveNonces.shortNonce("CurveZMQINITIATE", counter), d, 104, d.length - 104);
         if (plain == null) {
-            throw new ZmtpException("CURVE: the client's INITIATE fails authentication");
+            throw new ZmtpException("CURVE: the client's INITIATE fails authentication").protocolCode(ZmtpException.CRYPTOGRAPHIC);
         }
         byte[] clientKey = Arrays.copyOfRange(plain, 0, 32);
         byte[] vouch = CryptoBox.between(shortSecret, clientKey)
@@ -206,7 +206,7 @@ final class CurveServer implements Mechanism {
         peer = Metadata.decode(Unpooled.wrappedBuffer(Arrays.copyOfRange(plain, 128, plain.length)));
         String problem = SecurityConfig.checkPeerType(type, peer);
         if (problem != null) {
-            error = new ZmtpException(problem);
+            error = new ZmtpException(problem).protocolCode(ZmtpException.INVALID_METADATA);
             errorToSend = new Command.Error(problem);
             return;
         }
@@ -231,7 +231,8 @@ final class CurveServer implements Mechanism {
             return;
         }
         errorToSend = ZapExchange.refusal(r);
-        error = new ZmtpException("the ZAP handler refused the client's CURVE key: " + ZapExchange.describe(r));
+        error = new ZmtpException("the ZAP handler refused the client's CURVE key: " + ZapExchange.describe(r))
+                .zapStatus(r.statusCode()).protocolCode(ZmtpException.ZAP_UNSPECIFIED);
     }
 
     /** The short nonce, then Box[metadata](S'->C'). */

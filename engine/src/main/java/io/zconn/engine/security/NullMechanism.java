@@ -80,7 +80,8 @@ public final class NullMechanism implements Mechanism {
             return;
         }
         errorToSend = ZapExchange.refusal(r);
-        error = new ZmtpException("the ZAP handler refused the peer: " + ZapExchange.describe(r));
+        error = new ZmtpException("the ZAP handler refused the peer: " + ZapExchange.describe(r))
+                .zapStatus(r.statusCode()).protocolCode(ZmtpException.ZAP_UNSPECIFIED);
     }
 
     @Override
@@ -114,16 +115,17 @@ public final class NullMechanism implements Mechanism {
             error = SecurityConfig.isZapStatus(reason)
                     ? ZmtpException.fatal("the peer refused this connection (ZAP status " + reason + ")")
                     : new ZmtpException("peer refused the handshake: " + reason);
+            error.zapStatus(SecurityConfig.zapStatus(reason));
             errorSent = true;
             return;
         }
         if (!(command instanceof Command.Ready ready) || peer != null) {
-            throw new ZmtpException("unexpected " + command.name() + " command in NULL handshake");
+            throw new ZmtpException("unexpected " + command.name() + " command in NULL handshake").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
         }
         peer = ready.properties();
         String problem = SecurityConfig.checkPeerType(type, peer);
         if (problem != null && error == null) {
-            error = new ZmtpException(problem);
+            error = new ZmtpException(problem).protocolCode(ZmtpException.INVALID_METADATA);
             if (!errorSent) {
                 errorToSend = new Command.Error(problem);
             }

@@ -70,12 +70,13 @@ final class PlainClient implements Mechanism {
             String reason = e.reason();
             error = ZmtpException.fatal(SecurityConfig.isZapStatus(reason)
                     ? "the PLAIN server refused our credentials (ZAP status " + reason + "); not reconnecting, as libzmq"
-                    : "the PLAIN server refused the handshake: " + reason + "; not reconnecting, as libzmq");
+                    : "the PLAIN server refused the handshake: " + reason + "; not reconnecting, as libzmq")
+                    .zapStatus(SecurityConfig.zapStatus(reason));
             return;
         }
         if (state == State.WAIT_WELCOME && command instanceof Command.Unknown u && u.name().equals("WELCOME")) {
             if (u.data().length != 0) {
-                throw new ZmtpException("malformed WELCOME command");
+                throw new ZmtpException("malformed WELCOME command").protocolCode(ZmtpException.MALFORMED_COMMAND);
             }
             state = State.SEND_INITIATE;
             return;
@@ -84,13 +85,13 @@ final class PlainClient implements Mechanism {
             peer = ready.properties();
             String problem = SecurityConfig.checkPeerType(type, peer);
             if (problem != null) {
-                error = new ZmtpException(problem);
+                error = new ZmtpException(problem).protocolCode(ZmtpException.INVALID_METADATA);
                 return;
             }
             state = State.READY;
             return;
         }
-        throw new ZmtpException("unexpected " + command.name() + " command in PLAIN handshake (client)");
+        throw new ZmtpException("unexpected " + command.name() + " command in PLAIN handshake (client)").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
     }
 
     @Override

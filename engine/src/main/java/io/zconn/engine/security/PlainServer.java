@@ -81,25 +81,25 @@ final class PlainServer implements Mechanism {
             peer = Metadata.decode(io.netty.buffer.Unpooled.wrappedBuffer(u.data()));
             String problem = SecurityConfig.checkPeerType(type, peer);
             if (problem != null) {
-                error = new ZmtpException(problem);
+                error = new ZmtpException(problem).protocolCode(ZmtpException.INVALID_METADATA);
                 errorToSend = new Command.Error(problem);
                 return;
             }
             state = State.SEND_READY;
             return;
         }
-        throw new ZmtpException("unexpected " + command.name() + " command in PLAIN handshake (server)");
+        throw new ZmtpException("unexpected " + command.name() + " command in PLAIN handshake (server)").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
     }
 
     private void hello(byte[] d) {
         // username length, username, password length, password, nothing more (as libzmq checks it)
         if (d.length < 1 || d.length < 1 + (d[0] & 0xFF) + 1) {
-            throw new ZmtpException("malformed HELLO command");
+            throw new ZmtpException("malformed HELLO command").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         int ulen = d[0] & 0xFF;
         int plen = d[1 + ulen] & 0xFF;
         if (d.length != 2 + ulen + plen) {
-            throw new ZmtpException("malformed HELLO command");
+            throw new ZmtpException("malformed HELLO command").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         byte[] username = Arrays.copyOfRange(d, 1, 1 + ulen);
         byte[] password = Arrays.copyOfRange(d, 2 + ulen, d.length);
@@ -118,7 +118,8 @@ final class PlainServer implements Mechanism {
             return;
         }
         errorToSend = ZapExchange.refusal(r);
-        error = new ZmtpException("the ZAP handler refused the client: " + ZapExchange.describe(r));
+        error = new ZmtpException("the ZAP handler refused the client: " + ZapExchange.describe(r))
+                .zapStatus(r.statusCode()).protocolCode(ZmtpException.ZAP_UNSPECIFIED);
     }
 
     @Override

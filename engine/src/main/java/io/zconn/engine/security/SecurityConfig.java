@@ -82,6 +82,10 @@ public record SecurityConfig(String mechanism, boolean asServer, String username
      * @param reason an ERROR command's reason
      * @return whether it is a ZAP status code (300, 400, 500), as libzmq's servers send on refusal
      */
+    static int zapStatus(String reason) {
+        return isZapStatus(reason) ? (reason.charAt(0) - '0') * 100 : 0;
+    }
+
     static boolean isZapStatus(String reason) {
         return reason.length() == 3 && reason.charAt(0) >= '3' && reason.charAt(0) <= '5'
                 && reason.charAt(1) == '0' && reason.charAt(2) == '0';

@@ -174,7 +174,7 @@ public sealed interface Command {
         }
         int nameLen = body.readUnsignedByte();
         if (nameLen == 0 || nameLen > body.readableBytes()) {
-            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         String name = body.readCharSequence(nameLen, StandardCharsets.US_ASCII).toString();
         switch (name) {
@@ -188,14 +188,14 @@ public sealed interface Command {
                 return new Cancel(rest(body));
             case "PING": {
                 if (body.readableBytes() < 2 || body.readableBytes() > 2 + 16) {
-                    throw new ZmtpException("malformed PING command");
+                    throw new ZmtpException("malformed PING command").protocolCode(ZmtpException.MALFORMED_COMMAND);
                 }
                 int ttl = body.readUnsignedShort();
                 return new Ping(ttl, rest(body));
             }
             case "PONG": {
                 if (body.readableBytes() > 16) {
-                    throw new ZmtpException("malformed PONG command");
+                    throw new ZmtpException("malformed PONG command").protocolCode(ZmtpException.MALFORMED_COMMAND);
                 }
                 return new Pong(rest(body));
             }
@@ -226,11 +226,11 @@ public sealed interface Command {
 
     private static Error error(ByteBuf body) {
         if (!body.isReadable()) {
-            throw new ZmtpException("malformed ERROR command");
+            throw new ZmtpException("malformed ERROR command").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         int len = body.readUnsignedByte();
         if (len != body.readableBytes()) {
-            throw new ZmtpException("malformed ERROR command: reason length mismatch");
+            throw new ZmtpException("malformed ERROR command: reason length mismatch").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         return new Error(body.readCharSequence(len, StandardCharsets.UTF_8).toString());
     }
@@ -251,7 +251,7 @@ public sealed interface Command {
         }
         int nameLen = body.getUnsignedByte(body.readerIndex());
         if (nameLen == 0 || nameLen > body.readableBytes() - 1) {
-            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+            throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         String name = body.toString(body.readerIndex() + 1, nameLen, StandardCharsets.US_ASCII);
         if (name.equals("ERROR")) {

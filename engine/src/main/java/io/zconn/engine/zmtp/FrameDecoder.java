@@ -278,7 +278,7 @@ public final class FrameDecoder {
             nameLen = Command.LIBZMQ_ERROR_PREFIX_LENGTH - 1;
         } else {
             if (nameLen == 0 || nameLen > size - 1) {
-                throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame");
+                throw new ZmtpException("malformed command: name length " + nameLen + " exceeds frame").protocolCode(ZmtpException.MALFORMED_COMMAND);
             }
             if (avail < headerSize + 1 + nameLen) {
                 return false; // at most 9 + 256 bytes wait
@@ -287,7 +287,7 @@ public final class FrameDecoder {
         }
         int cap = Command.maxSize(name);
         if (cap >= 0 && size > cap) {
-            throw new ZmtpException("malformed " + name + " command of " + size + " bytes (at most " + cap + ")");
+            throw new ZmtpException("malformed " + name + " command of " + size + " bytes (at most " + cap + ")").protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
         boolean subscription = name.equals("SUBSCRIBE") || name.equals("CANCEL");
         boolean kept = handshake || (subscription ? subscriptions != Subscriptions.DISCARD : cap >= 0);
@@ -340,7 +340,7 @@ public final class FrameDecoder {
         } catch (ZmtpException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ZmtpException("malformed command: " + e);
+            throw new ZmtpException("malformed command: " + e).protocolCode(ZmtpException.MALFORMED_COMMAND);
         }
     }
 

@@ -96,7 +96,7 @@ public record Greeting(int major, int minor, String mechanism, boolean asServer)
         }
         for (int i = len; i < MECHANISM_SIZE; i++) {
             if (m[i] != 0) {
-                throw new ZmtpException("malformed mechanism name in greeting");
+                throw new ZmtpException("malformed mechanism name in greeting").protocolCode(ZmtpException.MALFORMED_COMMAND);
             }
         }
         boolean asServer = in.readUnsignedByte() == 1;

@@ -181,7 +181,7 @@ public final class Metadata {
             int nameLen = a[p] & 0xFF;
             p++;
             if (nameLen == 0 || end - p < nameLen + 4) {
-                throw new ZmtpException("malformed metadata: truncated property name");
+                throw new ZmtpException("malformed metadata: truncated property name").protocolCode(ZmtpException.INVALID_METADATA);
             }
             p += nameLen;
             long valueLen = readInt(a, p) & 0xFFFFFFFFL;

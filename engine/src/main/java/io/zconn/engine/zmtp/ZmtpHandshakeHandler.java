@@ -87,7 +87,7 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(g.slice(0, Greeting.SIGNATURE_SIZE));
         if (config.handshakeTimeoutMillis() > 0) {
             timeout = ctx.executor().schedule(
-                    () -> fail(ctx, new ZmtpException("handshake timed out")),
+                    () -> fail(ctx, new ZmtpException("handshake timed out").protocolCode(0)),
                     config.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -128,13 +128,13 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
                 // as libzmq: no ERROR command (none can be understood yet), the connection is closed
                 // and a connecting side does not retry
                 throw ZmtpException.fatal("security mechanism mismatch: the peer uses " + printable(peerGreeting.mechanism())
-                        + ", this socket " + config.mechanism().name());
+                        + ", this socket " + config.mechanism().name()).protocolCode(ZmtpException.MECHANISM_MISMATCH);
             }
             mechanism = config.mechanism().create(new Session(ctx));
             decoder = FrameDecoder.forHandshake(config.maxMsgSize(), new FrameDecoder.Sink() {
                 @Override
                 public boolean onFrame(Frame frame) {
-                    throw new ZmtpException("data frame before the handshake completed");
+                    throw new ZmtpException("data frame before the handshake completed").protocolCode(ZmtpException.UNEXPECTED_COMMAND);
                 }
 
                 @Override

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.zconn.engine.SocketEvent;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.EndpointHandle;
@@ -50,6 +51,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private Channel current;
     private ScheduledFuture<?> retry;
     private boolean refused;
+    /** The last connection attempt that succeeded (on the loop). */
+    private Channel connected;
 
     Connecter(StreamTransport transport, SocketBase socket, Options opts, String endpoint, SocketAddress address,
               EventLoop loop, Bootstrap bootstrap) {
@@ -125,10 +128,18 @@ final class Connecter implements EndpointHandle, SessionOwner {
             }
         }
         ChannelFuture f = bootstrap.connect(target);
-        current = f.channel();
+        Channel ch = f.channel();
+        current = ch;
+        if (!f.isDone()) {
+            Monitoring.emit(socket, SocketEvent.Type.CONNECT_DELAYED, endpoint, Monitoring.EINPROGRESS, null, null);
+        }
         f.addListener(done -> {
-            if (!done.isSuccess()) {
+            if (done.isSuccess()) {
+                connected = ch;
+                Monitoring.emitFd(socket, SocketEvent.Type.CONNECTED, endpoint, ch);
+            } else {
                 current = null;
+                Monitoring.emitFd(socket, SocketEvent.Type.CLOSED, endpoint, ch);
                 scheduleRetry();
             }
         });
@@ -150,6 +161,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         int delay = Math.max(1, interval);
         // a scheduled task's failure would be kept in its future, unseen: guard it
         retry = loop.schedule(() -> StreamTransport.runGuarded(this::attempt), delay, TimeUnit.MILLISECONDS);
+        Monitoring.emit(socket, SocketEvent.Type.CONNECT_RETRIED, endpoint, delay, null, null);
         int max = opts.get(ZmqOption.RECONNECT_IVL_MAX);
         if (max > ivl) {
             interval = (int) Math.min((long) interval * 2, max);
@@ -212,6 +224,9 @@ final class Connecter implements EndpointHandle, SessionOwner {
                 }
             }
         }
+        if (channel != connected) {
+            return; // an attempt that never connected: its connect listener has scheduled the retry
+        }
         scheduleRetry();
     }
 
@@ -228,6 +243,21 @@ final class Connecter implements EndpointHandle, SessionOwner {
             retry.cancel(false);
             retry = null;
         }
+    }
+
+    @Override
+    public SocketBase socket() {
+        return socket;
+    }
+
+    @Override
+    public boolean closing() {
+        return closed;
+    }
+
+    @Override
+    public boolean wasConnected(Channel channel) {
+        return channel == connected;
     }
 
     @Override

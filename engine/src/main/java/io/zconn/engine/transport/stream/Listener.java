@@ -46,6 +46,7 @@ final class Listener implements EndpointHandle, SessionOwner {
         }
         children.add(ch);
         ch.closeFuture().addListener(f -> children.remove(ch));
+        Monitoring.emitFd(socket, io.zconn.engine.SocketEvent.Type.ACCEPTED, endpoint, ch);
         if (socket.type() == SocketType.STREAM) {
             new RawEngine(opts, this).install(ch);
         } else {
@@ -75,6 +76,16 @@ final class Listener implements EndpointHandle, SessionOwner {
     }
 
     @Override
+    public SocketBase socket() {
+        return socket;
+    }
+
+    @Override
+    public boolean closing() {
+        return closed || socket.isClosed();
+    }
+
+    @Override
     public StreamTransport transport() {
         return transport;
     }
@@ -86,12 +97,16 @@ final class Listener implements EndpointHandle, SessionOwner {
 
     @Override
     public void close() {
+        boolean first = !closed; // a socket may hold one listener under two names (as bound, as resolved)
         closed = true;
         Channel s = serverChannel;
         if (s != null && !StreamTransport.loopStopped(s) && !s.close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             // its I/O thread is stuck or dead; the transport closes what is left at shutdown
             System.getLogger(Listener.class.getName()).log(System.Logger.Level.WARNING,
                     "listener " + endpoint + " did not close within 5 s");
+            Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.CLOSE_FAILED, endpoint, Monitoring.ETIMEDOUT, null, null);
+        } else if (s != null && first) {
+            Monitoring.emitFd(socket, io.zconn.engine.SocketEvent.Type.CLOSED, endpoint, s);
         }
         // connections whose handshake never finished have no pipe the socket could end
         for (Channel c : children) {

@@ -35,6 +35,32 @@ interface SessionOwner {
     default void refused(Channel channel) {
     }
 
+    /** @return the socket, told the connection's events when monitored; null for an engine tested alone */
+    default io.zconn.engine.core.SocketBase socket() {
+        return null;
+    }
+
+    /** @return the endpoint the connection's events name */
+    default String endpoint() {
+        return "";
+    }
+
+    /**
+     * @return whether this side is closing the connection itself (close, disconnect, unbind): its
+     *         end is then no DISCONNECTED event, as in libzmq
+     */
+    default boolean closing() {
+        return false;
+    }
+
+    /**
+     * @param channel a connection of this owner
+     * @return whether it was ever connected (a connection attempt that failed ends with CLOSED, not DISCONNECTED)
+     */
+    default boolean wasConnected(Channel channel) {
+        return true;
+    }
+
     /**
      * @return the transport, which keeps the context open while a connection lingers; null for an
      *         owner outside any transport (an engine tested alone)

@@ -195,7 +195,7 @@ public final class StreamTransport implements Transport {
             checkTcpOptions(opts, ep);
         }
         Listener listener = new Listener(this, socket, opts);
-        AcceptGuard acceptGuard = new AcceptGuard(ep.text());
+        AcceptGuard acceptGuard = new AcceptGuard(ep.text(), socket);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channelFactory(serverChannel(ipc, addr, opts))
@@ -217,12 +217,17 @@ public final class StreamTransport implements Transport {
             Throwable c = f.cause();
             Errno errno = c instanceof BindException || String.valueOf(c.getMessage()).contains("in use")
                     ? Errno.EADDRINUSE : Errno.EADDRNOTAVAIL;
+            // as libzmq: the descriptor that could not be bound is closed, then the bind reported failed
+            Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.CLOSED, ep.text(), Monitoring.fd(f.channel()), null, null);
+            Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.BIND_FAILED, ep.text(),
+                    errno == Errno.EADDRINUSE ? Monitoring.EADDRINUSE : Monitoring.EADDRNOTAVAIL, null, null);
             throw new ZmqException(errno, "cannot bind " + ep + ": " + c.getMessage(), c);
         }
         track(f.channel()); // closed by the listener; by force at shutdown if its loop died
         String bound = resolved(ep, f.channel().localAddress());
         acceptGuard.endpoint = bound;
         listener.bound(f.channel(), bound);
+        Monitoring.emitFd(socket, io.zconn.engine.SocketEvent.Type.LISTENING, bound, f.channel());
         return listener;
     }
 
@@ -790,11 +795,13 @@ public final class StreamTransport implements Transport {
      */
     private static final class AcceptGuard extends ChannelInboundHandlerAdapter {
         private volatile String endpoint;
+        private final SocketBase socket;
         private int failures;
         private long backoffMs = 100;
 
-        AcceptGuard(String endpoint) {
+        AcceptGuard(String endpoint, SocketBase socket) {
             this.endpoint = endpoint;
+            this.socket = socket;
         }
 
         @Override
@@ -817,6 +824,8 @@ public final class StreamTransport implements Transport {
         @SuppressWarnings("FutureReturnValueIgnored") // the re-enable task checks the channel itself
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Monitoring.emit(socket, io.zconn.engine.SocketEvent.Type.ACCEPT_FAILED, endpoint,
+                    String.valueOf(cause.getMessage()).contains("Too many open files") ? Monitoring.EMFILE : 0, null, null);
             if (failures++ == 0) {
                 logError("cannot accept connections on " + endpoint
                         + " (retrying with back-off; further failures are logged at DEBUG)", cause);

@@ -8,10 +8,12 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Frame;
 import io.zconn.engine.PeerMetadata;
+import io.zconn.engine.SocketEvent;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Options;
+import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.security.Authenticator;
 import io.zconn.engine.security.CurveKeys;
@@ -77,6 +79,10 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private boolean terminating;
     private boolean closed;
     private boolean dropLogged;
+    /** The routing id the peer announced, for its events; null when none. */
+    private byte[] peerRoutingId;
+    /** Whether the handshake's outcome is known (and a failure reported to monitors). */
+    private boolean handshakeEnded;
     private long lastReceived = System.nanoTime();
     private long lastPingSent;
     private long peerTtlNanos;
@@ -121,6 +127,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peer) {
+        handshakeEnded = true;
+        peerRoutingId = peer.routingId().length > 0 ? peer.routingId() : null;
+        Monitoring.emit(owner.socket(), SocketEvent.Type.HANDSHAKE_SUCCEEDED, owner.endpoint(), 0, channel, peerRoutingId);
         Pipe p = owner.pipeFor(channel, peer);
         if (p == null) {
             ctx.close();
@@ -143,6 +152,12 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
 
     @Override
     public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
+        SocketBase socket = owner.socket();
+        boolean reported = handshakeEnded; // the close may have been seen first (see onClosed)
+        handshakeEnded = true;
+        if (socket != null && socket.monitored() && !owner.closing() && !reported) {
+            socket.event(handshakeFailure(cause));
+        }
         if (cause instanceof ZmtpException z && z.isFatal()) {
             dropped(Kind.HANDSHAKE, "handshake failed: " + cause.getMessage());
             owner.refused(channel);
@@ -154,6 +169,26 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> "handshake with " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
         }
+    }
+
+    /** The event libzmq emits for this handshake failure. */
+    private SocketEvent handshakeFailure(ZmqException cause) {
+        SocketEvent.Type type;
+        int value;
+        if (cause instanceof ZmtpException z && z.zapStatus() > 0) {
+            type = SocketEvent.Type.HANDSHAKE_FAILED_AUTH;
+            value = z.zapStatus();
+        } else if (cause instanceof ZmtpException z && z.protocolCode() != 0) {
+            type = SocketEvent.Type.HANDSHAKE_FAILED_PROTOCOL;
+            value = z.protocolCode();
+        } else {
+            // the peer went away or was too slow: no protocol rule broken
+            type = SocketEvent.Type.HANDSHAKE_FAILED_NO_DETAIL;
+            value = cause instanceof ZmtpException ? Monitoring.ETIMEDOUT
+                    : cause.getMessage() != null && cause.getMessage().startsWith("connection closed")
+                    ? Monitoring.EPIPE : Monitoring.ECONNRESET;
+        }
+        return new SocketEvent(type, owner.endpoint(), value, Monitoring.peer(channel), null);
     }
 
     // ---- inbound ----------------------------------------------------------------------------------
@@ -511,6 +546,16 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
                 pipe.rollback();
             }
             pipe.flush();
+        }
+        SocketBase socket = owner.socket();
+        if (socket != null && socket.monitored() && !terminating && !owner.closing() && owner.wasConnected(channel)) {
+            if (!handshakeEnded) {
+                // Netty tells the close before the handshake hears of it: the failure comes first, as in libzmq
+                handshakeEnded = true;
+                socket.event(handshakeFailure(new ZmqException(io.zconn.engine.Errno.EOTHER, "connection closed during handshake")));
+            }
+            socket.event(new SocketEvent(SocketEvent.Type.DISCONNECTED, owner.endpoint(), Monitoring.fd(channel),
+                    Monitoring.peer(channel), peerRoutingId));
         }
         owner.closed(channel, pipe);
     }

@@ -7,7 +7,8 @@
 #   -t SECONDS   wall-clock cap per target (libFuzzer -max_total_time; default 0 = none)
 #   -k FINDINGS  keep fuzzing until this many distinct findings (Jazzer keep_going; default 1 =
 #                stop at the first); with more, every distinct finding is reported and saved
-#   TARGET       any of: decoder greeting command handshake trie (default: all five)
+#   TARGET       any of: decoder greeting command handshake plain curve trie (default: all seven;
+#                handshake is the NULL mechanism's, plain and curve the PLAIN and CURVE handshakes)
 #
 # Each target runs in its own JVM (Jazzer fuzzes one @FuzzTest per run) through surefire with
 # JAZZER_FUZZ=1; how the JUnit integration is steered (Jazzer 0.24.0):
@@ -41,7 +42,7 @@ while getopts "n:t:k:" o; do
 done
 shift $((OPTIND - 1))
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(decoder greeting command handshake trie)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(decoder greeting command handshake plain curve trie)
 
 ENGINE="$(cd "$(dirname "$0")/.." && pwd)"
 ROOT="$(cd "$ENGINE/.." && pwd)"
@@ -54,8 +55,10 @@ test_of() {
         greeting) echo GreetingFuzzTest ;;
         command) echo CommandFuzzTest ;;
         handshake) echo HandshakeFuzzTest ;;
+        plain) echo PlainHandshakeFuzzTest ;;
+        curve) echo CurveHandshakeFuzzTest ;;
         trie) echo SubscriptionTrieFuzzTest ;;
-        *) echo "unknown target $1 (decoder greeting command handshake trie)" >&2; exit 2 ;;
+        *) echo "unknown target $1 (decoder greeting command handshake plain curve trie)" >&2; exit 2 ;;
     esac
 }
 

@@ -30,7 +30,8 @@ import javax.crypto.KeyAgreement;
  *
  * <p>An instance holds one precomputed key ({@code crypto_box_beforenm}, or a secretbox key such as the
  * server's cookie key). Sealing and opening allocate their engines per call, so several threads may use
- * one instance; {@link #destroy()} must not race with them. Nonces are the caller's business: the CURVE
+ * one instance; {@link #destroy()} must not race with them. A {@link Session} reuses its engines for
+ * one thread (a connection's MESSAGE boxes). Nonces are the caller's business: the CURVE
  * mechanism builds them and checks their order.
  */
 public final class CryptoBox {
@@ -45,6 +46,7 @@ public final class CryptoBox {
             "expand 32-byte k".getBytes(StandardCharsets.US_ASCII), 0, 4);
     private static final byte[] BASE_POINT = basePoint();
     private static final byte[] ZERO_NONCE = new byte[16];
+    private static final byte[] ZERO_KEY = new byte[KEY_BYTES];
 
     private final byte[] key;
 
@@ -136,6 +138,90 @@ public final class CryptoBox {
         return plain;
     }
 
+    /**
+     * A view of this box for one thread that reuses its Bouncy Castle engines from box to box, for a
+     * connection's data phase (one MESSAGE box per frame): the same primitives as {@link #seal} and
+     * {@link #open}, without allocating a cipher, a MAC and their buffers per box.
+     */
+    public Session session() {
+        return new Session();
+    }
+
+    /**
+     * The single-threaded, engine-reusing view of a box ({@link #session()}). It holds its own copy of the
+     * key, which {@link CryptoBox#destroy()} does not reach: {@link #destroy()} clears it.
+     */
+    public final class Session {
+        private final XSalsa20Engine stream = new XSalsa20Engine();
+        private final Poly1305 mac = new Poly1305();
+        private final KeyParameter streamKey = new KeyParameter(key);
+        private final byte[] macKey = new byte[KEY_BYTES];
+        private final byte[] tag = new byte[MAC_BYTES];
+
+        private Session() {
+        }
+
+        /**
+         * Encrypts and authenticates {@code length} bytes of {@code plain} from {@code offset} into
+         * {@code out} at {@code outOffset}: the tag, then the ciphertext (as {@link CryptoBox#seal(byte[],
+         * byte[], int, int, byte[], int)}). {@code out} may not overlap the plaintext.
+         */
+        public void seal(byte[] nonce, byte[] plain, int offset, int length, byte[] out, int outOffset) {
+            checkLength(nonce, NONCE_BYTES, "nonce");
+            start(nonce);
+            stream.processBytes(plain, offset, length, out, outOffset + MAC_BYTES);
+            mac.update(out, outOffset + MAC_BYTES, length);
+            mac.doFinal(out, outOffset);
+        }
+
+        /**
+         * Verifies a box of {@code length} bytes (tag and ciphertext) from {@code offset} and, only if it
+         * is authentic, decrypts its {@code length - MAC_BYTES} bytes into {@code out} at {@code outOffset}
+         * (which may not overlap the box).
+         *
+         * @return false if the box is shorter than a tag or was not sealed with this key and nonce
+         *         (nothing is written then)
+         */
+        public boolean open(byte[] nonce, byte[] box, int offset, int length, byte[] out, int outOffset) {
+            checkLength(nonce, NONCE_BYTES, "nonce");
+            if (length < MAC_BYTES) {
+                return false;
+            }
+            start(nonce);
+            int cipherLength = length - MAC_BYTES;
+            mac.update(box, offset + MAC_BYTES, cipherLength);
+            mac.doFinal(tag, 0);
+            int diff = 0;
+            for (int i = 0; i < MAC_BYTES; i++) {
+                diff |= tag[i] ^ box[offset + i]; // constant time, as MessageDigest.isEqual
+            }
+            if (diff != 0) {
+                return false;
+            }
+            stream.processBytes(box, offset + MAC_BYTES, cipherLength, out, outOffset);
+            return true;
+        }
+
+        /** Keys the stream with the nonce and the MAC with the stream's first 32 bytes (NaCl's secretbox). */
+        private void start(byte[] nonce) {
+            stream.init(true, new ParametersWithIV(streamKey, nonce));
+            stream.processBytes(ZERO_KEY, 0, KEY_BYTES, macKey, 0);
+            KeyParameter macParameter = new KeyParameter(macKey);
+            mac.init(macParameter);
+            Arrays.fill(macParameter.getKey(), (byte) 0);
+            Arrays.fill(macKey, (byte) 0);
+        }
+
+        /** Clears this session's copies of the key. */
+        public void destroy() {
+            Arrays.fill(streamKey.getKey(), (byte) 0);
+            Arrays.fill(macKey, (byte) 0);
+            Arrays.fill(tag, (byte) 0);
+            mac.init(new KeyParameter(macKey)); // forgets the last MAC key
+
+        }
+    }
+
     /** Overwrites the key: the box can no longer seal or open anything meaningful. */
     public void destroy() {
         Arrays.fill(key, (byte) 0);
@@ -189,7 +275,7 @@ public final class CryptoBox {
 
     private static byte[] macKey(XSalsa20Engine stream) {
         byte[] macKey = new byte[KEY_BYTES];
-        stream.processBytes(new byte[KEY_BYTES], 0, KEY_BYTES, macKey, 0);
+        stream.processBytes(ZERO_KEY, 0, KEY_BYTES, macKey, 0);
         return macKey;
     }
 

@@ -9,8 +9,6 @@ import io.zconn.engine.zmtp.Cumulation;
 import io.zconn.engine.zmtp.ZmtpException;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * CURVE's data phase (RFC 26) as a layer under the ZMTP engine, the way TLS sits under a protocol: each
@@ -40,11 +38,16 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
     private static final int BOX_MORE = 0x01;
     private static final int BOX_COMMAND = 0x02;
 
+    /** Plaintexts up to this size go through one reused array; larger ones get their own. */
+    private static final int SCRATCH_MAX = 64 * 1024 + 64;
+
     private final CryptoBox box;
+    private final CryptoBox.Session session;
     private final CurveNonces nonces;
-    private final String sendPrefix;
-    private final String receivePrefix;
+    private final byte[] sendNonce;
+    private final byte[] receiveNonce;
     private final long maxMsgSize;
+    private byte[] scratch = new byte[256];
     private ByteBuf inbound;
     private ByteBuf outbound;
 
@@ -56,14 +59,20 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
      */
     public CurveMessageCodec(CryptoBox box, CurveNonces nonces, boolean client, long maxMsgSize) {
         this.box = box;
+        this.session = box.session();
         this.nonces = nonces;
-        this.sendPrefix = client ? "CurveZMQMESSAGEC" : "CurveZMQMESSAGES";
-        this.receivePrefix = client ? "CurveZMQMESSAGES" : "CurveZMQMESSAGEC";
+        this.sendNonce = CurveNonces.shortNonce(client ? "CurveZMQMESSAGEC" : "CurveZMQMESSAGES", 0);
+        this.receiveNonce = CurveNonces.shortNonce(client ? "CurveZMQMESSAGES" : "CurveZMQMESSAGEC", 0);
         this.maxMsgSize = maxMsgSize;
     }
 
     // ---- inbound: MESSAGE commands to plain frames --------------------------------------------------
 
+    /**
+     * Opens every complete MESSAGE of the bytes read so far into one buffer of plain frames, handed up
+     * at once: the engine then decodes them in one pass and wakes the socket once per read, not once
+     * per frame. The plain frames are never longer than the MESSAGEs they came in.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof ByteBuf in)) {
@@ -71,15 +80,34 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
             return;
         }
         inbound = Cumulation.append(ctx.alloc(), inbound, in);
+        ByteBuf frames = null;
+        ZmtpException refused = null;
         try {
-            ByteBuf frame;
-            while ((frame = nextInbound()) != null) {
-                ctx.fireChannelRead(frame);
+            while (true) {
+                int bodySize = nextInbound();
+                if (bodySize < 0) {
+                    break;
+                }
+                if (frames == null) {
+                    frames = ctx.alloc().heapBuffer(inbound.readableBytes());
+                }
+                open(bodySize, frames);
             }
         } catch (ZmtpException e) {
+            refused = e;
+        }
+        if (frames != null) {
+            if (frames.isReadable()) {
+                ctx.fireChannelRead(frames); // what was authentic before a refused MESSAGE still goes up
+            } else {
+                frames.release();
+            }
+        }
+        if (refused != null) {
             release();
-            ctx.fireExceptionCaught(e);
+            ctx.fireExceptionCaught(refused);
             ctx.close();
+            return;
         }
         if (inbound != null && !inbound.isReadable()) {
             inbound.release();
@@ -87,9 +115,14 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         }
     }
 
-    private ByteBuf nextInbound() {
+    /**
+     * Checks the header of the next MESSAGE frame and, once all of it has arrived, skips the header.
+     *
+     * @return the size of its body, or -1 if it has not all arrived
+     */
+    private int nextInbound() {
         if (inbound == null || inbound.readableBytes() < 2) {
-            return null;
+            return -1;
         }
         int r = inbound.readerIndex();
         int flags = inbound.getUnsignedByte(r);
@@ -98,7 +131,7 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         }
         int header = (flags & LONG) != 0 ? 9 : 2;
         if (inbound.readableBytes() < header) {
-            return null;
+            return -1;
         }
         long size = header == 9 ? inbound.getLong(r + 1) : inbound.getUnsignedByte(r + 1);
         long limit = maxMsgSize >= 0 ? maxMsgSize + OVERHEAD : Integer.MAX_VALUE - 64;
@@ -107,52 +140,83 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
                     + (maxMsgSize >= 0 ? "MAXMSGSIZE " + maxMsgSize : "the largest frame"));
         }
         if (inbound.readableBytes() < header + size) {
-            return null;
+            return -1;
         }
         inbound.skipBytes(header);
-        byte[] body = new byte[(int) size];
-        inbound.readBytes(body);
-        return open(body);
+        return (int) size;
     }
 
-    private ByteBuf open(byte[] body) {
-        if (body.length < NAME.length || !startsWithName(body)) {
+    /** Opens the MESSAGE body of {@code size} bytes at the reader index into a plain frame appended to {@code out}. */
+    private void open(int size, ByteBuf out) {
+        byte[] body;
+        int at;
+        if (inbound.hasArray()) {
+            body = inbound.array();
+            at = inbound.arrayOffset() + inbound.readerIndex();
+        } else {
+            body = scratch(size);
+            at = 0;
+            inbound.getBytes(inbound.readerIndex(), body, 0, size);
+        }
+        inbound.skipBytes(size);
+        if (size < NAME.length || !startsWithName(body, at)) {
             throw new ZmtpException("CURVE: a command other than MESSAGE after the handshake");
         }
-        if (body.length < OVERHEAD) {
-            throw new ZmtpException("CURVE: malformed MESSAGE command (" + body.length + " bytes)");
+        if (size < OVERHEAD) {
+            throw new ZmtpException("CURVE: malformed MESSAGE command (" + size + " bytes)");
         }
-        long counter = CurveNonces.counter(body, NAME.length);
+        long counter = CurveNonces.counter(body, at + NAME.length);
         if (!nonces.acceptPeer(counter)) {
             throw new ZmtpException("CURVE: MESSAGE nonce " + Long.toUnsignedString(counter) + " not above the last one");
         }
-        byte[] plain = box.open(CurveNonces.shortNonce(receivePrefix, counter), body, 16, body.length - 16);
-        if (plain == null) {
+        CurveNonces.putCounter(receiveNonce, counter);
+        // the plaintext is the box's flags byte and the frame's body: opened so that the flags byte lands
+        // on the last byte of the plain frame's header, which is written over it once it has been read
+        int length = size - OVERHEAD;
+        int header = length > 255 ? 9 : 2;
+        int w = out.writerIndex();
+        byte[] plain = out.array();
+        int p = out.arrayOffset() + w;
+        if (!session.open(receiveNonce, body, at + 16, size - 16, plain, p + header - 1)) {
             throw new ZmtpException("CURVE: a MESSAGE that fails authentication");
         }
-        int boxFlags = plain[0];
-        int length = plain.length - 1;
+        int boxFlags = plain[p + header - 1];
         int flags = ((boxFlags & BOX_MORE) != 0 ? MORE : 0) | ((boxFlags & BOX_COMMAND) != 0 ? COMMAND : 0);
-        ByteBuf header;
-        if (length > 255) {
-            header = Unpooled.buffer(9).writeByte(flags | LONG).writeLong(length);
+        if (header == 9) {
+            out.setByte(w, flags | LONG).setLong(w + 1, length);
         } else {
-            header = Unpooled.buffer(2).writeByte(flags).writeByte(length);
+            out.setByte(w, flags).setByte(w + 1, length);
         }
-        return Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(plain, 1, length));
+        out.writerIndex(w + header + length);
     }
 
-    private static boolean startsWithName(byte[] body) {
+    private static boolean startsWithName(byte[] body, int at) {
         for (int i = 0; i < NAME.length; i++) {
-            if (body[i] != NAME[i]) {
+            if (body[at + i] != NAME[i]) {
                 return false;
             }
         }
         return true;
     }
 
+    /** A reused array of at least {@code size} bytes, or a fresh one above {@link #SCRATCH_MAX}. */
+    private byte[] scratch(int size) {
+        if (size <= scratch.length) {
+            return scratch;
+        }
+        if (size > SCRATCH_MAX) {
+            return new byte[size];
+        }
+        scratch = new byte[Math.min(SCRATCH_MAX, Math.max(size, scratch.length * 2))];
+        return scratch;
+    }
+
     // ---- outbound: plain frames to MESSAGE commands ------------------------------------------------
 
+    /**
+     * Seals every complete plain frame written so far into one buffer of MESSAGE frames, written at once
+     * with the caller's promise.
+     */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof ByteBuf in)) {
@@ -164,64 +228,78 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
             return;
         }
         outbound = Cumulation.append(ctx.alloc(), outbound, in);
-        List<ByteBuf> sealed = new ArrayList<>();
-        ByteBuf next;
-        while ((next = nextOutbound()) != null) {
-            sealed.add(next);
+        long wireBytes = sealedSize();
+        if (wireBytes == 0) {
+            ctx.write(Unpooled.EMPTY_BUFFER, promise);
+            return;
         }
+        ByteBuf wire = ctx.alloc().heapBuffer((int) Math.min(wireBytes, Integer.MAX_VALUE - 64));
+        boolean sealed;
+        do {
+            sealed = sealNext(wire); // every complete frame, each into its MESSAGE
+        } while (sealed);
         if (!outbound.isReadable()) {
             outbound.release();
             outbound = null;
         }
-        if (sealed.isEmpty()) {
-            ctx.write(Unpooled.EMPTY_BUFFER, promise);
-            return;
-        }
-        for (int i = 0; i < sealed.size() - 1; i++) {
-            ctx.write(sealed.get(i), ctx.voidPromise());
-        }
-        ctx.write(sealed.get(sealed.size() - 1), promise);
+        ctx.write(wire, promise);
     }
 
-    private ByteBuf nextOutbound() {
+    /** The bytes the complete plain frames waiting in {@link #outbound} take as MESSAGE frames. */
+    private long sealedSize() {
+        long total = 0;
+        int r = outbound.readerIndex();
+        int end = outbound.writerIndex();
+        while (end - r >= 2) {
+            int flags = outbound.getUnsignedByte(r);
+            int header = (flags & LONG) != 0 ? 9 : 2;
+            if (end - r < header) {
+                break;
+            }
+            long size = header == 9 ? outbound.getLong(r + 1) : outbound.getUnsignedByte(r + 1);
+            if (end - r < header + size) {
+                break;
+            }
+            long body = OVERHEAD + size;
+            total += (body > 255 ? 9 : 2) + body;
+            r += header + (int) size;
+        }
+        return total;
+    }
+
+    /** Seals the next complete plain frame into {@code wire}; false if none is complete. */
+    private boolean sealNext(ByteBuf wire) {
         if (outbound.readableBytes() < 2) {
-            return null;
+            return false;
         }
         int r = outbound.readerIndex();
         int flags = outbound.getUnsignedByte(r);
         int header = (flags & LONG) != 0 ? 9 : 2;
         if (outbound.readableBytes() < header) {
-            return null;
+            return false;
         }
         long size = header == 9 ? outbound.getLong(r + 1) : outbound.getUnsignedByte(r + 1);
         if (outbound.readableBytes() < header + size) {
-            return null;
+            return false;
         }
         outbound.skipBytes(header);
         int length = (int) size;
-        byte[] plain = new byte[1 + length];
+        byte[] plain = scratch(1 + length);
         plain[0] = (byte) (((flags & MORE) != 0 ? BOX_MORE : 0) | ((flags & COMMAND) != 0 ? BOX_COMMAND : 0));
         outbound.readBytes(plain, 1, length);
         int bodyLength = OVERHEAD + length;
-        int wireHeader = bodyLength > 255 ? 9 : 2;
-        byte[] wire = new byte[wireHeader + bodyLength];
-        int w = 0;
-        if (wireHeader == 9) {
-            wire[w++] = (byte) LONG;
-            for (int i = 7; i >= 0; i--) {
-                wire[w++] = (byte) ((long) bodyLength >>> (8 * i));
-            }
+        if (bodyLength > 255) {
+            wire.writeByte(LONG).writeLong(bodyLength);
         } else {
-            wire[w++] = 0;
-            wire[w++] = (byte) bodyLength;
+            wire.writeByte(0).writeByte(bodyLength);
         }
-        System.arraycopy(NAME, 0, wire, w, NAME.length);
-        w += NAME.length;
-        byte[] nonce = nonces.nextShort(sendPrefix);
-        System.arraycopy(nonce, 16, wire, w, 8);
-        w += 8;
-        box.seal(nonce, plain, 0, plain.length, wire, w);
-        return Unpooled.wrappedBuffer(wire);
+        wire.writeBytes(NAME);
+        nonces.nextShort(sendNonce);
+        wire.writeBytes(sendNonce, 16, 8);
+        int w = wire.writerIndex();
+        session.seal(sendNonce, plain, 0, 1 + length, wire.array(), wire.arrayOffset() + w);
+        wire.writerIndex(w + CryptoBox.MAC_BYTES + 1 + length);
+        return true;
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------
@@ -246,6 +324,8 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
             outbound.release();
             outbound = null;
         }
+        session.destroy();
         box.destroy();
+        java.util.Arrays.fill(scratch, (byte) 0);
     }
 }

@@ -30,6 +30,27 @@ public final class CurveNonces {
     }
 
     /**
+     * Writes the counter of our next short-nonce box into the last 8 bytes of {@code nonce} (a
+     * 24-byte nonce whose 16-byte prefix the caller filled once, see {@link #shortNonce}), without
+     * building the nonce anew per box.
+     *
+     * @throws IllegalStateException after 2^64 - 1 boxes (a connection never gets there)
+     */
+    public void nextShort(byte[] nonce) {
+        if (next == 0) {
+            throw new IllegalStateException("CURVE nonces exhausted on this connection");
+        }
+        putCounter(nonce, next++);
+    }
+
+    /** Writes an 8-byte big-endian counter into the last 8 bytes of a 24-byte nonce. */
+    public static void putCounter(byte[] nonce, long counter) {
+        for (int i = 0; i < 8; i++) {
+            nonce[23 - i] = (byte) (counter >>> (8 * i));
+        }
+    }
+
+    /**
      * Checks the short nonce of a box from the peer and remembers it.
      *
      * @return false if it is not larger than the last one accepted (a replay or reordering: the
@@ -46,9 +67,7 @@ public final class CurveNonces {
     /** The 24-byte nonce of a 16-byte prefix and an 8-byte big-endian counter. */
     public static byte[] shortNonce(String prefix, long counter) {
         byte[] nonce = prefix(prefix, 16);
-        for (int i = 0; i < 8; i++) {
-            nonce[23 - i] = (byte) (counter >>> (8 * i));
-        }
+        putCounter(nonce, counter);
         return nonce;
     }
 

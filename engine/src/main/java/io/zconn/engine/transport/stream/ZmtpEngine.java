@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.zconn.engine.Frame;
@@ -73,6 +75,8 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private ByteBuf cumulation;
     private Frame stalled;
     private boolean readBlocked;
+    /** The peer hung up (EOF) while what it sent before was still waiting for room in the pipe. */
+    private boolean peerHungUp;
     private boolean moreIn;
     private boolean moreOut;
     private boolean subscriptionsAsCommands;
@@ -136,6 +140,10 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             return;
         }
         pipe = p;
+        // the peer's EOF may be read while reads are paused for back-pressure (epoll reads once on
+        // RDHUP): it then shuts our input only (userEventTriggered), so that the frames read before
+        // it still reach the pipe as it drains, and the connection closes after them
+        channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         // like libzmq, SUBSCRIBE/CANCEL reach the socket through the pipe (HWM and back-pressure
         // included); only PUB/XPUB use them, the other types would drop them: drop them unread here
         // one immutable property set per connection, referenced by every frame it receives
@@ -239,12 +247,31 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         pipe.flush();
         if (readBlocked) {
             blockReads();
+        } else if (peerHungUp) {
+            close(); // all the peer sent before its EOF is in the pipe
         } else if (!channel.config().isAutoRead()) {
             // reads were blocked, and what was waiting is now all in the pipe: this happens when a
             // layer under the engine (CURVE's MESSAGE boxes) hands up more frames of a read after
             // the block, so the pipe's later write activation finds nothing blocked to resume
             channel.config().setAutoRead(true);
         }
+    }
+
+    /**
+     * The peer hung up (half-closure is on once the handshake succeeded): as libzmq, which does not
+     * read past a paused input, what was read before the EOF is delivered first; the connection
+     * closes once it is all in the pipe (at once if it already is).
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            peerHungUp = true;
+            if (!readBlocked && stalled == null) {
+                close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     private void blockReads() {
@@ -327,7 +354,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
                     failed(e);
                     return;
                 }
-                if (!readBlocked) {
+                if (!readBlocked && !peerHungUp) {
                     channel.config().setAutoRead(true);
                 }
             }

@@ -84,6 +84,42 @@ class CryptoBoxTest {
     }
 
     @Test
+    void aSessionSealsAndOpensLibsodiumsBoxesBoxAfterBoxWithItsEnginesReused() throws GeneralSecurityException {
+        CryptoBox.Session alice = CryptoBox.between(ALICE_SECRET, BOB_PUBLIC).session();
+        CryptoBox.Session bob = CryptoBox.between(BOB_SECRET, ALICE_PUBLIC).session();
+        for (int round = 0; round < 3; round++) {
+            byte[] out = new byte[5 + 16 + 131];
+            alice.seal(NONCE, counting(131), 0, 131, out, 5);
+            assertThat(HEX.formatHex(out, 5, out.length)).isEqualTo(BOX_131);
+            byte[] empty = new byte[16];
+            alice.seal(NONCE, new byte[0], 0, 0, empty, 0);
+            assertThat(HEX.formatHex(empty)).isEqualTo(BOX_EMPTY);
+            byte[] plain = new byte[3 + 131];
+            assertThat(bob.open(NONCE, out, 5, out.length - 5, plain, 3)).isTrue();
+            assertThat(java.util.Arrays.copyOfRange(plain, 3, plain.length)).isEqualTo(counting(131));
+        }
+    }
+
+    @Test
+    void aSessionRefusesEveryTamperedByteAndWritesNothingThen() throws GeneralSecurityException {
+        CryptoBox.Session bob = CryptoBox.between(BOB_SECRET, ALICE_PUBLIC).session();
+        byte[] box = HEX.parseHex(BOX_CURVEZMQ);
+        for (int i = 0; i < box.length; i++) {
+            byte[] tampered = box.clone();
+            tampered[i] ^= 0x01;
+            byte[] out = new byte[8];
+            assertThat(bob.open(NONCE, tampered, 0, tampered.length, out, 0)).as("byte %d flipped", i).isFalse();
+            assertThat(out).as("byte %d flipped", i).isEqualTo(new byte[8]);
+        }
+        assertThat(bob.open(NONCE, box, 0, 15, new byte[8], 0)).isFalse();
+        byte[] out = new byte[8];
+        assertThat(bob.open(NONCE, box, 0, box.length, out, 0)).isTrue();
+        assertThat(new String(out, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("CurveZMQ");
+        bob.destroy();
+        assertThat(bob.open(NONCE, box, 0, box.length, out, 0)).isFalse();
+    }
+
+    @Test
     void randomSecretboxRoundTripsAndADestroyedOneOpensNothing() {
         CryptoBox box = CryptoBox.random(new SecureRandom());
         byte[] sealed = box.seal(NONCE, counting(1000), 0, 1000);

@@ -101,6 +101,23 @@ class CurveMessageCodecTest {
     }
 
     @Test
+    void theFramesOfOneWriteLeaveInOneBufferAndTheMessagesOfOneReadGoUpInOne() throws Exception {
+        EmbeddedChannel cl = client(-1);
+        EmbeddedChannel sv = server(-1);
+        ByteBuf plain = Unpooled.buffer();
+        for (int i = 0; i < 50; i++) {
+            plain.writeBytes(frame(i % 2, new byte[i * 10]));
+        }
+        byte[] expected = bytes(plain);
+        cl.writeOutbound(plain);
+        assertThat(cl.outboundMessages()).hasSize(1); // one buffer, one write: not one per frame
+        byte[] wire = sealed(cl);
+        sv.writeInbound(Unpooled.wrappedBuffer(wire));
+        assertThat(sv.inboundMessages()).hasSize(1); // the engine decodes them and wakes the socket once
+        assertThat(received(sv)).isEqualTo(expected);
+    }
+
+    @Test
     void messagesSplitAcrossReadsAreReassembled() throws Exception {
         EmbeddedChannel cl = client(-1);
         EmbeddedChannel sv = server(-1);

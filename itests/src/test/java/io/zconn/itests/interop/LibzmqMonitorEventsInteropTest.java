@@ -120,9 +120,9 @@ class LibzmqMonitorEventsInteropTest {
                 return noPeer("the libzmq scenario exited with " + p.exitValue() + " (is python3-zmq installed?)");
             }
             List<Event> events = new ArrayList<>();
-            for (String line : out.split("\n")) {
+            for (String line : out.lines().toList()) {
                 if (!line.isBlank()) {
-                    String[] f = line.trim().split(" ");
+                    String[] f = line.trim().split(" ", -1);
                     events.add(new Event(f[0], (int) Long.parseLong(f[1])));
                 }
             }

@@ -338,6 +338,38 @@ public final class Socket implements AutoCloseable {
     }
 
     /**
+     * Waits until at least {@code n} peers are attached — the readiness gate that answers the
+     * slow joiner: a PUB that waits for its subscribers before its first message loses none of it.
+     *
+     * <p>A peer is a pipe whose ZMTP handshake completed and which is attached to the socket's
+     * routing part (an inproc peer counts once connected to a bound name); a peer counts until
+     * its connection goes (a connecting socket's reconnect counts again once the new handshake
+     * completes). For PUB and XPUB a peer counts only once at least one subscription message
+     * from it has arrived, so a SUB that subscribed to nothing never counts; a message sent after
+     * this returns true reaches every counted subscriber whose subscriptions match (HWM allowing).
+     * Every other type counts connected peers. Peers are counted, not endpoints: two connections
+     * from one process are two peers.
+     *
+     * @param n       the number of peers to wait for ({@code 0} returns true at once)
+     * @param timeout how long to wait at most; {@code Duration.ZERO} checks once, negative waits forever
+     * @return true when {@code n} peers were reached, false when the timeout expired first
+     * @throws ZmqException EINVAL for a negative {@code n}; ETERM when the socket or its context
+     *                      is closed (also while waiting), or when the waiting thread is
+     *                      interrupted (its interrupt flag stays set), as for other blocking calls
+     */
+    public boolean awaitPeers(int n, Duration timeout) {
+        return base.awaitPeers(n, nanos(timeout));
+    }
+
+    /**
+     * @return the peers that count for {@link #awaitPeers(int, Duration)} now
+     * @throws ZmqException ETERM when closed
+     */
+    public int peers() {
+        return base.peers();
+    }
+
+    /**
      * Closes the socket. Queued outbound messages are still sent for up to LINGER ms in the
      * background; {@link Context#close()} waits for that.
      */

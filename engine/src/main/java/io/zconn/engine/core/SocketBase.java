@@ -164,6 +164,17 @@ public abstract class SocketBase implements Pipe.Events {
         return connecting;
     }
 
+    /**
+     * Whether an attached pipe with a peer behind it counts for {@link #awaitPeers}; PUB and XPUB
+     * count a subscriber only once one of its subscriptions has arrived.
+     *
+     * @param pipe an attached, live, connected pipe
+     * @return true by default
+     */
+    protected boolean xcountsAsPeer(Pipe pipe) {
+        return true;
+    }
+
     /** @return whether this type needs the peer's routing id before its pipe is attached (ROUTER) */
     public boolean needsPeerRoutingId() {
         return false;
@@ -219,6 +230,14 @@ public abstract class SocketBase implements Pipe.Events {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * Tells the socket, from any thread, that a pipe's peer came or went without a pipe event
+     * (a connecting socket's pipe that outlives its connections): wakes {@link #awaitPeers}.
+     */
+    public final void peersChanged() {
+        wake();
     }
 
     private void wake() {
@@ -524,6 +543,47 @@ public abstract class SocketBase implements Pipe.Events {
             }
             return null;
         }, () -> partial[0] != null);
+    }
+
+    /**
+     * Waits until at least {@code n} peers are attached (see {@code Socket.awaitPeers} for what
+     * counts). Woken by pipe attach, pipe events (a subscription arrives as a readable frame),
+     * termination, {@link #peersChanged()} and close; never spins.
+     *
+     * @param n            the number of peers
+     * @param timeoutNanos 0 checks once, -1 forever
+     * @return whether {@code n} peers were reached before the timeout
+     */
+    public final boolean awaitPeers(int n, long timeoutNanos) {
+        if (n < 0) {
+            throw new ZmqException(Errno.EINVAL, "cannot await a negative number of peers: " + n);
+        }
+        return blocking(timeoutNanos, () -> peerCount() >= n ? Boolean.TRUE : null, NOT_STARTED) != null;
+    }
+
+    /** @return the peers that count for {@link #awaitPeers}, now; caller holds the lock */
+    private int peerCount() {
+        int count = 0;
+        for (Pipe p : pipes) {
+            if (!p.isTerminated() && p.connected() && xcountsAsPeer(p)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @return the peers that count for {@link #awaitPeers}, after processing pending pipe events
+     */
+    public final int peers() {
+        lock.lock();
+        try {
+            checkOpen();
+            processCommands();
+            return peerCount();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean park(Waiter w, long key, long timeoutNanos, long deadline) {

@@ -40,6 +40,8 @@ public final class Pipe {
     private byte[] routingId;
     private String peerSocketType;
     private Object attachment;
+    /** Whether a peer is behind this end now (false for a connecting end before its first handshake). */
+    private volatile boolean connected = true;
 
     private Pipe(MsgQueue in, MsgQueue out) {
         this.in = in;
@@ -211,6 +213,21 @@ public final class Pipe {
     /** @param attachment anything the owner wants to find again */
     public void attachment(Object attachment) {
         this.attachment = attachment;
+    }
+
+    /**
+     * @return whether a peer is behind this end now: true from the start for pipes made when the
+     *         peer is known (an accepted connection, an inproc peer), and for a connecting socket's
+     *         pipe that outlives its connections, only while a connection whose handshake
+     *         completed is up
+     */
+    public boolean connected() {
+        return connected;
+    }
+
+    /** @param connected whether a peer is behind this end now (set by the transport that owns it) */
+    public void connected(boolean connected) {
+        this.connected = connected;
     }
 
     @Override

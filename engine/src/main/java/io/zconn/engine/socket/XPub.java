@@ -44,6 +44,8 @@ public class XPub extends SocketBase {
     private final MultiTrie<Pipe> requested = new MultiTrie<>();
     /** Pipes between attach and termination: the only ones a subscription may name. */
     private final Set<Pipe> attached = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Attached pipes that sent at least one subscription: the peers {@code awaitPeers} counts. */
+    private final Set<Pipe> subscribed = Collections.newSetFromMap(new IdentityHashMap<>());
     private final ArrayDeque<Notice> pending = new ArrayDeque<>();
     /** Messages waiting for the user, per subscriber pipe (absent: none). */
     private final IdentityHashMap<Pipe, int[]> waiting = new IdentityHashMap<>();
@@ -123,6 +125,7 @@ public class XPub extends SocketBase {
         dist.remove(pipe);
         waiting.remove(pipe);
         attached.remove(pipe);
+        subscribed.remove(pipe);
         if (lastPipe == pipe) {
             lastPipe = null;
         }
@@ -149,12 +152,18 @@ public class XPub extends SocketBase {
     }
 
     @Override
+    protected boolean xcountsAsPeer(Pipe pipe) {
+        return subscribed.contains(pipe);
+    }
+
+    @Override
     protected void xroutingState(Map<String, Integer> out) {
         out.put("fq", fq.size());
         out.put("dist", dist.size());
         out.put("subscriptions", subscriptions.isEmpty() ? 0 : 1);
         out.put("requested", requested.isEmpty() ? 0 : 1);
         out.put("attached", attached.size());
+        out.put("subscribed", subscribed.size());
         out.put("pending", pending.size());
         out.put("waiting", waiting.size());
     }
@@ -223,6 +232,9 @@ public class XPub extends SocketBase {
     private boolean subscription(Frame f, Pipe pipe) {
         byte[] d = f.data();
         boolean subscribe = d[0] == 1;
+        if (subscribe && attached.contains(pipe)) {
+            subscribed.add(pipe);
+        }
         if (manual()) {
             if (subscribe) {
                 requested.add(d, 1, d.length - 1, pipe);

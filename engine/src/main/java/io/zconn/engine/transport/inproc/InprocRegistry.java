@@ -106,6 +106,8 @@ public final class InprocRegistry implements Transport {
                     pc.connecter.attachLater(connectEnd);
                 }
                 socket.attachNow(bindEnd);
+                connectEnd.connected(true);
+                pc.connecter.peersChanged();
             }
         }
         return h;
@@ -143,6 +145,7 @@ public final class InprocRegistry implements Transport {
                     mine.get(ZmqOption.CONFLATE));
             pair[0].attachment(h);
             pair[0].peerSocketType(null);
+            pair[0].connected(false); // no peer until the name is bound
             pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new PendingConnect(socket, mine, pair, h));
             if (!socket.needsPeerRoutingId() || mine.connectRoutingId() != null) {
                 // messages may be queued before the bind; a ROUTER (which routes by the binder's

@@ -97,6 +97,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
             pair[0].routingId(connectRoutingId);
             sessionPipe = pair[1];
             sessionPipe.setEvents(idle);
+            pair[0].connected(false); // no peer until a handshake completes (see pipeFor)
             socket.attachNow(pair[0]);
         }
         onLoop(this::attempt);
@@ -188,6 +189,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
             socket.hiccupLater(sessionPipe.peer());
         }
         sessionPipeConnected = true;
+        sessionPipe.peer().connected(true);
+        socket.peersChanged();
         return sessionPipe; // after the socket closed, the engine sends what is queued, then hangs up
     }
 
@@ -217,6 +220,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
                 pipe.terminate();
             } else {
                 pipe.setEvents(idle);
+                pipe.peer().connected(false);
+                socket.peersChanged();
                 // the backlog is exact once the engine has taken the delimiter
                 if (pipe.isPeerTerminated() && (!lingering || pipe.peer().outboundBacklog() <= 0)) {
                     stop();

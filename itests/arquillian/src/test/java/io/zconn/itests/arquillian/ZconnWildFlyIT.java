@@ -4,14 +4,17 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.as.controller.client.ModelControllerClient;
 import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.Filters;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,11 +35,19 @@ class ZconnWildFlyIT extends ZconnSuite {
         return rar;
     }
 
+    /**
+     * A WAR, not the suite's jar: Arquillian would wrap a jar into a WAR's {@code WEB-INF/lib}, where
+     * ejb-jar.xml and jboss-ejb3.xml are ignored (the MDBs then went to WildFly's default adapter), so
+     * the descriptors go to {@code WEB-INF/}.
+     */
     @Deployment(name = "app", managed = false, order = 2)
     static Archive<?> app() {
-        return testApp(name -> "java:/" + name)
-                .addClass(ZconnWildFlyIT.class)
-                .addAsManifestResource(new StringAsset(jbossEjb3Xml(APP_MDBS)), "jboss-ejb3.xml")
+        UnaryOperator<String> jndi = name -> "java:/" + name;
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "zconn-test-app.war");
+        war.merge(testApp(jndi), "/WEB-INF/classes", Filters.exclude("/META-INF.*"));
+        return war.addClass(ZconnWildFlyIT.class)
+                .addAsWebInfResource(new StringAsset(ejbJarXml(jndi)), "ejb-jar.xml")
+                .addAsWebInfResource(new StringAsset(jbossEjb3Xml(APP_MDBS)), "jboss-ejb3.xml")
                 .addAsManifestResource(new StringAsset(DEPENDENCIES), "MANIFEST.MF");
     }
 

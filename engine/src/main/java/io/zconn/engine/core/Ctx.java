@@ -31,7 +31,7 @@ public final class Ctx {
     private volatile boolean closed;
     private volatile Throwable failure;
     private final CountDownLatch closeDone = new CountDownLatch(1);
-    private final EventRunner events;
+    private final HostWorkers events;
 
     /**
      * @param ioThreads      number of I/O threads
@@ -56,7 +56,7 @@ public final class Ctx {
     public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
                Function<Consumer<Throwable>, Transport> streamsFactory,
                java.util.concurrent.Executor executor, java.util.concurrent.ThreadFactory threadFactory) {
-        this.events = new EventRunner(executor, threadFactory);
+        this.events = MonitorQueue.workers(executor, threadFactory);
         this.ioThreads = ioThreads;
         this.socketMaker = socketMaker;
         this.inproc = inproc;
@@ -69,7 +69,7 @@ public final class Ctx {
     }
 
     /** @return where socket listeners run */
-    EventRunner events() {
+    HostWorkers events() {
         return events;
     }
 
@@ -183,7 +183,7 @@ public final class Ctx {
             }
             // the last events (CLOSED, DISCONNECTED, MONITOR_STOPPED) reach their listeners, then
             // no listener runs any more
-            if (!events.close(EVENTS_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!events.finishAndClose(EVENTS_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
                 System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,
                         "socket listeners still running " + EVENTS_GRACE_SECONDS + " s after the context closed");
             }

@@ -13,11 +13,13 @@ import java.util.function.Consumer;
 /**
  * One listener's events on their way from the I/O threads to the listener: a bounded lock-free
  * queue ({@link #CAPACITY} events) that I/O threads offer to without ever waiting, drained by one
- * task at a time on the context's {@link EventRunner}, so the listener sees the events one at a
+ * task at a time on the context's event workers ({@link #workers}), so the listener sees the events one at a
  * time and in order. An event that finds the queue full is dropped and counted; the count is
  * reported to the listener once the queue has drained, as one {@link SocketEvent.Type#EVENTS_DROPPED}.
  */
 final class MonitorQueue implements SocketMonitor {
+    /** Listener calls running at once per context, at most. */
+    static final int WORKERS = 2;
     /** Events waiting per listener, at most. */
     static final int CAPACITY = 1024;
     /** Events delivered per task before it yields the worker to other listeners. */
@@ -25,7 +27,7 @@ final class MonitorQueue implements SocketMonitor {
     private static final System.Logger LOG = System.getLogger(MonitorQueue.class.getName());
     private static final SocketEvent STOPPED = new SocketEvent(SocketEvent.Type.MONITOR_STOPPED, "", 0, null, null);
 
-    private final EventRunner runner;
+    private final HostWorkers runner;
     private final int mask;
     private final SocketListener listener;
     private final Consumer<MonitorQueue> onStopped;
@@ -44,11 +46,25 @@ final class MonitorQueue implements SocketMonitor {
      * @param listener  the listener
      * @param onStopped told once, after the last event was delivered (on the runner)
      */
-    MonitorQueue(EventRunner runner, int mask, SocketListener listener, Consumer<MonitorQueue> onStopped) {
+    MonitorQueue(HostWorkers runner, int mask, SocketListener listener, Consumer<MonitorQueue> onStopped) {
         this.runner = runner;
         this.mask = mask;
         this.listener = listener;
         this.onStopped = onStopped;
+    }
+
+    /**
+     * Where a context's listeners run: at most {@link #WORKERS} at once on the host's threads, or on
+     * daemon threads {@code zconn-events-N} made on demand. Each monitor has at most one drain task
+     * queued or running, so the workers' queue is bounded by the number of monitors.
+     *
+     * @param executor the host's executor, or null
+     * @param factory  the host's thread factory, or null
+     * @return the context's event workers
+     */
+    static HostWorkers workers(java.util.concurrent.Executor executor, java.util.concurrent.ThreadFactory factory) {
+        return new HostWorkers("delivering socket events", "zconn-events", executor, factory, WORKERS,
+                Integer.MAX_VALUE);
     }
 
     /** Offers an event (from any thread, an I/O thread included): never blocks, never throws. */

@@ -1,6 +1,7 @@
 package io.zconn.engine.security;
 
 import io.zconn.engine.Frame;
+import io.zconn.engine.core.HostWorkers;
 import io.zconn.engine.ZapHandler;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.zmtp.Metadata;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * A context's ZAP client (RFC 27): sends each request to the context's Java {@link ZapHandler}, run
  * on the host's threads when the context was given an executor or thread factory, else on threads of
- * its own ({@link ZapRunner}; never an I/O thread), or else as ZAP messages to the REP/ROUTER socket
+ * its own ({@link HostWorkers}; never an I/O thread), or else as ZAP messages to the REP/ROUTER socket
  * bound at {@code inproc://zeromq.zap.01}, reading its reply from a pipe of the request's own.
  *
  * <p>Bounded: at most {@link #MAX_PENDING} requests wait for an answer at a time (more are answered
@@ -49,7 +50,7 @@ public final class ZapDispatcher implements Authenticator {
     private volatile ZapHandler handler;
     private final java.util.concurrent.Executor hostExecutor;
     private final java.util.concurrent.ThreadFactory hostFactory;
-    private ZapRunner pool;
+    private HostWorkers pool;
     private boolean closed;
 
     /**
@@ -113,7 +114,7 @@ public final class ZapDispatcher implements Authenticator {
                 }
             };
             try {
-                ZapRunner p = executor();
+                HostWorkers p = executor();
                 r.queued = () -> p.remove(task);
                 p.execute(task);
             } catch (RejectedExecutionException e) {
@@ -165,19 +166,19 @@ public final class ZapDispatcher implements Authenticator {
         return closed;
     }
 
-    private synchronized ZapRunner executor() {
+    private synchronized HostWorkers executor() {
         if (closed) {
             throw new RejectedExecutionException("closed");
         }
         if (pool == null) {
-            pool = new ZapRunner(hostExecutor, hostFactory, THREADS, MAX_PENDING);
+            pool = new HostWorkers("a ZAP handler call", "zconn-zap", hostExecutor, hostFactory, THREADS, MAX_PENDING);
         }
         return pool;
     }
 
     /** Stops the handler's calls: waits up to 3 s for calls still running, then gives up on them. */
     public void close() {
-        ZapRunner p;
+        HostWorkers p;
         synchronized (this) {
             closed = true;
             p = pool;
@@ -185,12 +186,8 @@ public final class ZapDispatcher implements Authenticator {
         if (p == null) {
             return;
         }
-        try {
-            if (!p.close(3, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "the ZAP handler did not return within 3 s of the context closing");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!p.close(3, TimeUnit.SECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "the ZAP handler did not return within 3 s of the context closing");
         }
     }
 

@@ -28,7 +28,7 @@ class MonitorQueueTest {
     void aStuckListenerCostsTheEmitterNothingAndItsLossesAreReportedOnce() throws Exception {
         ExecutorService host = Executors.newCachedThreadPool();
         try {
-            EventRunner runner = new EventRunner(host, null);
+            HostWorkers runner = MonitorQueue.workers(host, null);
             CountDownLatch release = new CountDownLatch(1);
             List<SocketEvent> got = new CopyOnWriteArrayList<>();
             AtomicBoolean stopped = new AtomicBoolean();
@@ -62,7 +62,7 @@ class MonitorQueueTest {
             assertThat(report.value()).isEqualTo(extra);
             assertThat(got.get(got.size() - 1).type()).isEqualTo(SocketEvent.Type.MONITOR_STOPPED);
             assertThat(got).filteredOn(e -> e.type() == SocketEvent.Type.EVENTS_DROPPED).hasSize(1);
-            assertThat(runner.close(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(runner.finishAndClose(5, TimeUnit.SECONDS)).isTrue();
         } finally {
             host.shutdownNow();
         }
@@ -72,7 +72,7 @@ class MonitorQueueTest {
     void eventsOutsideTheMaskAreNotQueuedAndNothingFollowsMonitorStopped() throws Exception {
         ExecutorService host = Executors.newCachedThreadPool();
         try {
-            EventRunner runner = new EventRunner(host, null);
+            HostWorkers runner = MonitorQueue.workers(host, null);
             List<SocketEvent.Type> got = new CopyOnWriteArrayList<>();
             MonitorQueue q = new MonitorQueue(runner, SocketEvent.Type.mask(SocketEvent.Type.ACCEPTED),
                     e -> got.add(e.type()), m -> { });
@@ -82,7 +82,7 @@ class MonitorQueueTest {
             q.offer(event(2));
             await().until(q::finished);
             assertThat(got).containsExactly(SocketEvent.Type.ACCEPTED); // MONITOR_STOPPED not asked for
-            assertThat(runner.close(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(runner.finishAndClose(5, TimeUnit.SECONDS)).isTrue();
         } finally {
             host.shutdownNow();
         }
@@ -91,7 +91,7 @@ class MonitorQueueTest {
     @Test
     void aFailingListenerGetsTheNextEventAndTheQueueBoundMatchesTheApi() throws Exception {
         assertThat(MonitorQueue.CAPACITY).isEqualTo(Socket.MONITOR_QUEUE);
-        EventRunner runner = new EventRunner(null, null); // zconn-events-N threads, made on demand
+        HostWorkers runner = MonitorQueue.workers(null, null); // zconn-events-N threads, made on demand
         AtomicInteger calls = new AtomicInteger();
         MonitorQueue q = new MonitorQueue(runner, SocketEvent.Type.ALL, e -> {
             if (calls.incrementAndGet() == 1) {
@@ -101,7 +101,7 @@ class MonitorQueueTest {
         q.offer(event(1));
         q.offer(event(2));
         await().until(() -> calls.get() == 2);
-        assertThat(runner.close(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(runner.finishAndClose(5, TimeUnit.SECONDS)).isTrue();
         await().until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("zconn-events-")));
     }

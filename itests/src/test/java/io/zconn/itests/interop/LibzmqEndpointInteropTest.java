@@ -1,10 +1,5 @@
 package io.zconn.itests.interop;
 
-import io.zconn.engine.Context;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,46 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 4.3.4: the tcp wildcard and IPV6, abstract ipc names, and a connection's source address.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class LibzmqEndpointInteropTest {
+class LibzmqEndpointInteropTest extends LibzmqInteropBase {
     private static final AtomicInteger NAMES = new AtomicInteger();
-    private static LibzmqPeer peer;
-    private Context ctx;
-    private final List<TestSocket> sockets = new ArrayList<>();
-
-    @BeforeAll
-    static void startPeer() {
-        peer = LibzmqPeer.start();
-    }
-
-    @AfterAll
-    static void stopPeer() {
-        if (peer != null) {
-            peer.close();
-        }
-    }
-
-    @BeforeEach
-    void context() {
-        ctx = new Context();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        for (TestSocket s : sockets) {
-            try {
-                s.close();
-            } catch (RuntimeException | AssertionError e) {
-                // already closed
-            }
-        }
-        ctx.close();
-    }
-
-    private TestSocket socket(String impl, String type) {
-        TestSocket s = impl.equals("zconn") ? new ZconnTestSocket(ctx, type) : new LibzmqTestSocket(peer, type);
-        sockets.add(s);
-        return s;
-    }
 
     private static int port(String endpoint) {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));

@@ -1,14 +1,9 @@
 package io.zconn.itests.interop;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Message;
 import io.zconn.engine.Poller;
 import io.zconn.engine.Socket;
 import io.zconn.engine.ZmqOption;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,53 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request id frame), ROUTER_HANDOVER, PROBE_ROUTER and CONNECT_ROUTING_ID.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class LibzmqRequestReplyInteropTest {
+class LibzmqRequestReplyInteropTest extends LibzmqInteropBase {
     private static final Duration WAIT = Scenarios.WAIT;
     private static final Duration SHORT = Duration.ofMillis(200);
-    private static LibzmqPeer peer;
-    private Context ctx;
-    private final List<TestSocket> sockets = new ArrayList<>();
-
-    @BeforeAll
-    static void startPeer() {
-        peer = LibzmqPeer.start();
-    }
-
-    @AfterAll
-    static void stopPeer() {
-        if (peer != null) {
-            peer.close();
-        }
-    }
-
-    @BeforeEach
-    void context() {
-        ctx = new Context();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        for (TestSocket s : sockets) {
-            try {
-                s.close();
-            } catch (RuntimeException | AssertionError e) {
-                // already closed
-            }
-        }
-        ctx.close();
-    }
-
-    private ZconnTestSocket zconn(String type) {
-        ZconnTestSocket s = new ZconnTestSocket(ctx, type);
-        sockets.add(s);
-        return s;
-    }
-
-    private TestSocket libzmq(String type) {
-        TestSocket s = new LibzmqTestSocket(peer, type);
-        sockets.add(s);
-        return s;
-    }
 
     private static boolean pollOut(Socket s) {
         return (s.events() & Poller.POLLOUT) != 0;
@@ -130,7 +80,7 @@ class LibzmqRequestReplyInteropTest {
         gone.send(List.of(b("q1")));
         assertThat(rep.recv(WAIT)).containsExactly(describe(b("q1")));
         gone.close();
-        sockets.remove(gone);
+        forget(gone);
         until(() -> routingState(rep.socket()).get("pipes") == 0);
         rep.send(List.of(b("r1"))); // dropped, as libzmq's REP does
         TestSocket next = libzmq("REQ");

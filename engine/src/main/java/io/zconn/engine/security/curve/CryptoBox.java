@@ -180,6 +180,9 @@ public final class CryptoBox {
         private final byte[] counter = new byte[8];
         private final byte[] block = new byte[BLOCK_BYTES];
         private final byte[] tag = new byte[MAC_BYTES];
+        // the MAC's key, written in place box after box (getKey() is the parameter's own array, which
+        // the known-answer tests would catch if it ever were a copy: the MAC key would stay zero)
+        private final KeyParameter macKey = new KeyParameter(new byte[KEY_BYTES]);
         private boolean subkeyValid;
 
         private Session() {
@@ -247,9 +250,10 @@ public final class CryptoBox {
             System.arraycopy(nonce, 16, counter, 0, 8);
             stream.start(subkey, counter);
             stream.next(block);
-            KeyParameter macKey = new KeyParameter(block, 0, KEY_BYTES);
+            byte[] macKeyBytes = macKey.getKey();
+            System.arraycopy(block, 0, macKeyBytes, 0, KEY_BYTES);
             mac.init(macKey);
-            Arrays.fill(macKey.getKey(), (byte) 0);
+            Arrays.fill(macKeyBytes, (byte) 0);
         }
 
         /** XORs {@code length} bytes with the keystream from byte 32 of block 0 on, then clears the block. */
@@ -271,7 +275,8 @@ public final class CryptoBox {
             Arrays.fill(block, (byte) 0);
             Arrays.fill(tag, (byte) 0);
             stream.wipe();
-            mac.init(new KeyParameter(new byte[KEY_BYTES])); // forgets the last MAC key
+            Arrays.fill(macKey.getKey(), (byte) 0);
+            mac.init(macKey); // forgets the last MAC key
         }
     }
 

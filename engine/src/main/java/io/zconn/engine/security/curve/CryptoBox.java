@@ -166,8 +166,8 @@ public final class CryptoBox {
      * Salsa20 block gives the Poly1305 key (its first 32 bytes) and the first 32 bytes of keystream
      * (its last 32), and each further block 64 more. The blocks come from Bouncy Castle's
      * {@link Salsa20Engine} (its key setup, block counter and core, through the extension points
-     * {@link XSalsa20Engine} itself uses); this class only XORs them, 8 bytes at a time, instead of
-     * the engine's byte-at-a-time {@code processBytes}. Tests check box for box against {@link
+     * {@link XSalsa20Engine} itself uses); this class only XORs them, 8 bytes at a time from the
+     * block's words, instead of the engine's byte-at-a-time {@code processBytes}. Tests check box for box against {@link
      * CryptoBox#seal} / {@link CryptoBox#open} (Bouncy Castle's {@link XSalsa20Engine}) and libsodium's
      * known answers.
      */
@@ -178,7 +178,6 @@ public final class CryptoBox {
         private final byte[] prefix = new byte[16];
         private final byte[] subkey = new byte[KEY_BYTES];
         private final byte[] counter = new byte[8];
-        private final byte[] block = new byte[BLOCK_BYTES];
         private final byte[] tag = new byte[MAC_BYTES];
         // the MAC's key, written in place box after box (getKey() is the parameter's own array, which
         // the known-answer tests would catch if it ever were a copy: the MAC key would stay zero)
@@ -228,7 +227,7 @@ public final class CryptoBox {
                 diff |= tag[i] ^ box[offset + i]; // constant time, as MessageDigest.isEqual
             }
             if (diff != 0) {
-                Arrays.fill(block, (byte) 0);
+                stream.clearBlock();
                 return false;
             }
             encrypt(box, offset + MAC_BYTES, cipherLength, out, outOffset);
@@ -237,7 +236,7 @@ public final class CryptoBox {
 
         /**
          * Keys the stream with the nonce (the subkey of its prefix, its counter) and the MAC with the first
-         * 32 bytes of keystream block 0, whose last 32 bytes stay in {@link #block} for the message.
+         * 32 bytes of keystream block 0, whose last 32 bytes stay in the stream for the message.
          */
         private void start(byte[] nonce) {
             if (!subkeyValid || !Arrays.equals(nonce, 0, 16, prefix, 0, 16)) {
@@ -249,9 +248,9 @@ public final class CryptoBox {
             }
             System.arraycopy(nonce, 16, counter, 0, 8);
             stream.start(subkey, counter);
-            stream.next(block);
+            stream.next();
             byte[] macKeyBytes = macKey.getKey();
-            System.arraycopy(block, 0, macKeyBytes, 0, KEY_BYTES);
+            stream.firstHalf(macKeyBytes);
             mac.init(macKey);
             Arrays.fill(macKeyBytes, (byte) 0);
         }
@@ -259,12 +258,12 @@ public final class CryptoBox {
         /** XORs {@code length} bytes with the keystream from byte 32 of block 0 on, then clears the block. */
         private void encrypt(byte[] in, int inOffset, int length, byte[] out, int outOffset) {
             int first = Math.min(length, BLOCK_BYTES - KEY_BYTES);
-            xor(in, inOffset, block, KEY_BYTES, out, outOffset, first);
+            stream.xor(in, inOffset, out, outOffset, KEY_BYTES, first);
             for (int done = first; done < length; done += BLOCK_BYTES) {
-                stream.next(block);
-                xor(in, inOffset + done, block, 0, out, outOffset + done, Math.min(BLOCK_BYTES, length - done));
+                stream.next();
+                stream.xor(in, inOffset + done, out, outOffset + done, 0, Math.min(BLOCK_BYTES, length - done));
             }
-            Arrays.fill(block, (byte) 0);
+            stream.clearBlock();
         }
 
         /** Clears this session's copies of the key, its subkey and the stream's state. */
@@ -272,7 +271,6 @@ public final class CryptoBox {
             Arrays.fill(sessionKey, (byte) 0);
             Arrays.fill(subkey, (byte) 0);
             subkeyValid = false;
-            Arrays.fill(block, (byte) 0);
             Arrays.fill(tag, (byte) 0);
             stream.wipe();
             Arrays.fill(macKey.getKey(), (byte) 0);
@@ -283,7 +281,9 @@ public final class CryptoBox {
     /**
      * Salsa20 keystream blocks from Bouncy Castle's engine, through its subclass extension points (as its
      * {@link XSalsa20Engine} uses them): key and 8-byte nonce set up, the block counter from zero, one
-     * 64-byte block at a time.
+     * 64-byte block at a time ({@link Salsa20Engine#salsaCore} into the engine's block words, as its
+     * {@code generateKeyStream} does), XORed from those words, eight bytes at a time, rather than
+     * serialised into bytes first.
      */
     private static final class Keystream extends Salsa20Engine {
         /** Keys the engine with a 32-byte key and an 8-byte nonce, at block 0. */
@@ -292,27 +292,42 @@ public final class CryptoBox {
             resetCounter();
         }
 
-        /** Writes the next 64-byte keystream block into {@code out} and moves to the block after it. */
-        void next(byte[] out) {
-            generateKeyStream(out);
+        /** Computes the next 64-byte keystream block and moves the counter to the block after it. */
+        void next() {
+            salsaCore(rounds, engineState, x);
             advanceCounter();
+        }
+
+        /** Writes the first 32 bytes of the current block into {@code out} (the Poly1305 key of block 0). */
+        void firstHalf(byte[] out) {
+            Pack.intToLittleEndian(x, 0, 8, out, 0);
+        }
+
+        /**
+         * {@code out[o..o+n) = in[i..i+n) ^ block[from..from+n)}, {@code from} a multiple of 8 and
+         * {@code from + n} at most 64.
+         */
+        void xor(byte[] in, int inOffset, byte[] out, int outOffset, int from, int n) {
+            int[] words = x;
+            int i = 0;
+            for (int w = from >>> 2; i + 8 <= n; i += 8, w += 2) {
+                long keystream = (words[w] & 0xffffffffL) | ((long) words[w + 1] << 32);
+                LONGS.set(out, outOffset + i, (long) LONGS.get(in, inOffset + i) ^ keystream);
+            }
+            for (; i < n; i++) {
+                int b = from + i;
+                out[outOffset + i] = (byte) (in[inOffset + i] ^ (words[b >>> 2] >>> ((b & 3) << 3)));
+            }
+        }
+
+        /** Clears the current block. */
+        void clearBlock() {
+            Arrays.fill(x, 0);
         }
 
         void wipe() {
             Arrays.fill(engineState, 0);
             Arrays.fill(x, 0);
-        }
-    }
-
-    /** {@code out[o..o+n) = in[i..i+n) ^ keystream[k..k+n)}, eight bytes at a time. */
-    private static void xor(byte[] in, int inOffset, byte[] keystream, int ksOffset, byte[] out, int outOffset, int n) {
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            long v = (long) LONGS.get(in, inOffset + i) ^ (long) LONGS.get(keystream, ksOffset + i);
-            LONGS.set(out, outOffset + i, v);
-        }
-        for (; i < n; i++) {
-            out[outOffset + i] = (byte) (in[inOffset + i] ^ keystream[ksOffset + i]);
         }
     }
 

@@ -7,7 +7,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.bouncycastle.util.Pack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -19,6 +22,7 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.crypto.KeyAgreement;
 
 /**
@@ -47,6 +51,8 @@ public final class CryptoBox {
     private static final byte[] BASE_POINT = basePoint();
     private static final byte[] ZERO_NONCE = new byte[16];
     private static final byte[] ZERO_KEY = new byte[KEY_BYTES];
+    private static final int BLOCK_BYTES = 64;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] key;
 
@@ -140,8 +146,9 @@ public final class CryptoBox {
 
     /**
      * A view of this box for one thread that reuses its Bouncy Castle engines from box to box, for a
-     * connection's data phase (one MESSAGE box per frame): the same primitives as {@link #seal} and
-     * {@link #open}, without allocating a cipher, a MAC and their buffers per box.
+     * connection's data phase (one MESSAGE box per frame): the same boxes as {@link #seal} and
+     * {@link #open}, without allocating a cipher, a MAC and their buffers per box, and without
+     * repeating work whose result cannot change from box to box (see {@link Session}).
      */
     public Session session() {
         return new Session();
@@ -150,13 +157,32 @@ public final class CryptoBox {
     /**
      * The single-threaded, engine-reusing view of a box ({@link #session()}). It holds its own copy of the
      * key, which {@link CryptoBox#destroy()} does not reach: {@link #destroy()} clears it.
+     *
+     * <p>XSalsa20 is HSalsa20 of the key and the nonce's first 16 bytes (a subkey), then Salsa20 with that
+     * subkey and the nonce's last 8 bytes. CurveZMQ's MESSAGE nonces of one direction share their first
+     * 16 bytes ({@code CurveZMQMESSAGEC} or {@code ...S}) and differ only in the counter, so the session
+     * keeps the subkey of the last prefix it saw and derives it again only when the prefix changes (a
+     * pure function of the key and the prefix: memoised, not skipped). Then, as NaCl's secretbox, one
+     * Salsa20 block gives the Poly1305 key (its first 32 bytes) and the first 32 bytes of keystream
+     * (its last 32), and each further block 64 more. The blocks come from Bouncy Castle's
+     * {@link Salsa20Engine} (its key setup, block counter and core, through the extension points
+     * {@link XSalsa20Engine} itself uses); this class only XORs them, 8 bytes at a time from the
+     * block's words, instead of the engine's byte-at-a-time {@code processBytes}. Tests check box for box against {@link
+     * CryptoBox#seal} / {@link CryptoBox#open} (Bouncy Castle's {@link XSalsa20Engine}) and libsodium's
+     * known answers.
      */
     public final class Session {
-        private final XSalsa20Engine stream = new XSalsa20Engine();
+        private final Keystream stream = new Keystream();
         private final Poly1305 mac = new Poly1305();
-        private final KeyParameter streamKey = new KeyParameter(key);
-        private final byte[] macKey = new byte[KEY_BYTES];
+        private final byte[] sessionKey = key.clone();
+        private final byte[] prefix = new byte[16];
+        private final byte[] subkey = new byte[KEY_BYTES];
+        private final byte[] counter = new byte[8];
         private final byte[] tag = new byte[MAC_BYTES];
+        // the MAC's key, written in place box after box (getKey() is the parameter's own array, which
+        // the known-answer tests would catch if it ever were a copy: the MAC key would stay zero)
+        private final KeyParameter macKey = new KeyParameter(new byte[KEY_BYTES]);
+        private boolean subkeyValid;
 
         private Session() {
         }
@@ -168,9 +194,12 @@ public final class CryptoBox {
          */
         public void seal(byte[] nonce, byte[] plain, int offset, int length, byte[] out, int outOffset) {
             checkLength(nonce, NONCE_BYTES, "nonce");
+            checkRange(plain, offset, length);
+            checkRange(out, outOffset, MAC_BYTES + length);
             start(nonce);
-            stream.processBytes(plain, offset, length, out, outOffset + MAC_BYTES);
-            mac.update(out, outOffset + MAC_BYTES, length);
+            int cipherAt = outOffset + MAC_BYTES;
+            encrypt(plain, offset, length, out, cipherAt);
+            mac.update(out, cipherAt, length);
             mac.doFinal(out, outOffset);
         }
 
@@ -187,8 +216,10 @@ public final class CryptoBox {
             if (length < MAC_BYTES) {
                 return false;
             }
-            start(nonce);
+            checkRange(box, offset, length);
             int cipherLength = length - MAC_BYTES;
+            checkRange(out, outOffset, cipherLength);
+            start(nonce);
             mac.update(box, offset + MAC_BYTES, cipherLength);
             mac.doFinal(tag, 0);
             int diff = 0;
@@ -196,30 +227,112 @@ public final class CryptoBox {
                 diff |= tag[i] ^ box[offset + i]; // constant time, as MessageDigest.isEqual
             }
             if (diff != 0) {
+                stream.clearBlock();
                 return false;
             }
-            stream.processBytes(box, offset + MAC_BYTES, cipherLength, out, outOffset);
+            encrypt(box, offset + MAC_BYTES, cipherLength, out, outOffset);
             return true;
         }
 
-        /** Keys the stream with the nonce and the MAC with the stream's first 32 bytes (NaCl's secretbox). */
+        /**
+         * Keys the stream with the nonce (the subkey of its prefix, its counter) and the MAC with the first
+         * 32 bytes of keystream block 0, whose last 32 bytes stay in the stream for the message.
+         */
         private void start(byte[] nonce) {
-            stream.init(true, new ParametersWithIV(streamKey, nonce));
-            stream.processBytes(ZERO_KEY, 0, KEY_BYTES, macKey, 0);
-            KeyParameter macParameter = new KeyParameter(macKey);
-            mac.init(macParameter);
-            Arrays.fill(macParameter.getKey(), (byte) 0);
-            Arrays.fill(macKey, (byte) 0);
+            if (!subkeyValid || !Arrays.equals(nonce, 0, 16, prefix, 0, 16)) {
+                System.arraycopy(nonce, 0, prefix, 0, 16);
+                byte[] derived = hsalsa20(sessionKey, prefix);
+                System.arraycopy(derived, 0, subkey, 0, KEY_BYTES);
+                Arrays.fill(derived, (byte) 0);
+                subkeyValid = true;
+            }
+            System.arraycopy(nonce, 16, counter, 0, 8);
+            stream.start(subkey, counter);
+            stream.next();
+            byte[] macKeyBytes = macKey.getKey();
+            stream.firstHalf(macKeyBytes);
+            mac.init(macKey);
+            Arrays.fill(macKeyBytes, (byte) 0);
         }
 
-        /** Clears this session's copies of the key. */
+        /** XORs {@code length} bytes with the keystream from byte 32 of block 0 on, then clears the block. */
+        private void encrypt(byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+            int first = Math.min(length, BLOCK_BYTES - KEY_BYTES);
+            stream.xor(in, inOffset, out, outOffset, KEY_BYTES, first);
+            for (int done = first; done < length; done += BLOCK_BYTES) {
+                stream.next();
+                stream.xor(in, inOffset + done, out, outOffset + done, 0, Math.min(BLOCK_BYTES, length - done));
+            }
+            stream.clearBlock();
+        }
+
+        /** Clears this session's copies of the key, its subkey and the stream's state. */
         public void destroy() {
-            Arrays.fill(streamKey.getKey(), (byte) 0);
-            Arrays.fill(macKey, (byte) 0);
+            Arrays.fill(sessionKey, (byte) 0);
+            Arrays.fill(subkey, (byte) 0);
+            subkeyValid = false;
             Arrays.fill(tag, (byte) 0);
-            mac.init(new KeyParameter(macKey)); // forgets the last MAC key
-
+            stream.wipe();
+            Arrays.fill(macKey.getKey(), (byte) 0);
+            mac.init(macKey); // forgets the last MAC key
         }
+    }
+
+    /**
+     * Salsa20 keystream blocks from Bouncy Castle's engine, through its subclass extension points (as its
+     * {@link XSalsa20Engine} uses them): key and 8-byte nonce set up, the block counter from zero, one
+     * 64-byte block at a time ({@link Salsa20Engine#salsaCore} into the engine's block words, as its
+     * {@code generateKeyStream} does), XORed from those words, eight bytes at a time, rather than
+     * serialised into bytes first.
+     */
+    private static final class Keystream extends Salsa20Engine {
+        /** Keys the engine with a 32-byte key and an 8-byte nonce, at block 0. */
+        void start(byte[] key32, byte[] nonce8) {
+            setKey(key32, nonce8);
+            resetCounter();
+        }
+
+        /** Computes the next 64-byte keystream block and moves the counter to the block after it. */
+        void next() {
+            salsaCore(rounds, engineState, x);
+            advanceCounter();
+        }
+
+        /** Writes the first 32 bytes of the current block into {@code out} (the Poly1305 key of block 0). */
+        void firstHalf(byte[] out) {
+            Pack.intToLittleEndian(x, 0, 8, out, 0);
+        }
+
+        /**
+         * {@code out[o..o+n) = in[i..i+n) ^ block[from..from+n)}, {@code from} a multiple of 8 and
+         * {@code from + n} at most 64.
+         */
+        void xor(byte[] in, int inOffset, byte[] out, int outOffset, int from, int n) {
+            int[] words = x;
+            int i = 0;
+            for (int w = from >>> 2; i + 8 <= n; i += 8, w += 2) {
+                long keystream = (words[w] & 0xffffffffL) | ((long) words[w + 1] << 32);
+                LONGS.set(out, outOffset + i, (long) LONGS.get(in, inOffset + i) ^ keystream);
+            }
+            for (; i < n; i++) {
+                int b = from + i;
+                out[outOffset + i] = (byte) (in[inOffset + i] ^ (words[b >>> 2] >>> ((b & 3) << 3)));
+            }
+        }
+
+        /** Clears the current block. */
+        void clearBlock() {
+            Arrays.fill(x, 0);
+        }
+
+        void wipe() {
+            Arrays.fill(engineState, 0);
+            Arrays.fill(x, 0);
+        }
+    }
+
+    private static void checkRange(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
     }
 
     /** Overwrites the key: the box can no longer seal or open anything meaningful. */

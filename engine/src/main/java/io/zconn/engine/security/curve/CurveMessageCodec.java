@@ -42,7 +42,9 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
     private static final int SCRATCH_MAX = 64 * 1024 + 64;
 
     private final CryptoBox box;
-    private final CryptoBox.Session session;
+    // one session per direction: each keeps the HSalsa20 subkey of its direction's nonce prefix
+    private final CryptoBox.Session sealing;
+    private final CryptoBox.Session opening;
     private final CurveNonces nonces;
     private final byte[] sendNonce;
     private final byte[] receiveNonce;
@@ -59,7 +61,8 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
      */
     public CurveMessageCodec(CryptoBox box, CurveNonces nonces, boolean client, long maxMsgSize) {
         this.box = box;
-        this.session = box.session();
+        this.sealing = box.session();
+        this.opening = box.session();
         this.nonces = nonces;
         this.sendNonce = CurveNonces.shortNonce(client ? "CurveZMQMESSAGEC" : "CurveZMQMESSAGES", 0);
         this.receiveNonce = CurveNonces.shortNonce(client ? "CurveZMQMESSAGES" : "CurveZMQMESSAGEC", 0);
@@ -177,7 +180,7 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         int w = out.writerIndex();
         byte[] plain = out.array();
         int p = out.arrayOffset() + w;
-        if (!session.open(receiveNonce, body, at + 16, size - 16, plain, p + header - 1)) {
+        if (!opening.open(receiveNonce, body, at + 16, size - 16, plain, p + header - 1)) {
             throw new ZmtpException("CURVE: a MESSAGE that fails authentication");
         }
         int boxFlags = plain[p + header - 1];
@@ -297,7 +300,7 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
         nonces.nextShort(sendNonce);
         wire.writeBytes(sendNonce, 16, 8);
         int w = wire.writerIndex();
-        session.seal(sendNonce, plain, 0, 1 + length, wire.array(), wire.arrayOffset() + w);
+        sealing.seal(sendNonce, plain, 0, 1 + length, wire.array(), wire.arrayOffset() + w);
         wire.writerIndex(w + CryptoBox.MAC_BYTES + 1 + length);
         return true;
     }
@@ -324,7 +327,8 @@ public final class CurveMessageCodec extends ChannelDuplexHandler {
             outbound.release();
             outbound = null;
         }
-        session.destroy();
+        sealing.destroy();
+        opening.destroy();
         box.destroy();
         java.util.Arrays.fill(scratch, (byte) 0);
     }

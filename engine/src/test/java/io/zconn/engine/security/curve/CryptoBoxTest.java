@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class CryptoBoxTest {
     private static final HexFormat HEX = HexFormat.of();
+    private static final int MAC = CryptoBox.MAC_BYTES;
     private static final byte[] ALICE_SECRET = HEX.parseHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
     private static final byte[] ALICE_PUBLIC = HEX.parseHex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
     private static final byte[] BOB_SECRET = HEX.parseHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
@@ -117,6 +121,83 @@ class CryptoBoxTest {
         assertThat(new String(out, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("CurveZMQ");
         bob.destroy();
         assertThat(bob.open(NONCE, box, 0, box.length, out, 0)).isFalse();
+    }
+
+    @Test
+    void aSessionSealsTheReferenceBoxesForEverySizeAndOpensThemAndTheReferenceOpensItsBoxes() {
+        Random random = new Random(26);
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        CryptoBox reference = CryptoBox.withKey(key);
+        CryptoBox.Session sealing = CryptoBox.withKey(key).session();
+        CryptoBox.Session opening = CryptoBox.withKey(key).session();
+        byte[] nonce = CurveNonces.shortNonce("CurveZMQMESSAGEC", 0);
+        int[] sizes = IntStream.concat(IntStream.rangeClosed(0, 300), IntStream.of(1023, 1024, 1025, 4099, 65_537)).toArray();
+        long counter = 0;
+        for (int size : sizes) {
+            CurveNonces.putCounter(nonce, ++counter);
+            byte[] plain = new byte[size];
+            random.nextBytes(plain);
+            int at = random.nextInt(9);
+            byte[] sealed = new byte[at + MAC + size + 3];
+            sealing.seal(nonce, plain, 0, size, sealed, at);
+            byte[] expected = reference.seal(nonce, plain, 0, size);
+            assertThat(Arrays.copyOfRange(sealed, at, at + MAC + size)).as("size %d", size).isEqualTo(expected);
+            assertThat(reference.open(nonce, sealed, at, MAC + size)).as("size %d", size).isEqualTo(plain);
+            byte[] opened = new byte[size + 5];
+            assertThat(opening.open(nonce, expected, 0, expected.length, opened, 5)).as("size %d", size).isTrue();
+            assertThat(Arrays.copyOfRange(opened, 5, 5 + size)).as("size %d", size).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void aSessionRefusesATamperedMultiBlockBoxAndABoxUnderAnotherCounter() {
+        Random random = new Random(7);
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        CryptoBox reference = CryptoBox.withKey(key);
+        CryptoBox.Session opening = CryptoBox.withKey(key).session();
+        byte[] nonce = CurveNonces.shortNonce("CurveZMQMESSAGES", 41);
+        byte[] plain = new byte[1000];
+        random.nextBytes(plain);
+        byte[] box = reference.seal(nonce, plain, 0, plain.length);
+        for (int i : new int[] {0, 15, 16, 47, 48, 500, box.length - 1}) {
+            byte[] tampered = box.clone();
+            tampered[i] ^= (byte) 0x80;
+            byte[] out = new byte[plain.length];
+            assertThat(opening.open(nonce, tampered, 0, tampered.length, out, 0)).as("byte %d flipped", i).isFalse();
+            assertThat(out).as("byte %d flipped", i).isEqualTo(new byte[plain.length]);
+        }
+        byte[] next = nonce.clone();
+        CurveNonces.putCounter(next, 42);
+        assertThat(opening.open(next, box, 0, box.length, new byte[plain.length], 0)).isFalse();
+        byte[] out = new byte[plain.length];
+        assertThat(opening.open(nonce, box, 0, box.length, out, 0)).isTrue();
+        assertThat(out).isEqualTo(plain);
+    }
+
+    @Test
+    void aSessionDerivesTheSubkeyAgainWhenTheNoncePrefixChanges() {
+        byte[] key = new byte[32];
+        new Random(3).nextBytes(key);
+        CryptoBox reference = CryptoBox.withKey(key);
+        CryptoBox.Session session = CryptoBox.withKey(key).session();
+        byte[] plain = counting(100);
+        String[] prefixes = {"CurveZMQMESSAGEC", "CurveZMQMESSAGES", "CurveZMQMESSAGES", "CurveZMQMESSAGEC", "CurveZMQREADY---"};
+        for (int i = 0; i < prefixes.length; i++) {
+            byte[] nonce = CurveNonces.shortNonce(prefixes[i], i + 1);
+            byte[] sealed = new byte[MAC + plain.length];
+            session.seal(nonce, plain, 0, plain.length, sealed, 0);
+            assertThat(sealed).as(prefixes[i]).isEqualTo(reference.seal(nonce, plain, 0, plain.length));
+            byte[] opened = new byte[plain.length];
+            assertThat(session.open(nonce, sealed, 0, sealed.length, opened, 0)).isTrue();
+            assertThat(opened).isEqualTo(plain);
+        }
+        byte[] random = new byte[24];
+        new Random(4).nextBytes(random);
+        byte[] sealed = new byte[MAC + plain.length];
+        session.seal(random, plain, 0, plain.length, sealed, 0);
+        assertThat(sealed).isEqualTo(reference.seal(random, plain, 0, plain.length));
     }
 
     @Test

@@ -101,6 +101,43 @@ class CurveMessageCodecTest {
     }
 
     @Test
+    void theCodecsBoxesAreTheReferenceBoxesUnderLibzmqsMessageNoncesBothWays() throws Exception {
+        CryptoBox reference = CryptoBox.between(c.secretKey(), s.publicKey());
+        byte[] first = new byte[200];
+        Arrays.fill(first, (byte) 3);
+        byte[] second = new byte[1500];
+        Arrays.fill(second, (byte) 9);
+        byte[] wire = sealed(client(-1), frame(0x01, first), frame(0x00, second));
+        int at = 0;
+        long expectedCounter = 1;
+        for (byte[] body : new byte[][] {first, second}) {
+            boolean isLong = (wire[at] & 0x02) != 0;
+            int size = isLong ? (int) Unpooled.wrappedBuffer(wire).getLong(at + 1) : wire[at + 1] & 0xff;
+            int command = at + (isLong ? 9 : 2);
+            long counter = CurveNonces.counter(wire, command + 8);
+            assertThat(counter).isEqualTo(expectedCounter++);
+            byte[] nonce = CurveNonces.shortNonce("CurveZMQMESSAGEC", counter);
+            byte[] plain = reference.open(nonce, wire, command + 16, size - 16);
+            assertThat(plain).isNotNull();
+            assertThat(plain[0]).isEqualTo(body == first ? (byte) 0x01 : (byte) 0x00); // the box's more flag
+            assertThat(Arrays.copyOfRange(plain, 1, plain.length)).isEqualTo(body);
+            at = command + size;
+        }
+        assertThat(at).isEqualTo(wire.length);
+
+        // and a MESSAGE sealed by the reference path (as libzmq builds it) opens in the server codec
+        byte[] plain = new byte[1 + first.length];
+        System.arraycopy(first, 0, plain, 1, first.length);
+        byte[] box = reference.seal(CurveNonces.shortNonce("CurveZMQMESSAGEC", 5), plain, 0, plain.length);
+        ByteBuf message = Unpooled.buffer().writeBytes("\u0007MESSAGE".getBytes(StandardCharsets.US_ASCII))
+                .writeLong(5).writeBytes(box);
+        EmbeddedChannel sv = server(-1);
+        sv.writeInbound(Unpooled.buffer().writeByte(0).writeByte(message.readableBytes()).writeBytes(message));
+        assertThat(received(sv)).isEqualTo(bytes(frame(0x00, first)));
+        assertThat(sv.isOpen()).isTrue();
+    }
+
+    @Test
     void theFramesOfOneWriteLeaveInOneBufferAndTheMessagesOfOneReadGoUpInOne() throws Exception {
         EmbeddedChannel cl = client(-1);
         EmbeddedChannel sv = server(-1);

@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
 
@@ -24,6 +25,8 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     private final boolean transacted;
     /** Events in order: "before", "invoke", "after", "release". */
     public final List<String> events = new CopyOnWriteArrayList<>();
+    /** Endpoints made. */
+    public final AtomicInteger created = new AtomicInteger();
 
     /**
      * @param beanClass  the bean class reported by getEndpointClass
@@ -40,6 +43,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
     @Override
     public MessageEndpoint createEndpoint(XAResource xa) throws UnavailableException {
+        created.incrementAndGet();
         Object bean = beans.get();
         Class<?>[] ifaces = new Class<?>[listeners.length + 1];
         System.arraycopy(listeners, 0, ifaces, 0, listeners.length);

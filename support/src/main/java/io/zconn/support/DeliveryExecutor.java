@@ -29,4 +29,17 @@ public interface DeliveryExecutor {
     default void execute(Runnable task, Consumer<Throwable> onRejected, Envelope request) {
         execute(task, onRejected);
     }
+
+    /**
+     * Whether a task may deliver several messages in a row: after its delivery it takes the next message
+     * waiting for a delivery thread (waiting up to the poll interval for one) instead of each message being a
+     * task of its own, so that under load the executor is not asked for a thread per message. False (the
+     * default) when each delivery must be a task of its own, e.g. one that runs in the context of its request
+     * ({@link #execute(Runnable, Consumer, Envelope)}).
+     *
+     * @return whether tasks may be reused for several deliveries
+     */
+    default boolean deliversSeveralPerTask() {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package io.zconn.support;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,13 @@ import java.util.concurrent.TimeUnit;
  * the socket's receive high-water mark, not by a queue here), or on the calling loop's thread when
  * ordered. A delivery the executor refuses, now or later, is given up, counted and reported; its
  * permit comes back either way.
+ *
+ * <p>When the executor allows it ({@link DeliveryExecutor#deliversSeveralPerTask()}), a delivery task
+ * does not end with its message: it takes the next message handed over meanwhile, and waits up to the
+ * poll interval for one before it returns its thread. Under load, messages then go to running tasks
+ * and the executor is asked for a new task only when more messages wait than tasks are there to take
+ * them (never more than {@code maxConcurrent} tasks). The hand-over holds only messages that have a
+ * permit, so it is bounded by {@code maxConcurrent} too.
  */
 final class Dispatcher {
     private final DeliverySettings settings;
@@ -18,6 +26,15 @@ final class Dispatcher {
     private final Gate gate;
     private final Semaphore permits;
     private final int maxPermits;
+    private final boolean severalPerTask;
+    /** Messages with a permit waiting for a task (several per task only); guarded by itself. */
+    private final ArrayDeque<Envelope> handOver;
+    /** Tasks started and not yet returned (several per task only); guarded by handOver. */
+    private int tasks;
+    /** Tasks waiting for the next message (several per task only); guarded by handOver. */
+    private int waiting;
+    /** Set when stop closed the gate: waiting tasks return at once; guarded by handOver. */
+    private boolean shutdown;
 
     /**
      * @param settings the settings (maxConcurrent, poll)
@@ -35,6 +52,8 @@ final class Dispatcher {
         this.gate = gate;
         this.maxPermits = Math.max(1, settings.maxConcurrent());
         this.permits = new Semaphore(maxPermits);
+        this.severalPerTask = !settings.ordered() && executor.deliversSeveralPerTask();
+        this.handOver = severalPerTask ? new ArrayDeque<>(maxPermits) : null;
     }
 
     /**
@@ -56,13 +75,14 @@ final class Dispatcher {
                 return;
             }
         }
+        if (severalPerTask) {
+            handOver(envelope);
+            return;
+        }
         try {
             executor.execute(() -> {
                 try {
-                    attempt.deliver(envelope);
-                } catch (VirtualMachineError e) {
-                    attempt.giveUp(envelope, "the listener raised " + e, e, false);
-                    throw e;
+                    deliverOne(envelope);
                 } finally {
                     permits.release();
                 }
@@ -74,6 +94,142 @@ final class Dispatcher {
             permits.release();
             attempt.giveUp(envelope, "the delivery executor rejected the delivery",
                     e.getCause() != null ? e.getCause() : e, false);
+        }
+    }
+
+    private void deliverOne(Envelope envelope) {
+        try {
+            attempt.deliver(envelope);
+        } catch (VirtualMachineError e) {
+            attempt.giveUp(envelope, "the listener raised " + e, e, false);
+            throw e;
+        }
+    }
+
+    /** Queues a message that holds a permit; starts a task when no waiting task will take it. */
+    private void handOver(Envelope envelope) {
+        boolean start;
+        synchronized (handOver) {
+            handOver.add(envelope);
+            start = handOver.size() > waiting && tasks < maxPermits;
+            if (start) {
+                tasks++;
+            }
+            if (waiting > 0) {
+                handOver.notify();
+            }
+        }
+        if (!start) {
+            return;
+        }
+        try {
+            executor.execute(this::deliverSeveral, this::rejected);
+        } catch (RejectedExecutionException e) {
+            rejected(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /** A task that was not started: the message it was started for (if no other task took it) is given up. */
+    private void rejected(Throwable cause) {
+        Envelope e;
+        synchronized (handOver) {
+            tasks--;
+            e = handOver.poll();
+        }
+        if (e != null) {
+            permits.release();
+            attempt.giveUp(e, "the delivery executor rejected the delivery", cause, false);
+        }
+    }
+
+    /** The body of a task: delivers what is handed over until nothing comes within the poll interval. */
+    private void deliverSeveral() {
+        boolean ended = false;
+        try {
+            Envelope e;
+            while ((e = next()) != null) {
+                try {
+                    deliverOne(e);
+                } finally {
+                    permits.release();
+                }
+            }
+            ended = true;
+        } finally {
+            if (!ended) {
+                // a VirtualMachineError: this task ends; the messages it would have taken go to the others or a new one
+                taskEnded();
+            }
+        }
+    }
+
+    /** @return the next message handed over, or null (the task has then been counted as ended) */
+    private Envelope next() {
+        long waitNanos = settings.poll().toNanos();
+        synchronized (handOver) {
+            Envelope e = handOver.poll();
+            if (e != null) {
+                return e;
+            }
+            long end = System.nanoTime() + waitNanos;
+            waiting++;
+            try {
+                while ((e = handOver.poll()) == null && !shutdown) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(handOver, left);
+                }
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                e = handOver.poll();
+            } finally {
+                waiting--;
+            }
+            if (e == null) {
+                tasks--;
+            }
+            return e;
+        }
+    }
+
+    private void taskEnded() {
+        boolean start;
+        synchronized (handOver) {
+            tasks--;
+            start = handOver.size() > waiting && tasks < maxPermits;
+            if (start) {
+                tasks++;
+            }
+        }
+        if (start) {
+            try {
+                executor.execute(this::deliverSeveral, this::rejected);
+            } catch (RejectedExecutionException e) {
+                rejected(e.getCause() != null ? e.getCause() : e);
+            }
+        }
+    }
+
+    /** Wakes the tasks waiting for a message: they return their threads (called once the gate is closed). */
+    void shutdown() {
+        if (!severalPerTask) {
+            return;
+        }
+        synchronized (handOver) {
+            shutdown = true;
+            handOver.notifyAll();
+        }
+    }
+
+    /** @return tasks started and not yet returned (several per task only; 0 otherwise) */
+    int tasks() {
+        if (!severalPerTask) {
+            return 0;
+        }
+        synchronized (handOver) {
+            return tasks;
         }
     }
 

@@ -97,6 +97,7 @@ public final class Inflow {
         }
         if (gate.isInvoking()) {
             gate.close();
+            dispatcher.shutdown();
             return false;
         }
         long wall0 = System.nanoTime();
@@ -112,6 +113,7 @@ public final class Inflow {
             clean = !loopStarted || receiver.awaitDone(end - System.nanoTime());
             idle = dispatcher.awaitIdle(end - System.nanoTime());
             still = gate.close();
+            dispatcher.shutdown();
             if (!idle) {
                 // deliveries waiting to retry wake up now and give their message up
                 idle = dispatcher.awaitIdle(slack);
@@ -138,6 +140,7 @@ public final class Inflow {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             gate.close();
+            dispatcher.shutdown();
             clean = false;
         }
         if (drainSocket) {

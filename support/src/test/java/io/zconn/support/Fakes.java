@@ -113,6 +113,13 @@ final class Fakes {
         final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
         final BlockingQueue<Consumer<Throwable>> rejections = new LinkedBlockingQueue<>();
         volatile boolean refuse;
+        /** Whether a task may deliver several messages (set before the inflow is built). */
+        volatile boolean severalPerTask;
+
+        @Override
+        public boolean deliversSeveralPerTask() {
+            return severalPerTask;
+        }
 
         @Override
         public void execute(Runnable task, Consumer<Throwable> onRejected) {
@@ -131,6 +138,31 @@ final class Fakes {
         void rejectNext() throws InterruptedException {
             tasks.take();
             rejections.take().accept(new IllegalStateException("rejected later"));
+        }
+    }
+
+    /** A thread per task, tasks delivering several messages in a row; counts the tasks started and ended. */
+    static final class CountingThreads implements DeliveryExecutor {
+        final java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void execute(Runnable task, Consumer<Throwable> onRejected) {
+            started.incrementAndGet();
+            Thread t = new Thread(() -> {
+                try {
+                    task.run();
+                } finally {
+                    ended.incrementAndGet();
+                }
+            }, "delivery");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public boolean deliversSeveralPerTask() {
+            return true;
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shared delivery layer with fakes for every plug point: the receive loop, dispatch, the
@@ -256,9 +258,12 @@ class InflowTest {
         assertAccountBalances(in);
     }
 
-    @Test
-    void aDeliveryTheExecutorRefusesNowOrLaterIsDeadLetteredAndItsPermitComesBack() throws Exception {
+    @ParameterizedTest(name = "several per task: {0}")
+    @ValueSource(booleans = {false, true})
+    void aDeliveryTheExecutorRefusesNowOrLaterIsDeadLetteredAndItsPermitComesBack(boolean severalPerTask)
+            throws Exception {
         Fakes.ManualExecutor executor = new Fakes.ManualExecutor();
+        executor.severalPerTask = severalPerTask;
         Inflow in = start(settings(SocketType.PULL).maxConcurrent(1).build(), SocketType.PULL, executor, deadLetters);
         executor.refuse = true;
         channel.push("refused");
@@ -299,6 +304,28 @@ class InflowTest {
         executor.runNext();
         executor.runNext();
         assertThat(in.counters().delivered()).isEqualTo(3);
+    }
+
+    @Test
+    void underLoadATaskDeliversMessageAfterMessageAndTasksStayWithinTheConcurrency() throws Exception {
+        Fakes.CountingThreads executor = new Fakes.CountingThreads();
+        CountDownLatch go = new CountDownLatch(1);
+        target.behaviour = body -> {
+            go.await(10, TimeUnit.SECONDS);
+            return null;
+        };
+        // a task waits up to the poll interval for the next message: long here, so that none ends early
+        Inflow in = start(settings(SocketType.PULL).maxConcurrent(2).poll(Duration.ofSeconds(2)).build(),
+                SocketType.PULL, executor, null);
+        for (int i = 0; i < 20; i++) {
+            channel.push("m" + i);
+        }
+        await().atMost(WAIT).until(() -> in.counters().received() >= 3);
+        go.countDown();
+        await().atMost(WAIT).until(() -> in.counters().delivered() == 20);
+        assertThat(executor.started.get()).as("tasks for 20 messages, 2 at a time").isBetween(1, 2);
+        assertThat(target.calls).hasSize(20);
+        assertAccountBalances(in);
     }
 
     @Test

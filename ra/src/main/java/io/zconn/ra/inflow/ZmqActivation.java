@@ -71,6 +71,7 @@ public final class ZmqActivation {
     private Socket socket;
     private DeadLetters deadLetters;
     private volatile Inflow inflow;
+    private volatile EndpointTarget target;
     private UnaryOperator<Inbox> inboxWrapper = UnaryOperator.identity();
     long backoffInitialMs = 100;
     long backoffMaxMs = 30_000;
@@ -205,9 +206,13 @@ public final class ZmqActivation {
                 .backoff(backoffInitialMs, backoffMaxMs)
                 .build();
         Socket s = socket;
+        // endpoints are reused between deliveries, but not when each delivery runs as its peer's User-Id
+        EndpointTarget t = new EndpointTarget(factory, invoker, name,
+                spec.runsAsUserId() ? 0 : ordered ? 1 : spec.getMaxConcurrentDeliveries());
+        target = t;
         Inflow in = Inflow.builder(delivery)
                 .channel(inboxWrapper.apply(stats.counting(s::recvMessage)), s::send, s.type())
-                .target(new EndpointTarget(factory, invoker, name))
+                .target(t)
                 .executor(deliveries)
                 .deadLetters(deadLetters)
                 .events(new ActivationEvents(name))
@@ -236,7 +241,7 @@ public final class ZmqActivation {
      */
     private DeliveryExecutor startSecurityInflow() throws ResourceException {
         if (!spec.containerRealm() && !spec.runsAsUserId()) {
-            return executor::schedule;
+            return new PooledDeliveries(executor);
         }
         SecurityInflow security = new SecurityInflow(executor);
         String missing = security.probe(SECURITY_PROBE_TIMEOUT);
@@ -261,10 +266,26 @@ public final class ZmqActivation {
             RaLog.containerRealm(name, domain);
         }
         if (!spec.runsAsUserId()) {
-            return executor::schedule;
+            return new PooledDeliveries(executor);
         }
         RaLog.runAsUserId(name);
         return new RunAsUserId(executor);
+    }
+
+    /**
+     * Runs deliveries as WorkManager work, a piece of work delivering several messages in a row under load
+     * ({@link DeliveryExecutor#deliversSeveralPerTask()}): no {@code scheduleWork} per message.
+     */
+    private record PooledDeliveries(WorkManagerExecutor executor) implements DeliveryExecutor {
+        @Override
+        public void execute(Runnable task, Consumer<Throwable> onRejected) {
+            executor.schedule(task, onRejected);
+        }
+
+        @Override
+        public boolean deliversSeveralPerTask() {
+            return true;
+        }
     }
 
     /** Runs each delivery as work whose security context is the peer's User-Id (when it has one). */
@@ -316,6 +337,10 @@ public final class ZmqActivation {
         Inflow in = inflow;
         if (in != null) {
             in.stop(true);
+        }
+        EndpointTarget t = target;
+        if (t != null) {
+            t.close();
         }
         closeSockets();
         StatsMBeans.Registration r;

@@ -103,6 +103,17 @@ class InflowTest {
 
     private static final String ANY_PORT = "tcp://127.0.0.1:*";
 
+    /** Fails on "fail", answers anything else with itself. */
+    public static class FailFirst implements ZmqRequestListener {
+        @Override
+        public ZmqMessage onRequest(ZmqMessage request) {
+            if ("fail".equals(request.text())) {
+                throw new IllegalStateException("fail");
+            }
+            return request;
+        }
+    }
+
     /** Activates and returns the endpoint the activation's socket bound ({@code :*} resolved). */
     private String activate(TestEndpointFactory f, ZmqActivationSpec s) throws ResourceException {
         ra.endpointActivation(f, s);
@@ -140,9 +151,11 @@ class InflowTest {
                 assertThat(m.size()).isEqualTo(2);
             }
         }
-        assertThat(f.events).doesNotContain("before").contains("invoke", "release");
+        assertThat(f.events).doesNotContain("before").contains("invoke");
         ra.endpointDeactivation(f, s);
         assertThat(ra.activations()).isEmpty();
+        assertThat(f.events).as("every endpoint made is released by deactivation")
+                .filteredOn("release"::equals).hasSize(f.created.get());
         assertReleased(endpoint);
     }
 
@@ -297,15 +310,60 @@ class InflowTest {
     @Test
     void transactedDeliveryRepliesOnlyAfterAfterDelivery() throws Exception {
         TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, true, ZmqRequestListener.class);
-        String endpoint = activate(f, spec("REP", ANY_PORT, true));
+        ZmqActivationSpec s = spec("REP", ANY_PORT, true);
+        String endpoint = activate(f, s);
         try (Socket req = peers.socket(SocketType.REQ)) {
             req.setOption(ZmqOption.RCVTIMEO, 5000);
             req.connect(endpoint);
             req.send("tx");
             assertThat(req.recvString()).isEqualTo("echo:tx");
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> f.events.contains("release"));
+        assertThat(f.events).containsExactly("before", "invoke", "after");
+        ra.endpointDeactivation(f, s);
         assertThat(f.events).containsExactly("before", "invoke", "after", "release");
+    }
+
+    @Test
+    void anEndpointServesSerialDeliveriesAndIsReleasedByDeactivation() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(Echo.class, Echo::new, true, ZmqRequestListener.class);
+        ZmqActivationSpec s = spec("REP", ANY_PORT, true);
+        s.setMaxConcurrentDeliveries(1);
+        String endpoint = activate(f, s);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.setOption(ZmqOption.RCVTIMEO, 5000);
+            req.connect(endpoint);
+            for (int i = 0; i < 5; i++) {
+                req.send("r" + i);
+                assertThat(req.recvString()).isEqualTo("echo:r" + i);
+            }
+        }
+        assertThat(f.created).as("one endpoint for five deliveries, one at a time").hasValue(1);
+        assertThat(f.events).doesNotContain("release").filteredOn("after"::equals).hasSize(5);
+        ra.endpointDeactivation(f, s);
+        assertThat(f.events).endsWith("after", "release").filteredOn("release"::equals).hasSize(1);
+    }
+
+    @Test
+    void anEndpointWhoseDeliveryFailedIsReleasedAndNotReused() throws Exception {
+        TestEndpointFactory f = new TestEndpointFactory(FailFirst.class, FailFirst::new, false,
+                ZmqRequestListener.class);
+        ZmqActivationSpec s = spec("REP", ANY_PORT, true);
+        s.setMaxConcurrentDeliveries(1);
+        s.setMaxRetries(0);
+        String endpoint = activate(f, s);
+        try (Socket req = peers.socket(SocketType.REQ)) {
+            req.setOption(ZmqOption.RCVTIMEO, 5000);
+            req.connect(endpoint);
+            req.send("fail");
+            assertThat(req.recvString()).as("the policy's empty answer").isEmpty();
+            await().atMost(Duration.ofSeconds(5)).until(() -> f.events.contains("release"));
+            req.send("ok");
+            assertThat(req.recvString()).isEqualTo("ok");
+        }
+        assertThat(f.created).as("a fresh endpoint after the failed one").hasValue(2);
+        assertThat(f.events).filteredOn("release"::equals).hasSize(1);
+        ra.endpointDeactivation(f, s);
+        assertThat(f.events).filteredOn("release"::equals).hasSize(2);
     }
 
     @Test

@@ -50,6 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CurveMdbWildFlyIT {
+    /** WildFly's management port (moved with the pom's wildfly.management.port, like the container's). */
+    private static final int MANAGEMENT_PORT = Integer.getInteger("wildfly.management.port", 9990);
     private static final String STORE = "zconn-it";
     private static final String SERVER_SECRET = "zconn.it.curve.server.secret";
     private static final String ALLOWED = "zconn.it.curve.allowed";
@@ -157,7 +159,7 @@ class CurveMdbWildFlyIT {
         refused = Curve.generateKeyPair();
         client = Curve.generateKeyPair();
         CurveKeyPair peer = Curve.generateKeyPair();
-        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", 9990)) {
+        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", MANAGEMENT_PORT)) {
             ModelNode store = address("subsystem", "elytron", "secret-key-credential-store", STORE);
             if (!exists(mc, store)) {
                 // create=true and populate=true (defaults): a new store holding a generated AES key "key"
@@ -267,7 +269,7 @@ class CurveMdbWildFlyIT {
         op.get("recursive").set(true);
         op.get("include-runtime").set(true);
         String model;
-        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", 9990)) {
+        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", MANAGEMENT_PORT)) {
             model = execute(mc, op, true).toString();
         }
         assertTrue(model.contains("CurveEchoMdb"), "the MDB is not in the model");
@@ -332,7 +334,7 @@ class CurveMdbWildFlyIT {
         deployer.undeploy("curve-app");
         deployer.undeploy("curve-rar");
         assertNoSecretIn(Files.readString(serverLog()));
-        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", 9990)) {
+        try (ModelControllerClient mc = ModelControllerClient.Factory.create("127.0.0.1", MANAGEMENT_PORT)) {
             for (String p : List.of(SERVER_SECRET, CLIENT_SECRET, ALLOWED, PEER_PUBLIC, PEER_SECRET)) {
                 execute(mc, operation("remove", address("system-property", p)), true);
             }

@@ -2,7 +2,9 @@ package io.zconn.itests.arquillian;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,17 @@ class ZconnGlassFishIT extends ZconnSuite {
                         "glassfish-ejb-jar.xml");
     }
 
+    /**
+     * A web page deployed only to make the container start the server: OmniFaces' managed container
+     * starts it on the first deployment, not before the first test, and the adapter is deployed with
+     * asadmin, which needs a running server.
+     */
+    @Deployment(name = "boot", managed = false, testable = false, order = 0)
+    static Archive<?> boot() {
+        return ShrinkWrap.create(WebArchive.class, "zconn-boot.war")
+                .addAsWebResource(new StringAsset("zconn test boot"), "index.html");
+    }
+
     /** Binds the MDBs to the adapter deployed as {@value #ADAPTER}. */
     static String glassfishEjbJarXml(List<String> mdbs) {
         StringBuilder x = new StringBuilder("""
@@ -86,6 +99,12 @@ class ZconnGlassFishIT extends ZconnSuite {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    @Override
+    protected void startServer() {
+        deployer().deploy("boot");
+        deployer().undeploy("boot");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.zconn.itests.arquillian;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.Filters;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -35,11 +36,19 @@ class ZconnGlassFishIT extends ZconnSuite {
     private static final Pattern THREAD = Pattern.compile("Thread Execution Information:");
     private static final Pattern THREAD_NAME = Pattern.compile("Thread \"(.*)\" thread-id");
 
+    /**
+     * A WAR with the descriptors in {@code WEB-INF/}: Arquillian wraps a jar into a WAR's
+     * {@code WEB-INF/lib}, where GlassFish 7 ignored glassfish-ejb-jar.xml ("No resource-adapter-mid
+     * specified, defaulting to the resource-adapter [ zconn ]").
+     */
     @Deployment(name = "app", managed = false, order = 1)
     static Archive<?> app() {
-        return testApp(UnaryOperator.identity())
-                .addClass(ZconnGlassFishIT.class)
-                .addAsManifestResource(new StringAsset(glassfishEjbJarXml(APP_MDBS)), "glassfish-ejb-jar.xml");
+        UnaryOperator<String> jndi = UnaryOperator.identity();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "zconn-test-app.war");
+        war.merge(testApp(jndi), "/WEB-INF/classes", Filters.exclude("/META-INF.*"));
+        return war.addClass(ZconnGlassFishIT.class)
+                .addAsWebInfResource(new StringAsset(ejbJarXml(jndi)), "ejb-jar.xml")
+                .addAsWebInfResource(new StringAsset(glassfishEjbJarXml(APP_MDBS)), "glassfish-ejb-jar.xml");
     }
 
     @Deployment(name = "modern", managed = false, testable = false, order = 2)
@@ -144,11 +153,24 @@ class ZconnGlassFishIT extends ZconnSuite {
         // One record: "[timestamp] [product] [LEVEL] [code] [logger] ... [[\n  message]]"
         for (String record : RECORD.splitAsStream(logged).toList()) {
             String first = record.lines().findFirst().orElse("");
-            if (first.contains("[WARNING]") || first.contains("[SEVERE]")) {
+            boolean bad = first.contains("[WARNING]") || first.contains("[SEVERE]")
+                    // an MDB that went to an adapter by default: the descriptor naming zconn was ignored
+                    || record.contains("No resource-adapter-mid specified");
+            if (bad && !javaClassesTooNewForTheScanner(record)) {
                 found.add(record.length() > 600 ? record.substring(0, 600) + "..." : record);
             }
         }
         return found;
+    }
+
+    /**
+     * GlassFish 7.0's deployment scanner (ASM) logs SEVERE for each class of a multi-release jar's
+     * {@code META-INF/versions/25} (Bouncy Castle's, in zconn.rar) and goes on: those classes are loaded
+     * only on Java 25, which GlassFish 7 does not run on. Not the adapter's fault, so not a finding.
+     */
+    static boolean javaClassesTooNewForTheScanner(String record) {
+        return record.contains("Exception while visiting META-INF/versions/")
+                && record.contains("Unsupported class file major version");
     }
 
     @Override

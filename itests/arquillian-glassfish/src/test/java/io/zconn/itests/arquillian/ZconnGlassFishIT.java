@@ -95,7 +95,7 @@ class ZconnGlassFishIT extends ZconnSuite {
      * @return what it printed (standard output and error)
      */
     static String asadmin(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("sh", home().resolve("bin/asadmin").toString(),
+        List<String> command = new ArrayList<>(List.of("bash", home().resolve("bin/asadmin").toString(),
                 "--host", "127.0.0.1", "--port", System.getProperty("glassfish.admin.port"), "--interactive=false"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("asadmin", ".out");

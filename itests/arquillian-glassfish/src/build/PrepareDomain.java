@@ -23,8 +23,9 @@ public final class PrepareDomain {
             System.out.println("[zconn] domain " + domain + " exists: " + dir);
             return;
         }
-        // sh: the unpacked scripts may have lost their executable bit.
-        Process p = new ProcessBuilder("sh", home.resolve("bin/asadmin").toString(), "--user", "admin", "--interactive=false",
+        // bash: the unpacked scripts may have lost their executable bit, and GlassFish 8's asadmin needs bash
+        // (it uses 'source'; sh is dash on Debian).
+        Process p = new ProcessBuilder("bash", home.resolve("bin/asadmin").toString(), "--user", "admin", "--interactive=false",
                 "create-domain", "--nopassword", "--portbase", portBase, domain).inheritIO().start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();

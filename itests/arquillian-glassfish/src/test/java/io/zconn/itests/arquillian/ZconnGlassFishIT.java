@@ -2,7 +2,10 @@ package io.zconn.itests.arquillian;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.Filters;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +36,19 @@ class ZconnGlassFishIT extends ZconnSuite {
     private static final Pattern THREAD = Pattern.compile("Thread Execution Information:");
     private static final Pattern THREAD_NAME = Pattern.compile("Thread \"(.*)\" thread-id");
 
+    /**
+     * A WAR with the descriptors in {@code WEB-INF/}: Arquillian wraps a jar into a WAR's
+     * {@code WEB-INF/lib}, where GlassFish 7 ignored glassfish-ejb-jar.xml ("No resource-adapter-mid
+     * specified, defaulting to the resource-adapter [ zconn ]").
+     */
     @Deployment(name = "app", managed = false, order = 1)
     static Archive<?> app() {
-        return testApp(UnaryOperator.identity())
-                .addClass(ZconnGlassFishIT.class)
-                .addAsManifestResource(new StringAsset(glassfishEjbJarXml(APP_MDBS)), "glassfish-ejb-jar.xml");
+        UnaryOperator<String> jndi = UnaryOperator.identity();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "zconn-test-app.war");
+        war.merge(testApp(jndi), "/WEB-INF/classes", Filters.exclude("/META-INF.*"));
+        return war.addClass(ZconnGlassFishIT.class)
+                .addAsWebInfResource(new StringAsset(ejbJarXml(jndi)), "ejb-jar.xml")
+                .addAsWebInfResource(new StringAsset(glassfishEjbJarXml(APP_MDBS)), "glassfish-ejb-jar.xml");
     }
 
     @Deployment(name = "modern", managed = false, testable = false, order = 2)
@@ -45,6 +56,17 @@ class ZconnGlassFishIT extends ZconnSuite {
         return modernApp()
                 .addAsManifestResource(new StringAsset(glassfishEjbJarXml(List.of("ModernMdb"))),
                         "glassfish-ejb-jar.xml");
+    }
+
+    /**
+     * A web page deployed only to make the container start the server: OmniFaces' managed container
+     * starts it on the first deployment, not before the first test, and the adapter is deployed with
+     * asadmin, which needs a running server.
+     */
+    @Deployment(name = "boot", managed = false, testable = false, order = 0)
+    static Archive<?> boot() {
+        return ShrinkWrap.create(WebArchive.class, "zconn-boot.war")
+                .addAsWebResource(new StringAsset("zconn test boot"), "index.html");
     }
 
     /** Binds the MDBs to the adapter deployed as {@value #ADAPTER}. */
@@ -73,7 +95,7 @@ class ZconnGlassFishIT extends ZconnSuite {
      * @return what it printed (standard output and error)
      */
     static String asadmin(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("sh", home().resolve("bin/asadmin").toString(),
+        List<String> command = new ArrayList<>(List.of("bash", home().resolve("bin/asadmin").toString(),
                 "--host", "127.0.0.1", "--port", System.getProperty("glassfish.admin.port"), "--interactive=false"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("asadmin", ".out");
@@ -86,6 +108,12 @@ class ZconnGlassFishIT extends ZconnSuite {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    @Override
+    protected void startServer() {
+        deployer().deploy("boot");
+        deployer().undeploy("boot");
     }
 
     @Override
@@ -125,11 +153,24 @@ class ZconnGlassFishIT extends ZconnSuite {
         // One record: "[timestamp] [product] [LEVEL] [code] [logger] ... [[\n  message]]"
         for (String record : RECORD.splitAsStream(logged).toList()) {
             String first = record.lines().findFirst().orElse("");
-            if (first.contains("[WARNING]") || first.contains("[SEVERE]")) {
+            boolean bad = first.contains("[WARNING]") || first.contains("[SEVERE]")
+                    // an MDB that went to an adapter by default: the descriptor naming zconn was ignored
+                    || record.contains("No resource-adapter-mid specified");
+            if (bad && !javaClassesTooNewForTheScanner(record)) {
                 found.add(record.length() > 600 ? record.substring(0, 600) + "..." : record);
             }
         }
         return found;
+    }
+
+    /**
+     * GlassFish 7.0's deployment scanner (ASM) logs SEVERE for each class of a multi-release jar's
+     * {@code META-INF/versions/25} (Bouncy Castle's, in zconn.rar) and goes on: those classes are loaded
+     * only on Java 25, which GlassFish 7 does not run on. Not the adapter's fault, so not a finding.
+     */
+    static boolean javaClassesTooNewForTheScanner(String record) {
+        return record.contains("Exception while visiting META-INF/versions/")
+                && record.contains("Unsupported class file major version");
     }
 
     @Override

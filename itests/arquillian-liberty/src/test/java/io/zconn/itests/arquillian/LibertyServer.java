@@ -105,14 +105,17 @@ final class LibertyServer {
                 Pattern.compile("CWWKG001[78]I"));
     }
 
-    /** Removes the two configuration files and zconn.rar; waits until the adapter is uninstalled. */
+    /**
+     * Removes the two configuration files and zconn.rar; waits until the adapter is uninstalled and stopped.
+     * Liberty calls {@code ResourceAdapter.stop()} on another thread and logs J2CA7009I ("uninstalled
+     * successfully") without waiting for it: the adapter's own ZCONNRA0002 marks the end of stop().
+     */
     static void undeployAdapter() throws IOException {
         long offset = logSize();
         Files.delete(overrides().resolve("zconn.xml"));
         Files.delete(overrides().resolve("zconn-test.xml"));
-        // J2CA7009I: "The resource adapter zconn has uninstalled".
-        awaitLogged(offset, "zconn.rar uninstalled", Pattern.compile("J2CA7009I:.*\\bzconn\\b"),
-                Pattern.compile("CWWKG001[78]I"));
+        awaitLogged(offset, "zconn.rar uninstalled and stopped", Pattern.compile("J2CA7009I:.*\\bzconn\\b"),
+                Pattern.compile("ZCONNRA0002:"), Pattern.compile("CWWKG001[78]I"));
         Files.delete(serverDir().resolve("zconn.rar"));
     }
 

@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param bytesIn        bytes of those messages
  * @param messagesOut    messages queued for the peer
  * @param bytesOut       bytes of those messages
- * @param queuedIn       received messages the application has not read yet (while it reads, this
- *                       may over-count by up to 63)
- * @param queuedOut      queued messages the transport has not taken yet (same caveat)
+ * @param queuedIn       received messages the application has not read yet (exact)
+ * @param queuedOut      queued messages the peer side (the connection, or an inproc peer socket)
+ *                       has not taken yet; the reader tells its progress every 64 messages and
+ *                       whenever it finds the queue empty, so this may over-count by up to 63
+ *                       (for instance when an inproc peer stopped reading right at its last message)
  * @param hwmIn          the receive high-water mark of this pipe in messages, 0 for none
  * @param hwmOut         the send high-water mark of this pipe in messages, 0 for none
  * @param hwmDrops       messages not sent to this peer because it was at its HWM (PUB, XPUB, ROUTER

@@ -77,6 +77,9 @@ class SocketMetricsTest {
             assertThat(client.recv()).hasSize(7);
             client.recvMessage();
         }
+        // as an application waiting for more: the readers find their queues empty
+        assertThat(server.tryRecvFrame()).isNull();
+        assertThat(client.tryRecvFrame()).isNull();
 
         SocketMetrics c = client.metrics();
         assertThat(c.type()).isEqualTo(SocketType.DEALER);

@@ -10,7 +10,7 @@
 # Build each jar in its own worktree with 'mvn -o -q -pl itests/perf-java -am package -DskipTests'
 # (never 'mvn install'). Environment (defaults in brackets): JAR_A, JAR_B (required), NAME_A [A],
 # NAME_B [B], TRANSPORT [tcp] (tcp or ipc), SIZES ["1 64 1024"], COUNT [3000000] messages per
-# throughput run (capped at MAX_MB [1024] per run), LAT_SIZES ["1"], LAT_COUNT [20000], RUNS [5],
+# throughput run (capped at MAX_MB [1024] per run), LAT_SIZES ["1"; empty for none], LAT_COUNT [20000], RUNS [5],
 # WARMUP_PCT [20], JAVA [java], JAVA_OPTS ["-Xms1g -Xmx1g -XX:+AlwaysPreTouch"], PORT_BASE [29000].
 set -uo pipefail
 
@@ -21,7 +21,7 @@ TRANSPORT="${TRANSPORT:-tcp}"
 SIZES="${SIZES:-1 64 1024}"
 COUNT="${COUNT:-3000000}"
 MAX_MB="${MAX_MB:-1024}"
-LAT_SIZES="${LAT_SIZES:-1}"
+LAT_SIZES="${LAT_SIZES-1}"
 LAT_COUNT="${LAT_COUNT:-20000}"
 RUNS="${RUNS:-5}"
 WARMUP_PCT="${WARMUP_PCT:-20}"

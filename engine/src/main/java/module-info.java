@@ -8,7 +8,7 @@
  * none of their types appears in the exported API, so none is required transitively. Netty's epoll
  * native library ({@code io.netty.transport.epoll.linux.x86_64}) is only needed at run time, where
  * Netty falls back to NIO without it. Bouncy Castle's provider module serves CURVE's cryptography
- * (security.curve), also outside the API.
+ * (security.curve), also outside the API. {@code java.management} serves the sockets' optional MBeans.
  */
 @SuppressWarnings("requires-automatic") // Netty 4.1 ships no module descriptors, only automatic names
 module io.zconn.engine {
@@ -19,6 +19,7 @@ module io.zconn.engine {
     requires io.netty.transport.unix.common;
     requires org.jctools.core;
     requires org.bouncycastle.provider;
+    requires java.management; // the sockets' MBeans (ZmqOption.MBEAN_NAME), registered only when asked
 
     exports io.zconn.engine;
 }

@@ -332,6 +332,25 @@ public final class Socket implements AutoCloseable {
         base.monitor(endpoint, events);
     }
 
+    /**
+     * What this socket has carried and met so far: messages and bytes in and out, per peer and in
+     * total, queue depths against the HWMs, messages dropped or sends refused at the HWM,
+     * reconnects and failed handshakes. Always kept, at a cost too small to measure on the
+     * message path; {@link ZmqOption#MBEAN_NAME} also publishes them over JMX.
+     *
+     * <pre>{@code
+     * SocketMetrics m = socket.metrics();
+     * for (PeerMetrics p : m.peers()) {
+     *     log.info(p.remoteAddress() + " queued out " + p.queuedOut() + "/" + p.hwmOut());
+     * }
+     * }</pre>
+     *
+     * @return an immutable snapshot; a closed socket still gives its totals (with no peers)
+     */
+    public SocketMetrics metrics() {
+        return base.metrics();
+    }
+
     /** @return whether {@link #close()} was called (or the context closed) */
     public boolean isClosed() {
         return base.isClosed();

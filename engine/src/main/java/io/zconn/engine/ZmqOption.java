@@ -263,6 +263,18 @@ public final class ZmqOption<T> {
      */
     public static final ZmqOption<Boolean> THREAD_SAFE = new ZmqOption<>("THREAD_SAFE", Boolean.class, true, v -> true, "", Access.READ_ONLY);
 
+    // ---- zconn extensions (not in libzmq) -------------------------------------------------------
+
+    /**
+     * zconn only: publishes this socket's {@link SocketMetrics} as the JMX MBean
+     * {@code io.zconn:type=Socket,name="<value>"} (a {@link SocketMXBean}) on the platform MBean
+     * server, until the socket closes or the option is set again; the empty string (the default)
+     * unregisters it. Setting a name another MBean already has fails with EADDRINUSE. The metrics
+     * themselves are always kept ({@link Socket#metrics()}); this only exposes them.
+     */
+    public static final ZmqOption<String> MBEAN_NAME = new ZmqOption<>("MBEAN_NAME", String.class, "",
+            v -> v.length() <= 200, "at most 200 characters", Access.READ_WRITE);
+
     /** Who may read or write an option. */
     public enum Access {
         /** Settable and readable. */

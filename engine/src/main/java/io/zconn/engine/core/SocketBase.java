@@ -5,6 +5,7 @@ import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
 import io.zconn.engine.SocketEvent;
 import io.zconn.engine.SocketListener;
+import io.zconn.engine.SocketMetrics;
 import io.zconn.engine.SocketMonitor;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
@@ -53,6 +54,10 @@ public abstract class SocketBase implements Pipe.Events {
     /** The libzmq-style monitor ({@link #monitor(String, int)}), under the lock. */
     private MonitorQueue libzmqMonitor;
     private static final MonitorQueue[] NO_MONITORS = new MonitorQueue[0];
+    /** Counters other than the pipes' own (see {@link #metrics()}). */
+    private final SocketCounters counters = new SocketCounters();
+    /** The JMX registration asked for with MBEAN_NAME, under the lock. */
+    private final SocketMBeans mbeans = new SocketMBeans(this);
 
     protected SocketBase(Ctx ctx, SocketType type) {
         this.ctx = ctx;
@@ -310,6 +315,7 @@ public abstract class SocketBase implements Pipe.Events {
      */
     protected final void pipeFinished(Pipe p) {
         if (pipes.remove(p)) {
+            counters.retire(p);
             p.terminate();
             p.setEvents(null);
             xpipeTerminated(p);
@@ -325,6 +331,7 @@ public abstract class SocketBase implements Pipe.Events {
      */
     protected final void terminatePipe(Pipe p) {
         if (pipes.remove(p)) {
+            counters.retire(p);
             p.terminate();
             p.setEvents(null);
             xpipeTerminated(p);
@@ -465,8 +472,15 @@ public abstract class SocketBase implements Pipe.Events {
         } finally {
             lock.unlock();
         }
-        return timeoutNanos != 0
-                && blocking(timeoutNanos, () -> xsend(frame) ? Boolean.TRUE : null, NOT_STARTED) != null;
+        return refusedIfFalse(timeoutNanos != 0
+                && blocking(timeoutNanos, () -> xsend(frame) ? Boolean.TRUE : null, NOT_STARTED) != null);
+    }
+
+    private boolean refusedIfFalse(boolean sent) {
+        if (!sent) {
+            counters.sendRefused();
+        }
+        return sent;
     }
 
     /**
@@ -481,7 +495,7 @@ public abstract class SocketBase implements Pipe.Events {
         if (n == 0) {
             throw new ZmqException(Errno.EINVAL, "cannot send a message with no frames");
         }
-        return blocking(timeoutNanos, () -> {
+        return refusedIfFalse(blocking(timeoutNanos, () -> {
             if (!xsend(message.get(0).withMore(n > 1))) {
                 return null;
             }
@@ -491,7 +505,7 @@ public abstract class SocketBase implements Pipe.Events {
                 }
             }
             return Boolean.TRUE;
-        }, NOT_STARTED) != null;
+        }, NOT_STARTED) != null);
     }
 
     /**
@@ -636,6 +650,9 @@ public abstract class SocketBase implements Pipe.Events {
             if (xsetOption(option, value)) {
                 return;
             }
+            if (option == ZmqOption.MBEAN_NAME) {
+                mbeans.register((String) value); // before storing: a name already taken is refused
+            }
             if (option.access() == ZmqOption.Access.WRITE_ONLY) {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
             }
@@ -752,6 +769,31 @@ public abstract class SocketBase implements Pipe.Events {
         } finally {
             lock.unlock();
         }
+    }
+
+    // ---- metrics --------------------------------------------------------------------------------
+
+    /**
+     * A snapshot of the socket's counters (see {@link SocketMetrics}); after processing pending
+     * pipe events. A closed socket still answers, with its totals and no peers.
+     *
+     * @return the snapshot
+     */
+    public final SocketMetrics metrics() {
+        lock.lock();
+        try {
+            if (!closed) {
+                processCommands();
+            }
+            return counters.snapshot(type, pipes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the socket's counters of connection events, for the transports to count in */
+    public final SocketCounters counters() {
+        return counters;
     }
 
     // ---- monitoring ---------------------------------------------------------------------------
@@ -901,6 +943,7 @@ public abstract class SocketBase implements Pipe.Events {
             for (MonitorQueue m : monitors) {
                 m.close();
             }
+            mbeans.unregister();
         } finally {
             lock.unlock();
         }

@@ -20,6 +20,8 @@ final class MsgQueue extends MsgQueueReaderFields {
     private static final VarHandle READER_SLEEPING;
     private static final VarHandle WRITER_WAITING;
     private static final VarHandle READ_PUBLISHED;
+    private static final VarHandle MESSAGES;
+    private static final VarHandle BYTES;
 
     static {
         try {
@@ -27,6 +29,8 @@ final class MsgQueue extends MsgQueueReaderFields {
             READER_SLEEPING = l.findVarHandle(MsgQueue.class, "readerSleeping", boolean.class);
             WRITER_WAITING = l.findVarHandle(MsgQueue.class, "writerWaiting", boolean.class);
             READ_PUBLISHED = l.findVarHandle(MsgQueue.class, "readPublished", long.class);
+            MESSAGES = l.findVarHandle(MsgQueueWriterFields.class, "messages", long.class);
+            BYTES = l.findVarHandle(MsgQueueWriterFields.class, "bytes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -90,6 +94,7 @@ final class MsgQueue extends MsgQueueReaderFields {
                 parts = new ArrayList<>(4);
             }
             parts.add(frame);
+            partBytes += frame.size();
             return;
         }
         if (parts != null && !parts.isEmpty()) {
@@ -100,6 +105,20 @@ final class MsgQueue extends MsgQueueReaderFields {
         }
         queue.offer(frame);
         written++;
+        // metrics: opaque stores (plain moves on x86 and ARM) that another thread reads untorn
+        MESSAGES.setOpaque(this, messages + 1);
+        BYTES.setOpaque(this, bytes + partBytes + frame.size());
+        partBytes = 0;
+    }
+
+    /** Writer: queues the delimiter, which counts for the HWM and backlog but not in the metrics. */
+    void writeDelimiter() {
+        if (parts != null) {
+            parts.clear();
+        }
+        partBytes = 0;
+        queue.offer(Pipe.DELIMITER);
+        written++;
     }
 
     /** Writer: drops frames of an unfinished message. */
@@ -107,6 +126,7 @@ final class MsgQueue extends MsgQueueReaderFields {
         if (parts != null) {
             parts.clear();
         }
+        partBytes = 0;
     }
 
     /** Writer: wakes the reader if it went to sleep on an empty queue. */
@@ -198,6 +218,40 @@ final class MsgQueue extends MsgQueueReaderFields {
     long backlog() {
         return written - readPublished;
     }
+
+    /** @return whole messages written (the delimiter not counted), from any thread */
+    long messages() {
+        return (long) MESSAGES.getOpaque(this);
+    }
+
+    /** @return bytes of the whole messages written, from any thread */
+    long bytes() {
+        return (long) BYTES.getOpaque(this);
+    }
+
+    /**
+     * @return messages written but not yet read, from any thread, the delimiter not counted: as
+     *         {@link #backlog()} (exact once the reader went idle, else over by up to 63), never
+     *         negative (the two counts are read at slightly different times)
+     */
+    long depth() {
+        long read = (long) READ_PUBLISHED.getAcquire(this);
+        return Math.max(0, (long) MESSAGES.getOpaque(this) - read);
+    }
+
+    /**
+     * Reader (or a thread that took over from it with a happens-before edge): exact.
+     *
+     * @return messages written but not yet read, the delimiter not counted
+     */
+    long depthAsReader() {
+        return Math.max(0, (long) MESSAGES.getOpaque(this) - read);
+    }
+
+    /** @return the HWM in messages, 0 for none */
+    long hwm() {
+        return hwm == Long.MAX_VALUE ? 0 : hwm;
+    }
 }
 
 // Field layout, as JCTools does it: the JVM lays out a superclass's fields before a subclass's, so
@@ -214,6 +268,12 @@ abstract class MsgQueueWriterFields extends MsgQueuePad0 {
     long written;
     /** Frames of the message being written, held back until its last frame. */
     ArrayList<Frame> parts;
+    /** Bytes of {@link #parts}. */
+    long partBytes;
+    /** Metrics: whole messages written, the delimiter not counted (opaque stores, read by any thread). */
+    long messages;
+    /** Metrics: bytes of those messages (opaque stores). */
+    long bytes;
 }
 
 abstract class MsgQueuePad1 extends MsgQueueWriterFields {

@@ -42,6 +42,16 @@ public final class Pipe {
     private Object attachment;
     /** Whether a peer is behind this end now (false for a connecting end before its first handshake). */
     private volatile boolean connected = true;
+    /** The peer's address as an endpoint (tcp://ip:port, ipc://path), set by the transport; null when none. */
+    private volatile String remoteAddress;
+    /** The endpoint the pipe came through, when the attachment does not tell it (an inproc binder's end). */
+    private volatile String endpoint;
+    /** Messages this end's owner dropped because the pipe was at its HWM (written under the owner's lock). */
+    private long hwmDrops;
+    /** The owner's number of the last message counted in {@link #hwmDrops}. */
+    private long lastDropped = -1;
+    /** Sends refused (would block) because this pipe was at its HWM (written under the owner's lock). */
+    private long hwmRefusals;
 
     private Pipe(MsgQueue in, MsgQueue out) {
         this.in = in;
@@ -150,7 +160,7 @@ public final class Pipe {
         }
         terminated = true;
         out.rollback();
-        out.write(DELIMITER);
+        out.writeDelimiter();
         out.flush();
         peer.peerTerminated = true;
         Events e = peer.events;
@@ -228,6 +238,101 @@ public final class Pipe {
     /** @param connected whether a peer is behind this end now (set by the transport that owns it) */
     public void connected(boolean connected) {
         this.connected = connected;
+    }
+
+    // ---- metrics: counted where the data passes once; readable from any thread ----------------
+
+    /** @return whole messages written by this end (sent), the delimiter not counted */
+    public long messagesOut() {
+        return out.messages();
+    }
+
+    /** @return bytes of the messages written by this end */
+    public long bytesOut() {
+        return out.bytes();
+    }
+
+    /** @return whole messages written to this end by its peer (received, read or still queued) */
+    public long messagesIn() {
+        return in.messages();
+    }
+
+    /** @return bytes of the messages written to this end by its peer */
+    public long bytesIn() {
+        return in.bytes();
+    }
+
+    /** @return messages this end wrote that its peer has not read yet (see {@link MsgQueue#depth()}) */
+    public long depthOut() {
+        return out.depth();
+    }
+
+    /** @return messages queued for this end that it has not read yet, exactly; owner's thread (or lock) only */
+    public long depthIn() {
+        return in.depthAsReader();
+    }
+
+    /** @return the HWM of what this end writes, 0 for none */
+    public long hwmOut() {
+        return out.hwm();
+    }
+
+    /** @return the HWM of what this end reads, 0 for none */
+    public long hwmIn() {
+        return in.hwm();
+    }
+
+    /** Counts a message the owner dropped because this pipe was at its HWM; owner's thread only. */
+    public void countHwmDrop() {
+        hwmDrops++;
+    }
+
+    /**
+     * Counts a message the owner dropped because this pipe was at its HWM, once per message however
+     * often it is told; owner's thread only.
+     *
+     * @param message the owner's number of the message
+     */
+    public void countHwmDrop(long message) {
+        if (message != lastDropped) {
+            lastDropped = message;
+            hwmDrops++;
+        }
+    }
+
+    /** @return messages dropped at the HWM (read under the owner's lock) */
+    public long hwmDrops() {
+        return hwmDrops;
+    }
+
+    /** Counts a send refused (would block) because this pipe was at its HWM; owner's thread only. */
+    public void countHwmRefusal() {
+        hwmRefusals++;
+    }
+
+    /** @return sends refused at the HWM (read under the owner's lock) */
+    public long hwmRefusals() {
+        return hwmRefusals;
+    }
+
+    /** @return the peer's address as an endpoint ({@code tcp://ip:port}, {@code ipc://path}), or null */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** @param address the peer's address as an endpoint, set by the transport when a connection is made */
+    public void remoteAddress(String address) {
+        this.remoteAddress = address;
+    }
+
+    /** @return the endpoint the pipe came through, as set by the transport, or null */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** @param endpoint the endpoint the pipe came through, for metrics (when the attachment does not tell it) */
+    public void endpoint(String endpoint) {
+        this.endpoint = endpoint;
     }
 
     @Override

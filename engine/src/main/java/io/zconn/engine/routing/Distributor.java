@@ -13,6 +13,8 @@ public final class Distributor {
     private int matching;
     private int active;
     private boolean more;
+    /** Counts message starts, so that a pipe matched twice for one message counts one drop. */
+    private long message;
 
     /** @param p a new pipe */
     public void attach(Pipe p) {
@@ -25,7 +27,11 @@ public final class Distributor {
     /** @param p a pipe to receive the current message */
     public void match(Pipe p) {
         int i = pipes.indexOf(p);
-        if (i < 0 || i < matching || i >= active) {
+        if (i < 0 || i < matching) {
+            return;
+        }
+        if (i >= active) {
+            p.countHwmDrop(message); // at its HWM still: misses this message
             return;
         }
         pipes.swap(i, matching);
@@ -34,11 +40,16 @@ public final class Distributor {
 
     /** Marks every active pipe as matching. */
     public void matchAll() {
+        message++;
         matching = active;
+        for (int i = active; i < pipes.size(); i++) {
+            pipes.get(i).countHwmDrop(message); // at its HWM still: misses this message
+        }
     }
 
-    /** Clears the matching set. */
+    /** Clears the matching set (a new message starts). */
     public void unmatch() {
+        message++;
         matching = 0;
     }
 
@@ -107,6 +118,7 @@ public final class Distributor {
                     i++;
                 } else {
                     // full: skip this message for p and deactivate it until it drains
+                    p.countHwmDrop();
                     pipes.swap(i, matching - 1);
                     matching--;
                     pipes.swap(matching, active - 1);

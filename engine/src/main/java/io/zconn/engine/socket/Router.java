@@ -137,8 +137,10 @@ public class Router extends SocketBase {
                 }
             } else if (!p.checkWrite()) {
                 if (mandatory) {
+                    p.countHwmRefusal();
                     return false;
                 }
+                p.countHwmDrop();
                 p = null;
             }
             target = p;

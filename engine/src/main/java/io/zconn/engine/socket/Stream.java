@@ -128,6 +128,7 @@ public final class Stream extends SocketBase {
                     throw new ZmqException(Errno.EHOSTUNREACH, "no STREAM peer with routing id " + frame);
                 }
                 if (!p.checkWrite()) {
+                    p.countHwmRefusal();
                     return false;
                 }
                 target = p;

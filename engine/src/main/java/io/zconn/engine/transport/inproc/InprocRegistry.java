@@ -137,6 +137,7 @@ public final class InprocRegistry implements Transport {
             pair[0].attachment(h);
             pair[1].routingId(mine.routingId());
             pair[1].peerSocketType(socket.type().name());
+            pair[1].endpoint("inproc://" + name);
             socket.attachNow(pair[0]);
             b.socket.attachLater(pair[1]);
         } else {

@@ -53,6 +53,8 @@ final class Connecter implements EndpointHandle, SessionOwner {
     private boolean refused;
     /** The last connection attempt that succeeded (on the loop). */
     private Channel connected;
+    /** Whether a handshake ever completed through this connecter (on the loop): the next one is a reconnect. */
+    private boolean handshaken;
 
     Connecter(StreamTransport transport, SocketBase socket, Options opts, String endpoint, SocketAddress address,
               EventLoop loop, Bootstrap bootstrap) {
@@ -162,6 +164,7 @@ final class Connecter implements EndpointHandle, SessionOwner {
         int delay = Math.max(1, interval);
         // a scheduled task's failure would be kept in its future, unseen: guard it
         retry = loop.schedule(() -> StreamTransport.runGuarded(this::attempt), delay, TimeUnit.MILLISECONDS);
+        socket.counters().connectRetried();
         Monitoring.emit(socket, SocketEvent.Type.CONNECT_RETRIED, endpoint, delay, null, null);
         int max = opts.get(ZmqOption.RECONNECT_IVL_MAX);
         if (max > ivl) {
@@ -175,6 +178,10 @@ final class Connecter implements EndpointHandle, SessionOwner {
         if (closed && !lingering) {
             return null;
         }
+        if (handshaken) {
+            socket.counters().reconnected();
+        }
+        handshaken = true;
         if (pipePerConnection) {
             Pipe[] pair = Pipe.pair(opts.sndHwm(), opts.rcvHwm(), opts.get(ZmqOption.CONFLATE));
             pair[0].routingId(connectRoutingId != null ? connectRoutingId

@@ -93,6 +93,7 @@ final class RawEngine extends ChannelInboundHandlerAdapter implements Pipe.Event
             return;
         }
         pipe = p;
+        p.peer().remoteAddress(Monitoring.peer(channel)); // for the socket's metrics
         if (notify) {
             p.write(Frame.EMPTY); // the peer connected: before any of its bytes
             p.flush();

@@ -140,6 +140,7 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             return;
         }
         pipe = p;
+        p.peer().remoteAddress(Monitoring.peer(channel)); // for the socket's metrics
         // the peer's EOF may be read while reads are paused for back-pressure (epoll reads once on
         // RDHUP): it then shuts our input only (userEventTriggered), so that the frames read before
         // it still reach the pipe as it drains, and the connection closes after them
@@ -163,6 +164,9 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         SocketBase socket = owner.socket();
         boolean reported = handshakeEnded; // the close may have been seen first (see onClosed)
         handshakeEnded = true;
+        if (socket != null && !owner.closing() && !reported) {
+            socket.counters().handshakeFailed();
+        }
         if (socket != null && socket.monitored() && !owner.closing() && !reported) {
             socket.event(handshakeFailure(cause));
         }
@@ -575,12 +579,15 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             pipe.flush();
         }
         SocketBase socket = owner.socket();
-        if (socket != null && socket.monitored() && !terminating && !owner.closing() && owner.wasConnected(channel)) {
-            if (!handshakeEnded) {
-                // Netty tells the close before the handshake hears of it: the failure comes first, as in libzmq
-                handshakeEnded = true;
+        if (socket != null && !terminating && !owner.closing() && owner.wasConnected(channel) && !handshakeEnded) {
+            // Netty tells the close before the handshake hears of it: the failure comes first, as in libzmq
+            handshakeEnded = true;
+            socket.counters().handshakeFailed();
+            if (socket.monitored()) {
                 socket.event(handshakeFailure(new ZmqException(io.zconn.engine.Errno.EOTHER, "connection closed during handshake")));
             }
+        }
+        if (socket != null && socket.monitored() && !terminating && !owner.closing() && owner.wasConnected(channel)) {
             socket.event(new SocketEvent(SocketEvent.Type.DISCONNECTED, owner.endpoint(), Monitoring.fd(channel),
                     Monitoring.peer(channel), peerRoutingId));
         }

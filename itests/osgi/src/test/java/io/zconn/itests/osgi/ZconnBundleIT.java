@@ -4,6 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.zconn.engine.Message;
@@ -104,7 +105,7 @@ public class ZconnBundleIT extends OsgiTestSupport {
         Configuration c = configureSocket("no-hc", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
         try {
             awaitSocketService("no-hc");
-            assertEquals(null, context.getServiceReferences("org.apache.felix.hc.api.HealthCheck", null));
+            assertNull(context.getServiceReferences("org.apache.felix.hc.api.HealthCheck", null));
         } finally {
             c.delete();
         }

@@ -51,6 +51,7 @@ public class ZconnObserveIT extends ObserveTestSupport {
                             + "s = zmq.Context().socket(zmq.PUSH); s.connect(sys.argv[1]); print('up', flush=True)\n"
                             + "time.sleep(60)",
                     ep)) {
+                awaitTrue("the peer connected", () -> peer.output().startsWith("up"));
                 awaitTrue("OK with the libzmq peer", () -> status("hc-in") == Result.Status.OK);
                 Result ok = execute("hc-in");
                 assertTrue(messages(ok).toString(), messages(ok).contains("socket 'hc-in' (PULL) has 1 peer(s)"));

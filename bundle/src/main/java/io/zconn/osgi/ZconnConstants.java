@@ -42,6 +42,30 @@ public final class ZconnConstants {
      */
     public static final String LISTENER_SOCKET = "zconn.socket";
 
+    /**
+     * Event Admin: the topic prefix of socket events. Each event of a managed socket (see
+     * {@link io.zconn.engine.SocketEvent.Type}) is sent as {@code io/zconn/socket/<TYPE>}, e.g.
+     * {@code io/zconn/socket/CONNECTED}; handlers subscribe to {@link #EVENT_TOPICS} for all of them.
+     */
+    public static final String EVENT_TOPIC_PREFIX = "io/zconn/socket/";
+    /** Event Admin: the topic filter of every socket event. */
+    public static final String EVENT_TOPICS = EVENT_TOPIC_PREFIX + "*";
+    /** Event property: the event type's name, e.g. {@code CONNECTED} (also the last topic segment). */
+    public static final String EVENT_TYPE = "zconn.event";
+    /** Event property: the endpoint the event concerns (as libzmq's monitor gives it). */
+    public static final String EVENT_ENDPOINT = "zconn.endpoint";
+    /** Event property: the peer's address ({@code tcp://ip:port} or an ipc path), when known. */
+    public static final String EVENT_PEER = "zconn.peer";
+    /** Event property: the event's value as libzmq gives it (descriptor, errno, delay, ZAP status...). */
+    public static final String EVENT_VALUE = "zconn.value";
+    /** Event property: the routing id the peer announced (byte[]), when known. */
+    public static final String EVENT_ROUTING_ID = "zconn.routing.id";
+    /**
+     * Felix Health Checks: the tag ({@code hc.tags}) of the health check every managed socket
+     * gets; each is named ({@code hc.name}) {@code zconn socket <name>} and carries {@link #NAME}.
+     */
+    public static final String HEALTH_CHECK_TAG = "zconn";
+
     private ZconnConstants() {
     }
 }

@@ -114,4 +114,30 @@ final class Log {
         LOG.log(Level.INFO, "ZCONN-141 socket ''{0}'': ZAP domain ''{1}'' checks clients against its {2}", name, domain,
                 allowList);
     }
+
+    static void optionalFeature(String feature, String pkg, boolean on) {
+        LOG.log(Level.INFO, on ? "ZCONN-150 {0} enabled: package {1} is wired"
+                : "ZCONN-150 {0} disabled: package {1} is not available to this bundle (install it and refresh"
+                        + " the bundle to enable them)", feature, pkg);
+    }
+
+    static void healthChecks(int sockets, Object tags) {
+        LOG.log(Level.INFO, "ZCONN-151 health checks of zconn sockets registered (tags {1}); {0} socket(s) now",
+                sockets, tags);
+    }
+
+    static void observerFailed(String name, Object observer, Throwable t) {
+        LOG.log(Level.WARNING, "ZCONN-152 " + observer + " failed on an event of socket '" + name
+                + "'; the other observers still get it", t);
+    }
+
+    static void eventAdminFailed(String name, String topic, Throwable t) {
+        LOG.log(Level.WARNING, "ZCONN-153 could not send event " + topic + " of socket '" + name
+                + "' to Event Admin; the next events are still sent", t);
+    }
+
+    static void eventAdmin(Object eventAdmin) {
+        LOG.log(Level.INFO, "ZCONN-154 socket events go to Event Admin {0}", eventAdmin == null ? "(none now)"
+                : eventAdmin);
+    }
 }

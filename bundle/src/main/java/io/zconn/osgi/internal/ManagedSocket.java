@@ -3,6 +3,8 @@ package io.zconn.osgi.internal;
 import io.zconn.engine.Context;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Socket;
+import io.zconn.engine.SocketEvent;
+import io.zconn.engine.SocketMonitor;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -28,6 +31,10 @@ import org.osgi.framework.ServiceRegistration;
  * service, reconfigured in place when the spec changes (endpoints, options, subscriptions), and
  * given a {@link Delivery} thread while whiteboard listeners name it. Getters read volatile
  * snapshots so that consoles never wait on a socket being set up.
+ *
+ * <p>Each socket it opens is monitored from its creation on: the events update its
+ * {@link SocketActivity} (peers, counts) and go to the manager's observers (health checks, Event
+ * Admin). A socket re-created by a reconfiguration gets a new activity and monitor.
  */
 final class ManagedSocket implements SocketInfo {
     private static final long BIND_RETRY_NANOS = 1_000_000_000L;
@@ -37,6 +44,7 @@ final class ManagedSocket implements SocketInfo {
     private final Context context;
     private final BundleContext bundleContext;
     private final Listeners listeners;
+    private final BiConsumer<ManagedSocket, SocketEvent> events;
 
     /** Received and sent messages, across the deliveries this socket had (listeners come and go). */
     private final DeliveryCounters counters = new DeliveryCounters();
@@ -51,13 +59,21 @@ final class ManagedSocket implements SocketInfo {
     private ServiceRegistration<Socket> registration;
     private Delivery delivery;
     private volatile DeliveryConfig deliveryConfig = DeliveryConfig.DEFAULT;
+    private volatile SocketActivity activity = new SocketActivity();
+    private SocketMonitor monitor;
 
     ManagedSocket(String name, String origin, Context context, BundleContext bundleContext, Listeners listeners) {
+        this(name, origin, context, bundleContext, listeners, (s, e) -> { });
+    }
+
+    ManagedSocket(String name, String origin, Context context, BundleContext bundleContext, Listeners listeners,
+                  BiConsumer<ManagedSocket, SocketEvent> events) {
         this.name = name;
         this.origin = origin;
         this.context = context;
         this.bundleContext = bundleContext;
         this.listeners = listeners;
+        this.events = events;
     }
 
     /**
@@ -70,7 +86,11 @@ final class ManagedSocket implements SocketInfo {
         this.state = State.STARTING;
         this.error = null;
         Socket s = context.socket(newSpec.type());
+        SocketActivity a = new SocketActivity();
+        this.activity = a;
         try {
+            // before any bind or connect, so that LISTENING and the first connections are seen too
+            this.monitor = s.monitor(e -> onEvent(a, e));
             for (Map.Entry<ZmqOption<?>, Object> o : newSpec.options().entrySet()) {
                 set(s, o.getKey(), o.getValue());
             }
@@ -91,6 +111,7 @@ final class ManagedSocket implements SocketInfo {
             this.registration = bundleContext.registerService(Socket.class, s, serviceProperties());
         } catch (RuntimeException e) {
             s.close();
+            closeMonitor();
             this.socket = null;
             this.bound = Map.of();
             fail(e);
@@ -224,7 +245,22 @@ final class ManagedSocket implements SocketInfo {
             }
             s.close();
         }
+        closeMonitor();
         bound = Map.of();
+    }
+
+    private void closeMonitor() {
+        SocketMonitor m = monitor;
+        monitor = null;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** From the engine's monitor thread of the socket whose activity {@code a} is. */
+    private void onEvent(SocketActivity a, SocketEvent e) {
+        a.record(e);
+        events.accept(this, e);
     }
 
     private void fail(RuntimeException e) {
@@ -305,6 +341,37 @@ final class ManagedSocket implements SocketInfo {
 
     Socket socket() {
         return socket;
+    }
+
+    /** @return the endpoints bound now, with the port actually chosen */
+    List<String> boundEndpoints() {
+        return List.copyOf(bound.values());
+    }
+
+    /** @return what the current socket's monitor told so far */
+    SocketActivity activity() {
+        return activity;
+    }
+
+    /**
+     * @return the peers that count for the socket's {@code awaitPeers} now (see
+     *         {@link Socket#peers()}), or -1 when it is not active
+     */
+    int peers() {
+        Socket s = socket;
+        if (s == null || state != State.ACTIVE) {
+            return -1;
+        }
+        try {
+            return s.peers();
+        } catch (ZmqException closedMeanwhile) {
+            return -1;
+        }
+    }
+
+    /** @return the delivery's counters (received, delivered, failed, dead-lettered, dropped, replied, retried) */
+    DeliveryCounters counters() {
+        return counters;
     }
 
     SocketSpec spec() {

@@ -2,6 +2,7 @@ package io.zconn.osgi.internal;
 
 import io.zconn.engine.Context;
 import io.zconn.engine.Socket;
+import io.zconn.engine.SocketEvent;
 import io.zconn.engine.ZapHandler;
 import io.zconn.osgi.MessageListener;
 import io.zconn.osgi.RequestListener;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,6 +64,7 @@ public final class SocketManager {
     private BundleContext bundleContext;
     private volatile boolean closed;
     private final ZapDomains zap = new ZapDomains();
+    private final List<SocketObserver> observers = new CopyOnWriteArrayList<>();
 
     /** For DS. */
     public SocketManager() {
@@ -155,8 +158,60 @@ public final class SocketManager {
         }
         for (ManagedSocket s : List.copyOf(sockets.values())) {
             s.close();
+            if (sockets.remove(s.name(), s)) {
+                fireRemoved(s);
+            }
         }
         sockets.clear();
+    }
+
+    /**
+     * Adds an observer; it is then told of the sockets added from now on (those already managed
+     * are in {@link #managedSockets()}).
+     */
+    void addObserver(SocketObserver o) {
+        observers.add(o);
+    }
+
+    void removeObserver(SocketObserver o) {
+        observers.remove(o);
+    }
+
+    /** @return every managed socket now, by name */
+    List<ManagedSocket> managedSockets() {
+        List<ManagedSocket> out = new ArrayList<>(sockets.values());
+        out.sort(Comparator.comparing(ManagedSocket::name));
+        return out;
+    }
+
+    private void fireAdded(ManagedSocket ms) {
+        for (SocketObserver o : observers) {
+            try {
+                o.added(ms);
+            } catch (RuntimeException e) {
+                Log.observerFailed(ms.name(), o, e);
+            }
+        }
+    }
+
+    private void fireRemoved(ManagedSocket ms) {
+        for (SocketObserver o : observers) {
+            try {
+                o.removed(ms);
+            } catch (RuntimeException e) {
+                Log.observerFailed(ms.name(), o, e);
+            }
+        }
+    }
+
+    private void fireEvent(ManagedSocket ms, SocketEvent e) {
+        for (SocketObserver o : observers) {
+            try {
+                o.event(ms, e);
+            } catch (RuntimeException ex) {
+                Log.observerFailed(ms.name(), o, ex);
+            }
+        }
     }
 
     /**
@@ -186,7 +241,8 @@ public final class SocketManager {
             if (sockets.containsKey(spec.name())) {
                 throw new IllegalStateException("a socket named '" + spec.name() + "' already exists");
             }
-            ms = new ManagedSocket(spec.name(), origin, context, bundleContext, listenersFor(spec.name()));
+            ms = new ManagedSocket(spec.name(), origin, context, bundleContext, listenersFor(spec.name()),
+                    this::fireEvent);
             ms.deliveryConfig(delivery);
             sockets.put(spec.name(), ms);
         }
@@ -195,9 +251,13 @@ public final class SocketManager {
         } catch (RuntimeException e) {
             if (!FROM_CONFIGURATION.equals(origin)) {
                 sockets.remove(spec.name(), ms);
+            } else {
+                // a configured socket stays listed as FAILED: its health check says so
+                fireAdded(ms);
             }
             throw e;
         }
+        fireAdded(ms);
         return ms;
     }
 
@@ -207,6 +267,7 @@ public final class SocketManager {
         if (ms != null) {
             ms.close();
             Log.socketClosed(name);
+            fireRemoved(ms);
         }
     }
 
@@ -215,6 +276,7 @@ public final class SocketManager {
         if (sockets.remove(ms.name(), ms)) {
             ms.close();
             Log.socketClosed(ms.name());
+            fireRemoved(ms);
         }
     }
 

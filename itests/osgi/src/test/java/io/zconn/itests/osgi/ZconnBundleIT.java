@@ -4,6 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.zconn.engine.Message;
@@ -39,6 +40,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWire;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.cm.Configuration;
@@ -57,6 +59,10 @@ public class ZconnBundleIT extends OsgiTestSupport {
         BundleWiring wiring = b.adapt(BundleWiring.class);
         List<String> unwired = new ArrayList<>();
         for (BundleRequirement r : wiring.getRequirements(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (PackageNamespace.RESOLUTION_OPTIONAL.equals(
+                    r.getDirectives().get(PackageNamespace.REQUIREMENT_RESOLUTION_DIRECTIVE))) {
+                continue; // health checks and Event Admin: see the next test
+            }
             boolean wired = false;
             for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
                 wired |= w.getRequirement().equals(r);
@@ -72,9 +78,37 @@ public class ZconnBundleIT extends OsgiTestSupport {
             exports.add(c.getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE) + ";"
                     + c.getAttributes().get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
         });
-        assertEquals(List.of("io.zconn.engine;" + new Version("0.1.0"), "io.zconn.osgi;" + new Version("0.1.0")),
+        assertEquals(List.of("io.zconn.engine;" + new Version("0.1.0"), "io.zconn.osgi;" + new Version("0.2.0")),
                 exports.stream().sorted().toList());
         assertNotNull(registry);
+    }
+
+    @Test
+    public void withoutHealthCheckApiOrEventAdminTheBundleWorksAndRegistersNoHealthCheck() throws Exception {
+        Bundle b = zconnBundle();
+        BundleWiring wiring = b.adapt(BundleWiring.class);
+        List<String> optional = new ArrayList<>();
+        for (BundleRequirement r : b.adapt(BundleRevision.class).getDeclaredRequirements(
+                PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (PackageNamespace.RESOLUTION_OPTIONAL.equals(
+                    r.getDirectives().get(PackageNamespace.REQUIREMENT_RESOLUTION_DIRECTIVE))) {
+                optional.add(String.valueOf(r.getDirectives().get(PackageNamespace.REQUIREMENT_FILTER_DIRECTIVE)));
+            }
+        }
+        assertTrue(optional.toString(), optional.stream().anyMatch(f -> f.contains("org.apache.felix.hc.api)")));
+        assertTrue(optional.toString(), optional.stream().anyMatch(f -> f.contains("org.osgi.service.event)")));
+        for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+            String pkg = (String) w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
+            assertFalse(pkg, pkg.startsWith("org.apache.felix.hc.") || pkg.startsWith("org.osgi.service.event"));
+        }
+        // a socket is still made and registered (the other tests use it fully); no health check appears
+        Configuration c = configureSocket("no-hc", "zconn.type", "PULL", "zconn.bind", ANY_PORT);
+        try {
+            awaitSocketService("no-hc");
+            assertNull(context.getServiceReferences("org.apache.felix.hc.api.HealthCheck", null));
+        } finally {
+            c.delete();
+        }
     }
 
     @Test

@@ -94,16 +94,13 @@ public final class PeerStats {
 
     /** @return peers attached now, over the sockets still open (see {@link Socket#peers()}) */
     public int peersConnected() {
+        sockets.removeIf(Socket::isClosed);
         int n = 0;
         for (Socket s : sockets) {
-            if (s.isClosed()) {
-                sockets.remove(s);
-                continue;
-            }
             try {
                 n += s.peers();
             } catch (ZmqException e) {
-                sockets.remove(s);
+                // closed since the sweep above: it has no peers any more (removed at the next read)
             }
         }
         return n;

@@ -106,6 +106,7 @@ class RequirePeersTest {
             try (ZmqConnection c = cf.getConnection()) {
                 assertThatThrownBy(() -> c.request(io.zconn.ra.api.ZmqMessage.of("q"), WAIT))
                         .isInstanceOf(ZmqConnectionException.class).hasMessageContaining("ZCONNRA0070");
+                assertThat(log.count("ZCONNRA0070")).isEqualTo(1);
             }
             assertThat(rep.recvFrame(Duration.ZERO)).isNull();
         }

@@ -124,7 +124,8 @@ class PeerStatisticsTest {
 
     @Test
     void activationCountsTheConnectionsItAcceptsAndTheAdapterSumsThem() throws Exception {
-        try (Socket push = peers.socket(SocketType.PUSH)) {
+        Socket push = peers.socket(SocketType.PUSH); // closed below: the peer goes away
+        {
             TestEndpointFactory ef = new TestEndpointFactory(Quiet.class, Quiet::new, false, ZmqMessageListener.class);
             ZmqActivationSpec s = new ZmqActivationSpec();
             s.setSocketType("PULL");

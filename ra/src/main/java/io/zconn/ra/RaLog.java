@@ -300,6 +300,32 @@ public final class RaLog {
         warn(61, "statistics MBean {0} not unregistered: {1}", name, cause);
     }
 
+    // ---- peers: readiness gate and connection listeners (ZCONNRA0070-0079) ----------------------
+
+    /**
+     * The first send on a connection found fewer peers than {@code requirePeers} in time; it failed.
+     *
+     * @param name      the connection
+     * @param required  requirePeers
+     * @param attached  peers attached when the wait ended
+     * @param timeoutMs requirePeersTimeout
+     */
+    public static void requiredPeersMissing(String name, int required, int attached, int timeoutMs) {
+        warn(70, "{0}: only {1} of the {2} peers required (requirePeers) attached within {3} ms "
+                + "(requirePeersTimeout); the send failed and nothing was sent", name, attached, required, timeoutMs);
+    }
+
+    /**
+     * An application's connection listener threw; it keeps getting events.
+     *
+     * @param name  whose listener
+     * @param event the event it was told
+     * @param cause what it threw
+     */
+    public static void connectionListenerFailed(String name, String event, Throwable cause) {
+        log(Level.WARNING, 71, "{0}: a connection listener threw on {1}: {2}", cause, name, event, cause);
+    }
+
     private static void info(int id, String msg, Object... args) {
         log(Level.INFO, id, msg, null, args);
     }

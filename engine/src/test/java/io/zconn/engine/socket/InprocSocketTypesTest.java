@@ -270,7 +270,7 @@ class InprocSocketTypesTest {
         Socket back = socket(SocketType.DEALER);
         back.bind("inproc://pback");
         io.zconn.engine.Proxy proxy = new io.zconn.engine.Proxy(front, back, null);
-        CompletableFuture<Void> running = CompletableFuture.runAsync(proxy::run);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(proxy);
         Socket rep = socket(SocketType.REP);
         rep.connect("inproc://pback");
         Socket req = socket(SocketType.REQ);

@@ -27,4 +27,17 @@ public interface ZmqConnectionFactory extends Serializable, Referenceable {
      * @throws ResourceException when no connection can be made (bad configuration, adapter stopped)
      */
     ZmqConnection getConnection() throws ResourceException;
+
+    /**
+     * Tells {@code listener} what happens to the network connections of this factory's sockets from
+     * now on (connected, accepted, disconnected, reconnect scheduled); adding it twice does nothing.
+     * A pooled socket is opened at the first {@link #getConnection()} that needs it, so its first
+     * events come after that. Remove the listener when the application stops.
+     *
+     * @param listener the listener
+     */
+    void addConnectionListener(ZmqConnectionListener listener);
+
+    /** @param listener a listener added before; removing one that is not there does nothing */
+    void removeConnectionListener(ZmqConnectionListener listener);
 }

@@ -187,6 +187,7 @@ public final class ZmqActivation {
         DeliveryExecutor deliveries = startSecurityInflow();
         try {
             socket = settings.open(context, settings.type() == SocketType.REP ? SocketType.ROUTER : null);
+            stats.watch(socket);
             String dl = spec.getDeadLetterEndpoint();
             if (dl != null && !dl.isBlank()) {
                 deadLetters = DeadLetters.push(context, dl, spec.getLinger());

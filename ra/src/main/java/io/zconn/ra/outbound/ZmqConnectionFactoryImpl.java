@@ -2,6 +2,7 @@ package io.zconn.ra.outbound;
 
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionFactory;
+import io.zconn.ra.api.ZmqConnectionListener;
 
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -40,6 +41,23 @@ public class ZmqConnectionFactoryImpl implements ZmqConnectionFactory {
             throw new ResourceException("this connection factory was not created by a ZmqManagedConnectionFactory");
         }
         return (ZmqConnection) manager.allocateConnection(mcf, null);
+    }
+
+    @Override
+    public void addConnectionListener(ZmqConnectionListener listener) {
+        usable().addConnectionListener(listener);
+    }
+
+    @Override
+    public void removeConnectionListener(ZmqConnectionListener listener) {
+        usable().removeConnectionListener(listener);
+    }
+
+    private ZmqManagedConnectionFactory usable() {
+        if (mcf == null) {
+            throw new IllegalStateException("this connection factory was not created by a ZmqManagedConnectionFactory");
+        }
+        return mcf;
     }
 
     @Override

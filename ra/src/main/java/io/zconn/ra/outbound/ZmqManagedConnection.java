@@ -58,6 +58,8 @@ public class ZmqManagedConnection implements ManagedConnection {
     private final Set<ZmqConnectionImpl> handles = ConcurrentHashMap.newKeySet();
     private volatile boolean broken;
     private volatile boolean destroyed;
+    /** Whether requirePeers was met once on this connection (then sends no longer wait for it). */
+    private volatile boolean peersReady;
     private PrintWriter logWriter;
 
     ZmqManagedConnection(ZmqManagedConnectionFactory factory, Socket socket) {
@@ -210,6 +212,7 @@ public class ZmqManagedConnection implements ManagedConnection {
         if (t == SocketType.REQ) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, "use request() on a REQ socket", null);
         }
+        awaitRequiredPeers();
         Message m = toEngine(message, false);
         if (factory.holdForTransaction(this, m)) {
             return;
@@ -235,6 +238,38 @@ public class ZmqManagedConnection implements ManagedConnection {
             throw new ZmqConnectionException(Reason.TIMEOUT, "send timed out after " + factory.getSendTimeout()
                     + " ms on " + this, null);
         }
+    }
+
+    /**
+     * The readiness gate of {@code requirePeers}: the first send or request on this connection waits
+     * (at most requirePeersTimeout) until that many peers are attached to the socket.
+     *
+     * @throws ZmqConnectionException TIMEOUT when they did not come (logged ZCONNRA0070; the connection
+     *                                stays usable and the next send waits again)
+     */
+    private void awaitRequiredPeers() {
+        int n = factory.requiredPeers();
+        if (peersReady || n <= 0) {
+            return;
+        }
+        int ms = factory.requiredPeersTimeout();
+        boolean ok;
+        int attached;
+        try {
+            ok = socket().awaitPeers(n, Duration.ofMillis(ms));
+            attached = ok ? n : socket().peers();
+        } catch (ZmqException e) {
+            factory.stats().sendFailed();
+            throw fail("wait for peers", e);
+        }
+        if (!ok) {
+            factory.stats().sendFailed();
+            RaLog.requiredPeersMissing(toString(), n, attached, ms);
+            throw new ZmqConnectionException(Reason.TIMEOUT, "ZCONNRA0070: only " + attached + " of the " + n
+                    + " peers required (requirePeers) attached within " + ms + " ms on " + this
+                    + "; nothing was sent", null);
+        }
+        peersReady = true;
     }
 
     Optional<ZmqMessage> receive(Duration timeout) {
@@ -264,6 +299,7 @@ public class ZmqManagedConnection implements ManagedConnection {
         if (t != SocketType.REQ && t != SocketType.DEALER) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, t + " sockets cannot make requests", null);
         }
+        awaitRequiredPeers();
         if (shared != null) {
             return sharedRequest(request, timeout);
         }

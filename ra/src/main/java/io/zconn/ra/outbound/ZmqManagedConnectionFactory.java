@@ -2,6 +2,8 @@ package io.zconn.ra.outbound;
 
 import io.zconn.engine.Context;
 import io.zconn.engine.Message;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketListener;
 import io.zconn.engine.SocketType;
 import io.zconn.ra.SocketSettings;
 import io.zconn.ra.ZmqResourceAdapter;
@@ -9,6 +11,7 @@ import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionException.Reason;
 import io.zconn.ra.api.ZmqConnectionFactory;
+import io.zconn.ra.api.ZmqConnectionListener;
 import io.zconn.ra.stats.ConnectionFactoryStats;
 import io.zconn.ra.stats.JcaStatistics;
 import io.zconn.ra.stats.StatsMBeans;
@@ -41,6 +44,7 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.management.ObjectName;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -192,6 +196,16 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             defaultValue = "false")
     private Boolean zapEnforceDomain = Boolean.FALSE;
 
+    @ConfigProperty(description = "Before the first send or request on a connection, wait until this many peers are "
+            + "attached to its socket (Socket.awaitPeers; for PUB, peers that subscribed); 0 = do not wait.",
+            defaultValue = "0")
+    private Integer requirePeers = 0;
+
+    @ConfigProperty(description = "How long (ms) the first send waits for requirePeers peers; then it fails with "
+            + "ZmqConnectionException TIMEOUT (logged ZCONNRA0070) and the next send waits again.",
+            defaultValue = "5000")
+    private Integer requirePeersTimeout = 5000;
+
     private transient ResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient Context ownContext;
@@ -202,6 +216,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     private final transient ConnectionFactoryStats stats = new ConnectionFactoryStats(toString());
     private transient volatile JcaStatistics statistics;
     private transient StatsMBeans.Registration mbean;
+    private final transient Map<ZmqConnectionListener, SocketListener> connectionListeners = new ConcurrentHashMap<>();
 
     /** Creates a factory with default settings. */
     public ZmqManagedConnectionFactory() {
@@ -228,9 +243,13 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         try {
             if (s.bind()) {
                 SharedSockets registry = sharedSockets();
-                return new ZmqManagedConnection(this, registry.acquire(context(), s), registry);
+                SharedSockets.Shared shared = registry.acquire(context(), s);
+                stats.peers().watch(shared.socket());
+                return new ZmqManagedConnection(this, shared, registry);
             }
-            return new ZmqManagedConnection(this, s.open(context(), null));
+            Socket own = s.open(context(), null);
+            stats.peers().watch(own);
+            return new ZmqManagedConnection(this, own);
         } catch (RuntimeException e) {
             throw new ResourceException("cannot open " + s + ": " + e.getMessage(), e);
         }
@@ -282,6 +301,8 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         if (maxTransactionMessages == null || maxTransactionMessages < 1) {
             throw new InvalidPropertyException("maxTransactionMessages must be >= 1, was " + maxTransactionMessages);
         }
+        nonNegative("requirePeers", requirePeers);
+        nonNegative("requirePeersTimeout", requirePeersTimeout);
         String opts;
         try {
             opts = OptionParser.canonical("options", options);
@@ -407,6 +428,38 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     /** @return messages held for a committed transaction whose send then failed (lost, ZCONNRA0025) */
     public long failedAfterCommit() {
         return stats.getFailedAfterCommit();
+    }
+
+    /** @return requirePeers, 0 when unset */
+    int requiredPeers() {
+        return requirePeers == null ? 0 : requirePeers;
+    }
+
+    /** @return requirePeersTimeout in ms */
+    int requiredPeersTimeout() {
+        return requirePeersTimeout == null ? 0 : requirePeersTimeout;
+    }
+
+    /**
+     * Tells {@code listener} what happens to the connections of this factory's sockets from now on;
+     * see {@link io.zconn.ra.api.ZmqConnectionFactory#addConnectionListener}.
+     *
+     * @param listener the application's listener
+     */
+    public void addConnectionListener(ZmqConnectionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        SocketListener adapter = e -> listener.onConnectionEvent(ConnectionEvents.of(e));
+        if (connectionListeners.putIfAbsent(listener, adapter) == null) {
+            stats.peers().addListener(adapter);
+        }
+    }
+
+    /** @param listener a listener added before; removing one not there does nothing */
+    public void removeConnectionListener(ZmqConnectionListener listener) {
+        SocketListener adapter = connectionListeners.remove(listener);
+        if (adapter != null) {
+            stats.peers().removeListener(adapter);
+        }
     }
 
     /** @return this factory's counters (also its MBean {@code io.zconn:type=ConnectionFactory}) */
@@ -804,6 +857,26 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         this.zapEnforceDomain = v;
     }
 
+    /** @return requirePeers */
+    public Integer getRequirePeers() {
+        return requirePeers;
+    }
+
+    /** @param v requirePeers */
+    public void setRequirePeers(Integer v) {
+        this.requirePeers = v;
+    }
+
+    /** @return requirePeersTimeout */
+    public Integer getRequirePeersTimeout() {
+        return requirePeersTimeout;
+    }
+
+    /** @param v requirePeersTimeout */
+    public void setRequirePeersTimeout(Integer v) {
+        this.requirePeersTimeout = v;
+    }
+
     /** Factories are equal when all configuration properties are (and they belong to the same adapter). */
     @Override
     public boolean equals(Object o) {
@@ -826,7 +899,9 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 && Objects.equals(curveSecretKey, f.curveSecretKey)
                 && Objects.equals(curveSecretKeyFile, f.curveSecretKeyFile)
                 && Objects.equals(curveServerKey, f.curveServerKey) && Objects.equals(zapDomain, f.zapDomain)
-                && Objects.equals(zapEnforceDomain, f.zapEnforceDomain) && resourceAdapter == f.resourceAdapter;
+                && Objects.equals(zapEnforceDomain, f.zapEnforceDomain)
+                && Objects.equals(requirePeers, f.requirePeers) && Objects.equals(requirePeersTimeout, f.requirePeersTimeout)
+                && resourceAdapter == f.resourceAdapter;
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class ActivationStats implements ActivationStatsMXBean {
     private final LongAdder bytesReceived = new LongAdder();
     private final Supplier<String> lastEndpoint;
     private final BooleanSupplier loopFailed;
+    private final PeerStats peers;
 
     /**
      * @param description  the activation's description
@@ -32,6 +33,7 @@ public final class ActivationStats implements ActivationStatsMXBean {
         this.counters = counters;
         this.lastEndpoint = lastEndpoint;
         this.loopFailed = loopFailed;
+        this.peers = new PeerStats(description);
     }
 
     /**
@@ -46,6 +48,41 @@ public final class ActivationStats implements ActivationStatsMXBean {
             }
             return m;
         };
+    }
+
+    /**
+     * Counts the peers of the activation's socket from now on (its connection events and
+     * {@link io.zconn.engine.Socket#peers()}); the watch ends when the socket closes.
+     *
+     * @param socket the activation's socket, just opened
+     */
+    public void watch(io.zconn.engine.Socket socket) {
+        peers.watch(socket);
+    }
+
+    /** @return the peer counters of the activation's socket */
+    public PeerStats peers() {
+        return peers;
+    }
+
+    @Override
+    public int getPeersConnected() {
+        return peers.peersConnected();
+    }
+
+    @Override
+    public long getConnects() {
+        return peers.connects();
+    }
+
+    @Override
+    public long getDisconnects() {
+        return peers.disconnects();
+    }
+
+    @Override
+    public long getReconnects() {
+        return peers.reconnects();
     }
 
     @Override

@@ -42,4 +42,18 @@ public interface ActivationStatsMXBean {
 
     /** @return whether the receive loop died of a fatal error (ZCONNRA0043); redeploy to recover */
     boolean isLoopFailed();
+
+    // ---- peers: from the socket's connection events and Socket.peers() ----
+
+    /** @return peers attached now to the activation's socket (handshake done) */
+    int getPeersConnected();
+
+    /** @return connections made or accepted by the socket (CONNECTED and ACCEPTED events) */
+    long getConnects();
+
+    /** @return connections lost other than by the activation's own close (DISCONNECTED events) */
+    long getDisconnects();
+
+    /** @return reconnect attempts scheduled (CONNECT_RETRIED events; a connecting socket only) */
+    long getReconnects();
 }

@@ -17,6 +17,7 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
     private final LongAdder discardedOnRollback = new LongAdder();
     private final LongAdder failedAfterCommit = new LongAdder();
     private volatile String description;
+    private final PeerStats peers = new PeerStats("connection factory");
 
     /** @param description the factory's description */
     public ConnectionFactoryStats(String description) {
@@ -64,6 +65,31 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
     public long failedAfterCommit() {
         failedAfterCommit.increment();
         return failedAfterCommit.sum();
+    }
+
+    /** @return the peers of this factory's sockets (watch each socket it opens or shares) */
+    public PeerStats peers() {
+        return peers;
+    }
+
+    @Override
+    public int getPeersConnected() {
+        return peers.peersConnected();
+    }
+
+    @Override
+    public long getConnects() {
+        return peers.connects();
+    }
+
+    @Override
+    public long getDisconnects() {
+        return peers.disconnects();
+    }
+
+    @Override
+    public long getReconnects() {
+        return peers.reconnects();
     }
 
     @Override
@@ -121,6 +147,7 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
         return "sent=" + getMessagesSent() + " (" + getBytesSent() + " B) sendsFailed=" + getSendsFailed()
                 + " received=" + getMessagesReceived() + " (" + getBytesReceived() + " B) held=" + getHeldForCommit()
                 + " sentAfterCommit=" + getSentAfterCommit() + " discarded=" + getDiscardedOnRollback()
-                + " failedAfterCommit=" + getFailedAfterCommit();
+                + " failedAfterCommit=" + getFailedAfterCommit() + " peersConnected=" + getPeersConnected()
+                + " connects=" + getConnects() + " disconnects=" + getDisconnects() + " reconnects=" + getReconnects();
     }
 }

@@ -39,4 +39,21 @@ public interface ConnectionFactoryStatsMXBean {
 
     /** @return held messages whose send after the commit failed (lost, logged ZCONNRA0025) */
     long getFailedAfterCommit();
+
+    // ---- peers: from the sockets' connection events and Socket.peers() ----
+
+    /**
+     * @return peers attached now to the factory's open sockets (handshake done; for PUB, subscribed
+     *         peers only), summed over its pooled and shared sockets
+     */
+    int getPeersConnected();
+
+    /** @return connections made or accepted by the factory's sockets (CONNECTED and ACCEPTED events) */
+    long getConnects();
+
+    /** @return connections lost other than by the factory's own close (DISCONNECTED events) */
+    long getDisconnects();
+
+    /** @return reconnect attempts scheduled by the factory's connecting sockets (CONNECT_RETRIED events) */
+    long getReconnects();
 }

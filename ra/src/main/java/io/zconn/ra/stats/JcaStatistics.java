@@ -55,6 +55,10 @@ public final class JcaStatistics implements StatisticsPlugin {
                 s::getDiscardedOnRollback));
         m.put("FailedAfterCommit", new Metric("Held messages whose send after the commit failed (ZCONNRA0025)",
                 s::getFailedAfterCommit));
+        m.put("PeersConnected", new Metric("Peers attached now to the factory's open sockets", s::getPeersConnected));
+        m.put("Connects", new Metric("Connections made or accepted by the factory's sockets", s::getConnects));
+        m.put("Disconnects", new Metric("Connections lost other than by the factory's own close", s::getDisconnects));
+        m.put("Reconnects", new Metric("Reconnect attempts scheduled by the factory's sockets", s::getReconnects));
         return new JcaStatistics(m);
     }
 
@@ -65,16 +69,20 @@ public final class JcaStatistics implements StatisticsPlugin {
     public static JcaStatistics of(ActivationTotals totals) {
         Map<String, Metric> m = new LinkedHashMap<>();
         m.put("Activations", new Metric("Endpoint activations running", totals::running));
-        Map<String, String> descriptions = Map.of(
-                "MessagesReceived", "Messages taken from the activations' sockets",
-                "BytesReceived", "Bytes of the messages taken from the activations' sockets",
-                "Delivered", "Messages whose listener call succeeded",
-                "Failed", "Messages not delivered (dead-lettered or dropped)",
-                "Retried", "Listener calls that were retries",
-                "DeadLettered", "Failed messages sent to a dead-letter endpoint",
-                "Dropped", "Failed messages neither delivered nor dead-lettered (each logged)",
-                "Replied", "Replies queued on the activations' sockets",
-                "InFlight", "Messages received and not yet delivered or failed");
+        Map<String, String> descriptions = Map.ofEntries(
+                Map.entry("MessagesReceived", "Messages taken from the activations' sockets"),
+                Map.entry("BytesReceived", "Bytes of the messages taken from the activations' sockets"),
+                Map.entry("Delivered", "Messages whose listener call succeeded"),
+                Map.entry("Failed", "Messages not delivered (dead-lettered or dropped)"),
+                Map.entry("Retried", "Listener calls that were retries"),
+                Map.entry("DeadLettered", "Failed messages sent to a dead-letter endpoint"),
+                Map.entry("Dropped", "Failed messages neither delivered nor dead-lettered (each logged)"),
+                Map.entry("Replied", "Replies queued on the activations' sockets"),
+                Map.entry("InFlight", "Messages received and not yet delivered or failed"),
+                Map.entry("PeersConnected", "Peers attached now to the activations' sockets"),
+                Map.entry("Connects", "Connections made or accepted by the activations' sockets"),
+                Map.entry("Disconnects", "Connections lost other than by an activation's own close"),
+                Map.entry("Reconnects", "Reconnect attempts scheduled by the activations' sockets"));
         for (Map.Entry<String, ToLongFunction<ActivationStatsMXBean>> e : ACTIVATION_METRICS.entrySet()) {
             ToLongFunction<ActivationStatsMXBean> f = e.getValue();
             m.put(e.getKey(), new Metric(descriptions.get(e.getKey()) + ", summed over the activations",
@@ -94,13 +102,21 @@ public final class JcaStatistics implements StatisticsPlugin {
         m.put("Dropped", ActivationStatsMXBean::getDropped);
         m.put("Replied", ActivationStatsMXBean::getReplied);
         m.put("InFlight", ActivationStatsMXBean::getInFlight);
+        m.put("PeersConnected", ActivationStatsMXBean::getPeersConnected);
+        m.put("Connects", ActivationStatsMXBean::getConnects);
+        m.put("Disconnects", ActivationStatsMXBean::getDisconnects);
+        m.put("Reconnects", ActivationStatsMXBean::getReconnects);
         return Collections.unmodifiableMap(m);
     }
 
-    /** @return the metrics whose final counts an adapter keeps when an activation stops (not InFlight) */
+    /**
+     * @return the metrics whose final counts an adapter keeps when an activation stops (not the
+     *         gauges InFlight and PeersConnected)
+     */
     public static List<ToLongFunction<ActivationStatsMXBean>> cumulativeActivationMetrics() {
         List<ToLongFunction<ActivationStatsMXBean>> l = new ArrayList<>(ACTIVATION_METRICS.values());
         l.remove(ACTIVATION_METRICS.get("InFlight"));
+        l.remove(ACTIVATION_METRICS.get("PeersConnected"));
         return l;
     }
 

@@ -1,12 +1,10 @@
 package io.zconn.ra.outbound;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.TestBootstrap;
-import io.zconn.ra.ZmqResourceAdapter;
+import io.zconn.ra.RunningAdapterTest;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionFactory;
@@ -16,8 +14,6 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
 import jakarta.resource.spi.InvalidPropertyException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,26 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
-class OutboundTest {
-    private final TestBootstrap bootstrap = new TestBootstrap();
-    private final ZmqResourceAdapter ra = new ZmqResourceAdapter();
-    private Context peers;
-
-    @BeforeEach
-    void start() throws Exception {
-        ra.start(bootstrap);
-        peers = new Context();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ra.stop();
-        peers.close();
-        await().atMost(Duration.ofSeconds(2)).until(() -> bootstrap.active() == 0);
-        bootstrap.shutdown();
-    }
+class OutboundTest extends RunningAdapterTest {
 
     private static final String ANY_PORT = "tcp://127.0.0.1:*";
 

@@ -1,49 +1,27 @@
 package io.zconn.ra.outbound;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.ra.LogCapture;
-import io.zconn.ra.TestBootstrap;
-import io.zconn.ra.ZmqResourceAdapter;
+import io.zconn.ra.RunningAdapterTest;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionFactory;
 
 import jakarta.resource.spi.InvalidPropertyException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** The requirePeers readiness gate of a connection factory, against real engine peers. */
-class RequirePeersTest {
+class RequirePeersTest extends RunningAdapterTest {
     private static final String ANY_PORT = "tcp://127.0.0.1:*";
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestBootstrap bootstrap = new TestBootstrap();
-    private final ZmqResourceAdapter ra = new ZmqResourceAdapter();
-    private Context peers;
-
-    @BeforeEach
-    void start() throws Exception {
-        ra.start(bootstrap);
-        peers = new Context();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ra.stop();
-        peers.close();
-        await().atMost(Duration.ofSeconds(2)).until(() -> bootstrap.active() == 0);
-        bootstrap.shutdown();
-    }
 
     private static String bound(Socket peer) {
         peer.bind(ANY_PORT);

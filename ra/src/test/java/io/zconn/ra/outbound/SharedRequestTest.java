@@ -1,21 +1,17 @@
 package io.zconn.ra.outbound;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.TestBootstrap;
-import io.zconn.ra.ZmqResourceAdapter;
+import io.zconn.ra.RunningAdapterTest;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionFactory;
 import io.zconn.ra.api.ZmqMessage;
 
 import jakarta.resource.spi.InvalidPropertyException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -30,25 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** A request timeout on the shared bound socket affects only its caller. */
-class SharedRequestTest {
+class SharedRequestTest extends RunningAdapterTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestBootstrap bootstrap = new TestBootstrap();
-    private final ZmqResourceAdapter ra = new ZmqResourceAdapter();
-    private Context peers;
-
-    @BeforeEach
-    void start() throws Exception {
-        ra.start(bootstrap);
-        peers = new Context();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ra.stop();
-        peers.close();
-        bootstrap.shutdown();
-    }
 
     private ZmqManagedConnectionFactory mcf(String type) {
         ZmqManagedConnectionFactory f = new ZmqManagedConnectionFactory();

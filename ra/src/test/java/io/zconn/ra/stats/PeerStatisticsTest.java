@@ -1,12 +1,10 @@
 package io.zconn.ra.stats;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.TestBootstrap;
+import io.zconn.ra.RunningAdapterTest;
 import io.zconn.ra.TestEndpointFactory;
-import io.zconn.ra.ZmqResourceAdapter;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionEvent;
 import io.zconn.ra.api.ZmqConnectionFactory;
@@ -18,8 +16,6 @@ import io.zconn.ra.inflow.ZmqActivationSpec;
 import io.zconn.ra.outbound.ZmqManagedConnectionFactory;
 
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -34,28 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Peers connected, connects, disconnects and reconnects, per factory and per activation, and connection listeners. */
-class PeerStatisticsTest {
+class PeerStatisticsTest extends RunningAdapterTest {
     private static final String ANY_PORT = "tcp://127.0.0.1:*";
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final MBeanServer MBEANS = ManagementFactory.getPlatformMBeanServer();
 
-    private final TestBootstrap bootstrap = new TestBootstrap();
-    private final ZmqResourceAdapter ra = new ZmqResourceAdapter();
-    private Context peers;
-
-    @BeforeEach
-    void start() throws Exception {
-        ra.start(bootstrap);
-        peers = new Context();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ra.stop();
-        peers.close();
-        await().atMost(Duration.ofSeconds(2)).until(() -> bootstrap.active() == 0);
-        bootstrap.shutdown();
-    }
 
     /** Accepts everything. */
     public static class Quiet implements ZmqMessageListener {

@@ -1,13 +1,11 @@
 package io.zconn.ra.stats;
 
-import io.zconn.engine.Context;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
-import io.zconn.ra.TestBootstrap;
+import io.zconn.ra.RunningAdapterTest;
 import io.zconn.ra.TestEndpointFactory;
-import io.zconn.ra.ZmqResourceAdapter;
 import io.zconn.ra.api.ZmqConnection;
 import io.zconn.ra.api.ZmqConnectionException;
 import io.zconn.ra.api.ZmqConnectionFactory;
@@ -18,8 +16,6 @@ import io.zconn.ra.inflow.ZmqActivationSpec;
 import io.zconn.ra.outbound.ZmqManagedConnectionFactory;
 
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -32,27 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-class StatisticsTest {
+class StatisticsTest extends RunningAdapterTest {
     private static final String ANY_PORT = "tcp://127.0.0.1:*";
     private static final MBeanServer MBEANS = ManagementFactory.getPlatformMBeanServer();
 
-    private final TestBootstrap bootstrap = new TestBootstrap();
-    private final ZmqResourceAdapter ra = new ZmqResourceAdapter();
-    private Context peers;
-
-    @BeforeEach
-    void start() throws Exception {
-        ra.start(bootstrap);
-        peers = new Context();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        ra.stop();
-        peers.close();
-        await().atMost(Duration.ofSeconds(2)).until(() -> bootstrap.active() == 0);
-        bootstrap.shutdown();
-    }
 
     /** Fails every call for a message whose first frame starts with "poison". */
     public static class Picky implements ZmqMessageListener {

@@ -1,26 +1,20 @@
 package io.zconn.engine.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zconn.engine.Curve;
 import io.zconn.engine.CurveKeyPair;
 import io.zconn.engine.SocketType;
-import io.zconn.engine.ZmqException;
 import io.zconn.engine.security.Authenticator;
 import io.zconn.engine.security.CurveKeys;
 import io.zconn.engine.security.SecurityConfig;
 import io.zconn.engine.zmtp.Greeting;
 import io.zconn.engine.zmtp.HandshakeConfig;
 import io.zconn.engine.zmtp.HandshakeListener;
-import io.zconn.engine.zmtp.PeerInfo;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 import org.junit.jupiter.api.Test;
 
@@ -57,51 +51,6 @@ class CurveHandshakeFuzzTest {
     private static final CurveKeyPair CLIENT = Curve.keyPair(new byte[] {
         32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
 
-    /** Heap buffers, each remembered so that its reference count can be checked at the end. */
-    private static final class CountingAllocator extends AbstractByteBufAllocator {
-        private final UnpooledByteBufAllocator heap = new UnpooledByteBufAllocator(false, true);
-        final List<ByteBuf> allocated = new ArrayList<>();
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = heap.heapBuffer(initialCapacity, maxCapacity);
-            allocated.add(b);
-            return b;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-    }
-
-    private static final class Outcome implements HandshakeListener {
-        int succeeded;
-        int failed;
-        final List<ByteBuf> after = new ArrayList<>();
-
-        @Override
-        public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peerInfo) {
-            succeeded++;
-            ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext c, Object msg) {
-                    after.add((ByteBuf) msg);
-                }
-            });
-        }
-
-        @Override
-        public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
-            failed++;
-        }
-    }
-
     static SecurityConfig config(boolean server) {
         CurveKeys keys = server ? new CurveKeys(SERVER.publicKey(), SERVER.secretKey(), new byte[0])
                 : new CurveKeys(CLIENT.publicKey(), CLIENT.secretKey(), SERVER.publicKey());
@@ -133,7 +82,7 @@ class CurveHandshakeFuzzTest {
         int[] chunks = FuzzSupport.chunks(wire.length, input[1] & 0xff);
 
         CountingAllocator alloc = new CountingAllocator();
-        Outcome o = new Outcome();
+        HandshakeOutcome o = new HandshakeOutcome();
         SecurityConfig sec = config(server);
         HandshakeConfig cfg = new HandshakeConfig(server ? SocketType.REP : SocketType.REQ, new byte[0], sec.provider(),
                 server, -1, 0);
@@ -175,8 +124,8 @@ class CurveHandshakeFuzzTest {
     /** Genuine handshake bytes of another connection, fed to fresh ones, whole, in pieces and cut short. */
     @Test
     void shapedInputsReplay() throws Exception {
-        Outcome co = new Outcome();
-        Outcome so = new Outcome();
+        HandshakeOutcome co = new HandshakeOutcome();
+        HandshakeOutcome so = new HandshakeOutcome();
         EmbeddedChannel client = side(false, SocketType.REQ, co);
         EmbeddedChannel server = side(true, SocketType.REP, so);
         ByteBuf fromClient = Unpooled.buffer();

@@ -1,19 +1,12 @@
 package io.zconn.engine.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.zconn.engine.SocketType;
-import io.zconn.engine.ZmqException;
 import io.zconn.engine.zmtp.HandshakeConfig;
-import io.zconn.engine.zmtp.HandshakeListener;
-import io.zconn.engine.zmtp.PeerInfo;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 import io.zconn.engine.security.NullMechanism;
 
@@ -48,54 +41,6 @@ import static io.zconn.engine.fuzz.FuzzSupport.check;
  * Regression inputs: {@code src/test/resources/io/zconn/engine/fuzz/HandshakeFuzzTestInputs/}.
  */
 class HandshakeFuzzTest {
-
-    /** Heap buffers, each remembered so that its reference count can be checked at the end. */
-    private static final class CountingAllocator extends AbstractByteBufAllocator {
-        private final UnpooledByteBufAllocator heap = new UnpooledByteBufAllocator(false, true);
-        final List<ByteBuf> allocated = new ArrayList<>();
-
-        @Override
-        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
-            ByteBuf b = heap.heapBuffer(initialCapacity, maxCapacity);
-            allocated.add(b);
-            return b;
-        }
-
-        @Override
-        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
-            return newHeapBuffer(initialCapacity, maxCapacity);
-        }
-
-        @Override
-        public boolean isDirectBufferPooled() {
-            return false;
-        }
-    }
-
-    private static final class Outcome implements HandshakeListener {
-        int succeeded;
-        int failed;
-        PeerInfo peer;
-        final List<ByteBuf> after = new ArrayList<>();
-
-        @Override
-        public void handshakeSucceeded(ChannelHandlerContext ctx, PeerInfo peerInfo) {
-            succeeded++;
-            peer = peerInfo;
-            ctx.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext c, Object msg) {
-                    after.add((ByteBuf) msg);
-                }
-            });
-        }
-
-        @Override
-        public void handshakeFailed(ChannelHandlerContext ctx, ZmqException cause) {
-            failed++;
-        }
-    }
-
     @FuzzTest(maxDuration = "2m")
     void handshakeEndsInSuccessFailureOrWaitingWithoutLeaks(byte[] input) throws Exception {
         if (input.length < 2) {
@@ -109,7 +54,7 @@ class HandshakeFuzzTest {
         int[] chunks = FuzzSupport.chunks(wire.length, input[1] & 0xff);
 
         CountingAllocator alloc = new CountingAllocator();
-        Outcome o = new Outcome();
+        HandshakeOutcome o = new HandshakeOutcome();
         HandshakeConfig cfg = new HandshakeConfig(type, "fuzz".getBytes(StandardCharsets.US_ASCII), NullMechanism.PROVIDER, asServer, -1,
                 timeout ? 1000 : 0);
         ZmtpHandshakeHandler handler = new ZmtpHandshakeHandler(cfg, o);

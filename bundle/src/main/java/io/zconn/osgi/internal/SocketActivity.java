@@ -24,7 +24,8 @@ final class SocketActivity {
      * @param address   its address ({@code tcp://ip:port}), or the endpoint when the engine does not know it
      * @param endpoint  the endpoint it came through
      * @param since     when its handshake completed
-     * @param metrics   per-peer figures (none yet: the engine's {@code Socket.metrics()} will fill them)
+     * @param metrics   per-peer figures known here (none: {@code zconn:stats} adds the engine's
+     *                  {@code Socket.metrics()} at the time it prints)
      */
     record Peer(String address, String endpoint, Instant since, Map<String, Long> metrics) {
     }

@@ -1,8 +1,10 @@
 package io.zconn.osgi.internal;
 
 import io.zconn.engine.Message;
+import io.zconn.engine.PeerMetrics;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketEvent;
+import io.zconn.engine.SocketMetrics;
 import io.zconn.engine.SocketMonitor;
 import io.zconn.osgi.SocketInfo;
 import io.zconn.support.DeliveryCounters;
@@ -10,9 +12,15 @@ import io.zconn.support.DeliveryCounters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +94,10 @@ public final class ZconnCommands {
 
     /**
      * Figures of every managed socket: one row per socket (state, peers now, the delivery's
-     * counters, listener failures, connection history since it was opened), then one indented
-     * {@code peer} row per tcp/ipc peer known by its address, ending in {@code key=value} per-peer
-     * figures where the engine gives them.
+     * counters, listener failures, connection history since it was opened, and the engine's
+     * messages dropped and sends refused at the HWM and reconnects), then one indented
+     * {@code peer} row per peer, ending in the engine's {@code key=value} per-peer figures
+     * (messages and bytes in and out, queues against the HWMs, HWM drops and refusals).
      *
      * @return the table
      */
@@ -105,34 +114,116 @@ public final class ZconnCommands {
         return ms.isEmpty() ? "no socket named '" + name + "'" : stats(List.of(ms.get()));
     }
 
-    private static final String STATS_ROW = "%-20s %-8s %5s %9s %9s %7s %7s %7s %7s %7s %7s %7s%n";
+    private static final String STATS_ROW = "%-20s %-8s %5s %9s %9s %7s %7s %7s %7s %7s %7s %7s %8s %7s %7s%n";
 
     private static String stats(List<ManagedSocket> sockets) {
         StringBuilder sb = new StringBuilder(String.format(STATS_ROW, "NAME", "STATE", "PEERS", "RECEIVED",
-                "DELIVERED", "FAILED", "DEAD", "DROPPED", "SENT", "L-FAIL", "DISCONN", "HS-FAIL"));
+                "DELIVERED", "FAILED", "DEAD", "DROPPED", "SENT", "L-FAIL", "DISCONN", "HS-FAIL", "HWM-DROP",
+                "REFUSED", "RECONN"));
         for (ManagedSocket s : sockets) {
             DeliveryCounters c = s.counters();
             SocketActivity a = s.activity();
             int peers = s.peers();
+            SocketMetrics m = s.state() == SocketInfo.State.ACTIVE ? metrics(s.socket()) : null;
             sb.append(String.format(STATS_ROW, s.name(), s.state(), peers < 0 ? "-" : Integer.toString(peers),
                     c.received(), c.delivered(), c.failed(), c.deadLettered(), c.dropped(), c.replied(),
-                    s.listenerFailures(), a.count(SocketEvent.Type.DISCONNECTED), SocketHealth.handshakeFailures(a)));
+                    s.listenerFailures(), a.count(SocketEvent.Type.DISCONNECTED),
+                    m == null ? SocketHealth.handshakeFailures(a) : m.handshakeFailures(),
+                    m == null ? "-" : Long.toString(m.hwmDrops()), m == null ? "-" : Long.toString(m.sendsRefused()),
+                    m == null ? "-" : Long.toString(m.reconnects())));
             if (s.state() != SocketInfo.State.ACTIVE) {
                 continue;
             }
-            for (SocketActivity.Peer p : a.peers()) {
-                sb.append("  peer ").append(p.address()).append(" on ").append(p.endpoint())
-                        .append(" since ").append(p.since());
-                for (Map.Entry<String, Long> m : p.metrics().entrySet()) {
-                    sb.append(' ').append(m.getKey()).append('=').append(m.getValue());
-                }
-                sb.append(System.lineSeparator());
-            }
-            if (a.untrackedPeers() > 0) {
-                sb.append("  ").append(a.untrackedPeers()).append(" more peer(s)").append(System.lineSeparator());
-            }
+            peerRows(sb, a, m == null ? List.of() : m.peers());
         }
         return sb.toString();
+    }
+
+    /** @return the socket's metrics, or null when it is gone or closed meanwhile */
+    private static SocketMetrics metrics(Socket socket) {
+        if (socket == null) {
+            return null;
+        }
+        try {
+            return socket.metrics();
+        } catch (RuntimeException closedMeanwhile) {
+            return null;
+        }
+    }
+
+    /**
+     * One row per peer the monitor saw (matched to the engine's figures by address, or by endpoint
+     * when the address is unknown), then one per peer only the engine knows (inproc peers, pipes of
+     * connected endpoints between connections), at most {@link SocketActivity#MAX_PEERS} in all.
+     */
+    private static void peerRows(StringBuilder sb, SocketActivity a, List<PeerMetrics> engine) {
+        Map<String, ArrayDeque<PeerMetrics>> byKey = new HashMap<>();
+        for (PeerMetrics pm : engine) {
+            if (!pm.endpoint().isEmpty()) { // internal pipes (the ZAP client) are no peers
+                byKey.computeIfAbsent(key(pm), k -> new ArrayDeque<>()).add(pm);
+            }
+        }
+        Set<PeerMetrics> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+        int rows = 0;
+        for (SocketActivity.Peer p : a.peers()) {
+            ArrayDeque<PeerMetrics> q = byKey.get(p.address());
+            PeerMetrics pm = q == null ? null : q.poll();
+            Map<String, Long> figures = new LinkedHashMap<>(p.metrics());
+            if (pm != null) {
+                shown.add(pm);
+                figures.putAll(figures(pm));
+            }
+            peerRow(sb, p.address(), p.endpoint(), p.since().toString(), figures);
+            rows++;
+        }
+        long more = a.untrackedPeers();
+        for (PeerMetrics pm : engine) {
+            if (pm.endpoint().isEmpty() || shown.contains(pm)) {
+                continue;
+            }
+            if (rows >= SocketActivity.MAX_PEERS) {
+                more++;
+                continue;
+            }
+            peerRow(sb, key(pm), pm.endpoint(), "-", figures(pm));
+            rows++;
+        }
+        if (more > 0) {
+            sb.append("  ").append(more).append(" more peer(s)").append(System.lineSeparator());
+        }
+    }
+
+    private static void peerRow(StringBuilder sb, String address, String endpoint, String since,
+                                Map<String, Long> figures) {
+        sb.append("  peer ").append(address).append(" on ").append(endpoint).append(" since ").append(since);
+        for (Map.Entry<String, Long> f : figures.entrySet()) {
+            sb.append(' ').append(f.getKey()).append('=').append(f.getValue());
+        }
+        sb.append(System.lineSeparator());
+    }
+
+    /** @return how the monitor names that peer: its address, or its endpoint when the address is unknown */
+    private static String key(PeerMetrics pm) {
+        return pm.remoteAddress().isEmpty() ? pm.endpoint() : pm.remoteAddress();
+    }
+
+    /** @return the {@code key=value} figures of a peer row, in a fixed order */
+    static Map<String, Long> figures(PeerMetrics pm) {
+        Map<String, Long> f = new LinkedHashMap<>();
+        if (!pm.connected()) {
+            f.put("connected", 0L);
+        }
+        f.put("in", pm.messagesIn());
+        f.put("in-bytes", pm.bytesIn());
+        f.put("out", pm.messagesOut());
+        f.put("out-bytes", pm.bytesOut());
+        f.put("queued-in", pm.queuedIn());
+        f.put("hwm-in", pm.hwmIn());
+        f.put("queued-out", pm.queuedOut());
+        f.put("hwm-out", pm.hwmOut());
+        f.put("hwm-drops", pm.hwmDrops());
+        f.put("refused", pm.hwmRefusals());
+        return f;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zconn.engine.Context;
+import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
@@ -87,6 +88,39 @@ class ZconnCommandsTest {
         await().atMost(WAIT).until(() -> !commands.stats().contains("  peer "));
         assertThat(commands.stats()).containsPattern("in +ACTIVE +0 +0 +0 +0 +0 +0 +0 +0 +1 +0");
         assertThat(commands.stats("other")).isEqualTo("no socket named 'other'");
+    }
+
+    @Test
+    void statsPeerRowShowsWhatThatPeerSentAndWhatIsStillQueued() {
+        String ep = bindPull("in");
+        try (Socket peer = peers.socket(SocketType.PUSH)) {
+            peer.connect(ep);
+            for (int i = 0; i < 3; i++) {
+                assertThat(peer.send(Message.of("abcd"), WAIT)).isTrue();
+            }
+            // nobody reads "in": the three messages stay queued in its pipe from this peer
+            await().atMost(WAIT).until(() -> commands.stats().contains(" in=3 "));
+            assertThat(commands.stats()).containsPattern("  peer tcp://127\\.0\\.0\\.1:\\d+ on " + ep.replace(".", "\\.")
+                    + " since \\S+ in=3 in-bytes=12 out=0 out-bytes=0 queued-in=3 hwm-in=\\d+ queued-out=0 hwm-out=\\d+"
+                    + " hwm-drops=0 refused=0");
+        }
+    }
+
+    @Test
+    void statsShowsInprocPeersAndTheSocketsRefusedSends() {
+        manager.open(SocketSpec.builder("out", SocketType.PUSH).bind("inproc://cmd-stats").build(),
+                SocketManager.FROM_CONFIGURATION);
+        assertThat(commands.send("out", "x")).startsWith("not sent");
+        // the columns after HS-FAIL: HWM-DROP, REFUSED, RECONN
+        assertThat(commands.stats()).containsPattern("out +ACTIVE +0( +\\d+){9} +0 +1 +0\\R");
+        try (Socket peer = context.socket(SocketType.PULL)) {
+            peer.connect("inproc://cmd-stats");
+            assertThat(commands.send("out", "hello")).startsWith("sent");
+            assertThat(peer.recvMessage(WAIT).get(0).text()).isEqualTo("hello");
+            // the monitor sees no inproc handshake: the row comes from the engine alone
+            assertThat(commands.stats()).contains("  peer inproc://cmd-stats on inproc://cmd-stats since - in=0 in-bytes=0"
+                    + " out=1 out-bytes=5 ");
+        }
     }
 
     @Test

@@ -71,6 +71,11 @@ public class ZconnObserveKarafIT {
     private static final long WAIT_S = 30;
     private static final String HEALTH_CHECK = "org.apache.felix.hc.api.HealthCheck";
     private static final String SOCKET = "io.zconn.engine.Socket";
+    /** Felix HC core 2.2 (HealthCheckExecutor, {@code hc:exec}) and the servlet APIs it imports. */
+    private static final List<String> HC_CORE = List.of(
+            "mvn:jakarta.servlet/jakarta.servlet-api/5.0.0",
+            "mvn:org.osgi/org.osgi.service.servlet/2.0.0",
+            "mvn:org.apache.felix/org.apache.felix.healthcheck.core/2.2.0");
     /** The features service's default, but leaving the test probe (an unmanaged bundle) alone. */
     private static final EnumSet<FeaturesService.Option> KEEP_PROBE =
             EnumSet.of(FeaturesService.Option.NoAutoRefreshUnmanagedBundles);
@@ -109,6 +114,15 @@ public class ZconnObserveKarafIT {
         assertTrue("zconn wired to Event Admin: " + importedPackages(),
                 importedPackages().contains("org.osgi.service.event"));
 
+        // Felix HC core (the executor and hc:exec), with the servlet APIs it imports
+        List<Bundle> hcCore = new ArrayList<>();
+        for (String url : HC_CORE) {
+            hcCore.add(context.installBundle(url));
+        }
+        for (Bundle b : hcCore) {
+            b.start();
+        }
+
         List<Event> events = new CopyOnWriteArrayList<>();
         Dictionary<String, Object> handlerProps = FrameworkUtil.asDictionary(Map.of(
                 "event.topics", "io/zconn/socket/*", "event.filter", "(zconn.name=obs)"));
@@ -125,6 +139,17 @@ public class ZconnObserveKarafIT {
             Health warn = health("obs");
             assertEquals(warn.toString(), "WARN", warn.status());
             assertTrue(warn.toString(), warn.messages().contains("bound " + ep));
+            String[] hc = new String[1];
+            await("hc:exec zconn: WARN (HC core's command is registered asynchronously)", () -> {
+                try {
+                    hc[0] = shell("hc:exec zconn");
+                } catch (Exception notYet) {
+                    hc[0] = String.valueOf(notYet);
+                }
+                return hc[0].contains("Overall Health Result: WARN");
+            });
+            String exec = shell("hc:exec -v zconn");
+            assertTrue(exec, exec.contains("zconn socket obs") && exec.contains("bound " + ep));
 
             // the commands are Karaf commands
             String list = shell("zconn:list");
@@ -161,6 +186,8 @@ public class ZconnObserveKarafIT {
                 await("OK with the libzmq peer", () -> "OK".equals(health("obs").status()));
                 Health ok = health("obs");
                 assertTrue(ok.toString(), ok.messages().contains("socket 'obs' (PULL) has 1 peer(s)"));
+                String execOk = shell("hc:exec zconn");
+                assertTrue(execOk, execOk.contains("Overall Health Result: OK"));
 
                 // zconn:stats: the socket's row and the peer's, with the three messages it sent
                 await("the peer sent", () -> peer.output().startsWith("sent"));
@@ -195,6 +222,9 @@ public class ZconnObserveKarafIT {
             assertTrue(shell.awaitTermination(WAIT_S, TimeUnit.SECONDS));
             handler.unregister();
             c.delete();
+            for (Bundle b : hcCore) {
+                b.uninstall();
+            }
         }
         await("health check unregistered with the socket", () -> healthCheck("obs") == null);
     }

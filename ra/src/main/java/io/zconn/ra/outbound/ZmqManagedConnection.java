@@ -26,6 +26,7 @@ import jakarta.resource.spi.ManagedConnectionMetaData;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -137,10 +138,15 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     @Override
     public void cleanup() {
-        for (ZmqConnectionImpl h : new ArrayList<>(handles)) {
-            h.invalidate();
+        // called by the pool on every return: usually no handle is left (closed handles removed themselves),
+        // so nothing is copied or allocated
+        if (handles.isEmpty()) {
+            return;
         }
-        handles.clear();
+        for (Iterator<ZmqConnectionImpl> it = handles.iterator(); it.hasNext();) {
+            it.next().invalidate();
+            it.remove();
+        }
     }
 
     @Override

@@ -43,6 +43,20 @@ def main(scenario):
         drain(mon, until='DISCONNECTED')
         server.close(0)
         drain(mon, until='MONITOR_STOPPED')
+    elif scenario == 'stream_peer_closes':
+        import socket as net
+        server = ctx.socket(zmq.STREAM)
+        mon = monitored(server)
+        server.bind('tcp://127.0.0.1:*')
+        port = int(server.getsockopt_string(zmq.LAST_ENDPOINT).rsplit(':', 1)[1])
+        raw = net.create_connection(('127.0.0.1', port))
+        raw.sendall(b'hello')
+        server.recv_multipart()  # the connect notice
+        server.recv_multipart()  # hello
+        raw.close()
+        drain(mon, until='DISCONNECTED')
+        server.close(0)
+        drain(mon, until='MONITOR_STOPPED')
     elif scenario == 'connect_then_close':
         server = ctx.socket(zmq.PULL)
         server.bind('tcp://127.0.0.1:*')

@@ -186,6 +186,47 @@ class SocketEventsTest {
         assertThat(r.types()).containsExactly(SocketEvent.Type.LISTENING, SocketEvent.Type.ACCEPTED, SocketEvent.Type.HANDSHAKE_FAILED_PROTOCOL, SocketEvent.Type.DISCONNECTED);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc"})
+    void aStreamSocketReportsARawPeersArrivalAndDepartureWithItsRoutingId(String transport) throws Exception {
+        Socket stream = ctx.socket(SocketType.STREAM);
+        Recorder r = new Recorder();
+        stream.monitor(r);
+        stream.bind(endpoint(transport));
+        String ep = stream.getOption(ZmqOption.LAST_ENDPOINT);
+        byte[] id;
+        try (java.nio.channels.SocketChannel raw = rawConnect(ep)) {
+            raw.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+            id = stream.recvMessage(Duration.ofSeconds(10)).get(0).data(); // STREAM_NOTIFY: [id, empty]
+            assertThat(stream.recvMessage(Duration.ofSeconds(10)).get(1).text()).isEqualTo("hello");
+        }
+        SocketEvent gone = r.awaitFirst(SocketEvent.Type.DISCONNECTED);
+        assertThat(gone.routingId()).isEqualTo(id);
+        assertThat(gone.value()).isEqualTo(r.events.get(1).value()); // ACCEPTED's descriptor
+        // as libzmq, no HANDSHAKE_SUCCEEDED for a raw connection; unlike libzmq, no HANDSHAKE_FAILED_NO_DETAIL
+        assertThat(r.types()).containsExactly(SocketEvent.Type.LISTENING, SocketEvent.Type.ACCEPTED, SocketEvent.Type.DISCONNECTED);
+    }
+
+    @Test
+    void aStreamSocketThatEndsAConnectionItselfReportsNoDisconnection() throws Exception {
+        Socket stream = ctx.socket(SocketType.STREAM);
+        Recorder r = new Recorder();
+        stream.monitor(r);
+        stream.bind("tcp://127.0.0.1:*");
+        try (java.nio.channels.SocketChannel raw = rawConnect(stream.getOption(ZmqOption.LAST_ENDPOINT))) {
+            raw.write(ByteBuffer.wrap("x".getBytes(StandardCharsets.US_ASCII)));
+            byte[] id = stream.recvMessage(Duration.ofSeconds(10)).get(0).data(); // STREAM_NOTIFY: [id, empty]
+            assertThat(stream.recvMessage(Duration.ofSeconds(10)).get(1).text()).isEqualTo("x");
+            stream.sendMore(id);
+            stream.send(new byte[0]); // [id, empty]: the socket closes that connection
+            ByteBuffer b = ByteBuffer.allocate(1);
+            assertThat(raw.read(b)).isEqualTo(-1); // the peer sees it end (blocking read, bounded by @Timeout)
+        }
+        stream.close();
+        r.awaitFirst(SocketEvent.Type.MONITOR_STOPPED);
+        assertThat(r.types()).doesNotContain(SocketEvent.Type.DISCONNECTED);
+    }
+
     @Test
     void aSilentPeerIsAHandshakeFailureWithNoDetail() throws Exception {
         Socket pull = ctx.socket(SocketType.PULL);

@@ -51,9 +51,15 @@ class LibzmqMonitorEventsInteropTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"accept_then_peer_closes", "connect_then_close", "connect_to_nothing", "bind_taken",
-            "mechanism_mismatch", "zap_denied"})
+            "mechanism_mismatch", "zap_denied", "stream_peer_closes"})
     void zconnReportsWhatLibzmqReports(String scenario) throws Exception {
         List<Event> libzmq = libzmq(scenario);
+        if (scenario.startsWith("stream")) {
+            // libzmq 4.3.4 reports a raw connection's end as a failed handshake first (its raw engine
+            // has no mechanism); a raw connection has no handshake: zconn leaves it out (README)
+            assertThat(names(libzmq)).contains("HANDSHAKE_FAILED_NO_DETAIL");
+            libzmq = libzmq.stream().filter(e -> !e.name().equals("HANDSHAKE_FAILED_NO_DETAIL")).toList();
+        }
         List<Event> zconn;
         try (Context ctx = new Context()) {
             zconn = zconn(ctx, scenario);
@@ -190,6 +196,23 @@ class LibzmqMonitorEventsInteropTest {
                 client.connect(server.getOption(ZmqOption.LAST_ENDPOINT));
                 drain(mon, out, "HANDSHAKE_SUCCEEDED");
                 client.close();
+                drain(mon, out, "DISCONNECTED");
+                server.close();
+                drain(mon, out, "MONITOR_STOPPED");
+            }
+            case "stream_peer_closes" -> {
+                Socket server = ctx.socket(SocketType.STREAM);
+                Socket mon = monitored(ctx, server);
+                server.bind("tcp://127.0.0.1:*");
+                String ep = server.getOption(ZmqOption.LAST_ENDPOINT);
+                int port = Integer.parseInt(ep.substring(ep.lastIndexOf(':') + 1));
+                try (java.net.Socket raw = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    raw.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(server.recvMessage(Duration.ofSeconds(10))).isNotNull(); // the connect notice
+                    assertThat(server.recvMessage(Duration.ofSeconds(10))).isNotNull(); // hello
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
                 drain(mon, out, "DISCONNECTED");
                 server.close();
                 drain(mon, out, "MONITOR_STOPPED");

@@ -105,6 +105,8 @@ public final class ZmqActivation {
         }
         this.name = endpointName(factory) + " <- " + settings;
         this.stats = new ActivationStats(name, counters, this::lastEndpointOrNull, this::isFailed);
+        // readiness: a connecting activation with no peer receives nothing
+        stats.requirePeers(settings.bind() ? 0 : 1);
     }
 
     /**

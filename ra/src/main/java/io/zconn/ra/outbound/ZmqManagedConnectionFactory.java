@@ -499,6 +499,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
             }
             String d = description();
             stats.describe(d);
+            stats.requirePeers(requiredPeers());
             mbean = StatsMBeans.register(StatsMBeans.CONNECTION_FACTORY, d, stats);
         }
         if (resourceAdapter instanceof ZmqResourceAdapter ra) {

@@ -20,6 +20,7 @@ public final class ActivationStats implements ActivationStatsMXBean {
     private final Supplier<String> lastEndpoint;
     private final BooleanSupplier loopFailed;
     private final PeerStats peers;
+    private volatile int requiredPeers;
 
     /**
      * @param description  the activation's description
@@ -58,6 +59,51 @@ public final class ActivationStats implements ActivationStatsMXBean {
      */
     public void watch(io.zconn.engine.Socket socket) {
         peers.watch(socket);
+    }
+
+    /** @param n the peers the activation needs to be ready (1 when it connects, 0 when it binds) */
+    public void requirePeers(int n) {
+        this.requiredPeers = n;
+    }
+
+    @Override
+    public boolean isReady() {
+        return !loopFailed.getAsBoolean() && peers.sockets() > 0 && peers.peersConnected() >= requiredPeers;
+    }
+
+    @Override
+    public int getRequiredPeers() {
+        return requiredPeers;
+    }
+
+    @Override
+    public long getHwmDrops() {
+        return peers.hwm().drops();
+    }
+
+    @Override
+    public long getSendsRefused() {
+        return peers.hwm().sendsRefused();
+    }
+
+    @Override
+    public long getQueuedIn() {
+        return peers.hwm().queuedIn();
+    }
+
+    @Override
+    public long getQueuedOut() {
+        return peers.hwm().queuedOut();
+    }
+
+    @Override
+    public int getQueueFillPercent() {
+        return peers.hwm().fillPercent();
+    }
+
+    @Override
+    public int getPeersAtHwm() {
+        return peers.hwm().peersAtHwm();
     }
 
     /** @return the peer counters of the activation's socket */

@@ -56,4 +56,37 @@ public interface ActivationStatsMXBean {
 
     /** @return reconnect attempts scheduled (CONNECT_RETRIED events; a connecting socket only) */
     long getReconnects();
+
+    // ---- readiness and the HWM: Socket.peers() and Socket.metrics() ----
+
+    /**
+     * @return the peers the activation needs to be ready: 1 when its socket connects (a connecting socket with no peer receives nothing), 0 when it binds
+     */
+    int getRequiredPeers();
+
+    /**
+     * @return whether the activation is ready: its socket is open, its receive loop runs, and at least {@link #getRequiredPeers()} peers are attached
+     */
+    boolean isReady();
+
+    /** @return messages not queued for a peer because it was at its HWM (PUB, XPUB, ROUTER), since start */
+    long getHwmDrops();
+
+    /**
+     * @return sends that returned EAGAIN or false (a peer at its HWM, or no peer to send to, within
+     *         the timeout), since start
+     */
+    long getSendsRefused();
+
+    /** @return received messages not read yet, over the peers attached now */
+    long getQueuedIn();
+
+    /** @return messages queued for the peers attached now and not yet taken by them */
+    long getQueuedOut();
+
+    /** @return the fullest queue (in or out) of any peer now, in percent of its HWM (0 when unbounded) */
+    int getQueueFillPercent();
+
+    /** @return peers with a queue (in or out) at its HWM now */
+    int getPeersAtHwm();
 }

@@ -2,6 +2,7 @@ package io.zconn.ra.stats;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -47,5 +48,31 @@ public final class ActivationTotals {
             total += metric.applyAsLong(s);
         }
         return total;
+    }
+
+    /**
+     * @param metric a gauge of one activation
+     * @return its highest value over the running activations (0 when none runs)
+     */
+    public long max(ToLongFunction<ActivationStatsMXBean> metric) {
+        long max = 0;
+        for (ActivationStats s : running) {
+            max = Math.max(max, metric.applyAsLong(s));
+        }
+        return max;
+    }
+
+    /**
+     * @param p a condition on one activation
+     * @return the running activations that meet it
+     */
+    public long count(Predicate<ActivationStatsMXBean> p) {
+        long n = 0;
+        for (ActivationStats s : running) {
+            if (p.test(s)) {
+                n++;
+            }
+        }
+        return n;
     }
 }

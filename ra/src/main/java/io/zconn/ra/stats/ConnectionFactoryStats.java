@@ -18,6 +18,7 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
     private final LongAdder failedAfterCommit = new LongAdder();
     private volatile String description;
     private final PeerStats peers = new PeerStats("connection factory");
+    private volatile int requiredPeers;
 
     /** @param description the factory's description */
     public ConnectionFactoryStats(String description) {
@@ -65,6 +66,51 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
     public long failedAfterCommit() {
         failedAfterCommit.increment();
         return failedAfterCommit.sum();
+    }
+
+    /** @param n the factory's requirePeers (0 when unset) */
+    public void requirePeers(int n) {
+        this.requiredPeers = n;
+    }
+
+    @Override
+    public boolean isReady() {
+        return requiredPeers == 0 || peers.socketsShortOf(requiredPeers) == 0;
+    }
+
+    @Override
+    public int getRequiredPeers() {
+        return requiredPeers;
+    }
+
+    @Override
+    public long getHwmDrops() {
+        return peers.hwm().drops();
+    }
+
+    @Override
+    public long getSendsRefused() {
+        return peers.hwm().sendsRefused();
+    }
+
+    @Override
+    public long getQueuedIn() {
+        return peers.hwm().queuedIn();
+    }
+
+    @Override
+    public long getQueuedOut() {
+        return peers.hwm().queuedOut();
+    }
+
+    @Override
+    public int getQueueFillPercent() {
+        return peers.hwm().fillPercent();
+    }
+
+    @Override
+    public int getPeersAtHwm() {
+        return peers.hwm().peersAtHwm();
     }
 
     /** @return the peers of this factory's sockets (watch each socket it opens or shares) */
@@ -148,6 +194,7 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
                 + " received=" + getMessagesReceived() + " (" + getBytesReceived() + " B) held=" + getHeldForCommit()
                 + " sentAfterCommit=" + getSentAfterCommit() + " discarded=" + getDiscardedOnRollback()
                 + " failedAfterCommit=" + getFailedAfterCommit() + " peersConnected=" + getPeersConnected()
-                + " connects=" + getConnects() + " disconnects=" + getDisconnects() + " reconnects=" + getReconnects();
+                + " connects=" + getConnects() + " disconnects=" + getDisconnects() + " reconnects=" + getReconnects()
+                + " hwmDrops=" + getHwmDrops() + " sendsRefused=" + getSendsRefused() + " ready=" + isReady();
     }
 }

@@ -56,4 +56,37 @@ public interface ConnectionFactoryStatsMXBean {
 
     /** @return reconnect attempts scheduled by the factory's connecting sockets (CONNECT_RETRIED events) */
     long getReconnects();
+
+    // ---- readiness and the HWM: Socket.peers() and Socket.metrics() ----
+
+    /**
+     * @return the peers the factory needs to be ready: its {@code requirePeers} per socket (0 when unset)
+     */
+    int getRequiredPeers();
+
+    /**
+     * @return whether the factory is ready: {@code requirePeers} is unset, or every socket it has open has at least that many peers attached (a factory with no socket open yet is ready: its first send waits for the peers itself)
+     */
+    boolean isReady();
+
+    /** @return messages not queued for a peer because it was at its HWM (PUB, XPUB, ROUTER), since start */
+    long getHwmDrops();
+
+    /**
+     * @return sends that returned EAGAIN or false (a peer at its HWM, or no peer to send to, within
+     *         the timeout), since start
+     */
+    long getSendsRefused();
+
+    /** @return received messages not read yet, over the peers attached now */
+    long getQueuedIn();
+
+    /** @return messages queued for the peers attached now and not yet taken by them */
+    long getQueuedOut();
+
+    /** @return the fullest queue (in or out) of any peer now, in percent of its HWM (0 when unbounded) */
+    int getQueueFillPercent();
+
+    /** @return peers with a queue (in or out) at its HWM now */
+    int getPeersAtHwm();
 }

@@ -59,6 +59,17 @@ public final class JcaStatistics implements StatisticsPlugin {
         m.put("Connects", new Metric("Connections made or accepted by the factory's sockets", s::getConnects));
         m.put("Disconnects", new Metric("Connections lost other than by the factory's own close", s::getDisconnects));
         m.put("Reconnects", new Metric("Reconnect attempts scheduled by the factory's sockets", s::getReconnects));
+        m.put("Ready", new Metric("1 when ready: requirePeers unset, or every open socket has that many peers",
+                () -> s.isReady() ? 1 : 0));
+        m.put("RequiredPeers", new Metric("Peers each socket needs to be ready (requirePeers)", s::getRequiredPeers));
+        m.put("HwmDrops", new Metric("Messages not queued for a peer at its HWM (PUB, XPUB, ROUTER)", s::getHwmDrops));
+        m.put("SendsRefused", new Metric("Sends refused: a peer at its HWM or no peer, within the timeout",
+                s::getSendsRefused));
+        m.put("QueuedIn", new Metric("Received messages not read yet, over the peers now", s::getQueuedIn));
+        m.put("QueuedOut", new Metric("Messages queued for the peers now, not yet taken", s::getQueuedOut));
+        m.put("QueueFillPercent", new Metric("The fullest peer queue now, in percent of its HWM",
+                s::getQueueFillPercent));
+        m.put("PeersAtHwm", new Metric("Peers with a queue at its HWM now", s::getPeersAtHwm));
         return new JcaStatistics(m);
     }
 
@@ -82,12 +93,21 @@ public final class JcaStatistics implements StatisticsPlugin {
                 Map.entry("PeersConnected", "Peers attached now to the activations' sockets"),
                 Map.entry("Connects", "Connections made or accepted by the activations' sockets"),
                 Map.entry("Disconnects", "Connections lost other than by an activation's own close"),
-                Map.entry("Reconnects", "Reconnect attempts scheduled by the activations' sockets"));
+                Map.entry("Reconnects", "Reconnect attempts scheduled by the activations' sockets"),
+                Map.entry("HwmDrops", "Messages not queued for a peer at its HWM (ROUTER replies)"),
+                Map.entry("SendsRefused", "Sends (replies) refused: a peer at its HWM or gone"),
+                Map.entry("QueuedIn", "Received messages not taken by the receive loops yet"),
+                Map.entry("QueuedOut", "Replies queued for the peers now, not yet taken"),
+                Map.entry("PeersAtHwm", "Peers with a queue at its HWM now"));
         for (Map.Entry<String, ToLongFunction<ActivationStatsMXBean>> e : ACTIVATION_METRICS.entrySet()) {
             ToLongFunction<ActivationStatsMXBean> f = e.getValue();
             m.put(e.getKey(), new Metric(descriptions.get(e.getKey()) + ", summed over the activations",
                     () -> totals.sum(f)));
         }
+        m.put("QueueFillPercent", new Metric("The fullest peer queue of any activation now, in percent of its HWM",
+                () -> totals.max(ActivationStatsMXBean::getQueueFillPercent)));
+        m.put("ActivationsNotReady", new Metric("Activations running and not ready (connecting without a peer, "
+                + "or their receive loop failed)", () -> totals.count(a -> !a.isReady())));
         return new JcaStatistics(m);
     }
 
@@ -106,17 +126,24 @@ public final class JcaStatistics implements StatisticsPlugin {
         m.put("Connects", ActivationStatsMXBean::getConnects);
         m.put("Disconnects", ActivationStatsMXBean::getDisconnects);
         m.put("Reconnects", ActivationStatsMXBean::getReconnects);
+        m.put("HwmDrops", ActivationStatsMXBean::getHwmDrops);
+        m.put("SendsRefused", ActivationStatsMXBean::getSendsRefused);
+        m.put("QueuedIn", ActivationStatsMXBean::getQueuedIn);
+        m.put("QueuedOut", ActivationStatsMXBean::getQueuedOut);
+        m.put("PeersAtHwm", ActivationStatsMXBean::getPeersAtHwm);
         return Collections.unmodifiableMap(m);
     }
 
     /**
      * @return the metrics whose final counts an adapter keeps when an activation stops (not the
-     *         gauges InFlight and PeersConnected)
+     *         gauges InFlight, PeersConnected, QueuedIn, QueuedOut and PeersAtHwm)
      */
     public static List<ToLongFunction<ActivationStatsMXBean>> cumulativeActivationMetrics() {
         List<ToLongFunction<ActivationStatsMXBean>> l = new ArrayList<>(ACTIVATION_METRICS.values());
         l.remove(ACTIVATION_METRICS.get("InFlight"));
-        l.remove(ACTIVATION_METRICS.get("PeersConnected"));
+        for (String gauge : List.of("PeersConnected", "QueuedIn", "QueuedOut", "PeersAtHwm")) {
+            l.remove(ACTIVATION_METRICS.get(gauge));
+        }
         return l;
     }
 

@@ -1,11 +1,14 @@
 package io.zconn.ra.stats;
 
+import io.zconn.engine.PeerMetrics;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketEvent;
+import io.zconn.engine.SocketMetrics;
 import io.zconn.engine.SocketListener;
 import io.zconn.engine.ZmqException;
 import io.zconn.ra.RaLog;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * socket closes) and counters fed by the sockets' connection events
  * ({@link Socket#monitor(SocketListener, SocketEvent.Type...)}): connections made or accepted,
  * connections lost, reconnects scheduled. The events are also passed on to listeners (the
- * application's connection listeners). Nothing here is on the message path.
+ * application's connection listeners). The HWM figures ({@link #hwm()}) come from
+ * {@link Socket#metrics()}; a socket's totals are kept when it closes, so that they only grow.
+ * Nothing here is on the message path.
  */
 public final class PeerStats {
     /** The events counted and passed on. */
@@ -31,6 +36,26 @@ public final class PeerStats {
     private final LongAdder reconnects = new LongAdder();
     private final List<SocketListener> listeners = new CopyOnWriteArrayList<>();
     private final String name;
+    /** HWM drops and refused sends of the sockets that have closed (guarded by this). */
+    private long closedDrops;
+    private long closedRefused;
+
+    /**
+     * The HWM figures of the watched sockets now, from {@link Socket#metrics()}.
+     *
+     * @param drops        messages not queued for a peer because it was at its HWM (PUB, XPUB, ROUTER
+     *                     without ROUTER_MANDATORY), since the sockets were opened, closed ones included
+     * @param sendsRefused sends that returned EAGAIN or false (a peer at its HWM, or no peer to send to
+     *                     within the timeout), likewise cumulative
+     * @param queuedIn     received messages not read yet, summed over the peers attached now
+     * @param queuedOut    messages queued for the peers and not yet taken by them (may over-count by up
+     *                     to 63 per peer, see {@link PeerMetrics#queuedOut()})
+     * @param fillPercent  the fullest queue, in or out, of any peer now, in percent of its HWM (0 when
+     *                     none is bounded, at most 100)
+     * @param peersAtHwm   peers with a queue, in or out, at its HWM now
+     */
+    public record Hwm(long drops, long sendsRefused, long queuedIn, long queuedOut, int fillPercent, int peersAtHwm) {
+    }
 
     /** @param name whose peers (for logs) */
     public PeerStats(String name) {
@@ -92,9 +117,74 @@ public final class PeerStats {
         }
     }
 
+    /** Forgets the sockets that have closed, keeping their HWM totals. */
+    private synchronized void sweep() {
+        for (Iterator<Socket> it = sockets.iterator(); it.hasNext(); ) {
+            Socket s = it.next();
+            if (s.isClosed()) {
+                it.remove();
+                SocketMetrics m = s.metrics(); // a closed socket still gives its totals
+                closedDrops += m.hwmDrops();
+                closedRefused += m.sendsRefused();
+            }
+        }
+    }
+
+    /** @return the HWM figures now (reads {@link Socket#metrics()} of every open socket) */
+    public synchronized Hwm hwm() {
+        sweep();
+        long drops = closedDrops;
+        long refused = closedRefused;
+        long queuedIn = 0;
+        long queuedOut = 0;
+        int fill = 0;
+        int atHwm = 0;
+        for (Socket s : sockets) {
+            SocketMetrics m = s.metrics();
+            drops += m.hwmDrops();
+            refused += m.sendsRefused();
+            for (PeerMetrics p : m.peers()) {
+                queuedIn += p.queuedIn();
+                queuedOut += p.queuedOut();
+                fill = Math.max(fill, Math.max(percent(p.queuedIn(), p.hwmIn()), percent(p.queuedOut(), p.hwmOut())));
+                if (atHwm(p.queuedIn(), p.hwmIn()) || atHwm(p.queuedOut(), p.hwmOut())) {
+                    atHwm++;
+                }
+            }
+        }
+        return new Hwm(drops, refused, queuedIn, queuedOut, fill, atHwm);
+    }
+
+    private static int percent(long queued, long hwm) {
+        return hwm <= 0 ? 0 : (int) Math.min(100, queued * 100 / hwm);
+    }
+
+    private static boolean atHwm(long queued, long hwm) {
+        return hwm > 0 && queued >= hwm;
+    }
+
+    /**
+     * @param n peers wanted per socket
+     * @return open sockets with fewer than {@code n} peers attached now
+     */
+    public int socketsShortOf(int n) {
+        sweep();
+        int few = 0;
+        for (Socket s : sockets) {
+            try {
+                if (s.peers() < n) {
+                    few++;
+                }
+            } catch (ZmqException e) {
+                // closed since the sweep: no longer counts
+            }
+        }
+        return few;
+    }
+
     /** @return peers attached now, over the sockets still open (see {@link Socket#peers()}) */
     public int peersConnected() {
-        sockets.removeIf(Socket::isClosed);
+        sweep();
         int n = 0;
         for (Socket s : sockets) {
             try {
@@ -108,7 +198,7 @@ public final class PeerStats {
 
     /** @return the sockets watched and still open */
     public int sockets() {
-        sockets.removeIf(Socket::isClosed);
+        sweep();
         return sockets.size();
     }
 

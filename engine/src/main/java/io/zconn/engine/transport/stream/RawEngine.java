@@ -9,9 +9,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.zconn.engine.Frame;
+import io.zconn.engine.SocketEvent;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Options;
+import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.pipe.Pipe;
 import io.zconn.engine.zmtp.PeerInfo;
 
@@ -296,6 +298,14 @@ final class RawEngine extends ChannelInboundHandlerAdapter implements Pipe.Event
             p.flush();
         }
         held.clear();
+        SocketBase socket = owner.socket();
+        if (socket != null && socket.monitored() && p != null && !terminating && !owner.closing()
+                && owner.wasConnected(channel)) {
+            // the peer (or the network) ended it; libzmq 4.3.4 also emits HANDSHAKE_FAILED_NO_DETAIL
+            // first for a raw connection, which had no handshake: zconn does not (README)
+            socket.event(new SocketEvent(SocketEvent.Type.DISCONNECTED, owner.endpoint(), Monitoring.fd(channel),
+                    Monitoring.peer(channel), p.peer().routingId()));
+        }
         owner.closed(channel, p);
     }
 }

@@ -33,6 +33,8 @@ import java.util.Set;
  * listener failed is answered as {@code replyOnFailure} says (see {@link io.zconn.support.ReplyPolicy}:
  * one empty frame by default). Lists are comma-separated ({@link io.zconn.support.Lists}); the
  * {@code options} property takes any libzmq option ({@link io.zconn.support.OptionParser}).
+ * A {@link ZmqBatchListener} bean on a PULL or SUB activation takes up to {@code maxBatch} messages per
+ * call (what the socket already holds; one transaction per call).
  *
  * <p>Security: {@code plainServer}, {@code plainUsername}/{@code plainPassword}, {@code curveServer},
  * {@code curveSecretKey} or {@code curveSecretKeyFile}, {@code curveServerKey}, {@code zapDomain}

@@ -3,6 +3,7 @@ package io.zconn.ra;
 import io.zconn.ra.inflow.ZmqActivationSpec;
 import io.zconn.ra.outbound.ZmqManagedConnectionFactory;
 
+import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -31,7 +32,8 @@ class RaDescriptorTest {
         check(doc, "resourceadapter", ZmqResourceAdapter.class);
         check(doc, "connection-definition", ZmqManagedConnectionFactory.class);
         NodeList specs = doc.getElementsByTagNameNS("*", "activationspec");
-        assertThat(specs.getLength()).isEqualTo(3);
+        assertThat(specs.getLength()).as("a messagelistener per listener type")
+                .isEqualTo(ZmqActivationSpec.class.getAnnotation(Activation.class).messageListeners().length);
         for (int i = 0; i < specs.getLength(); i++) {
             assertThat(properties((Element) specs.item(i))).isEqualTo(annotated(ZmqActivationSpec.class));
         }

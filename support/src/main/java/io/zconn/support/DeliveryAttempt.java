@@ -6,6 +6,9 @@ import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * One message's delivery: the target is called through the {@link Gate} (no call starts once it is
@@ -85,6 +88,79 @@ final class DeliveryAttempt {
         events.deliveryFailed(made, n, last);
         reply(envelope, null, target.answers());
         disposal.abandonCounted(body, "the listener failed " + made + " time(s)", last, false);
+    }
+
+    /**
+     * Delivers a batch in one listener call per attempt, with the retries of a single message: the
+     * whole batch is retried; when every attempt failed, each of its messages is counted as failed
+     * and dead-lettered or dropped (one {@code deliveryFailed} report for the batch). Batches are for
+     * one-way roles: no replies. A {@link VirtualMachineError} from the target is thrown on, the
+     * messages not yet counted: the caller gives them up ({@link #giveUpBatch}).
+     *
+     * @param batch the messages, in arrival order
+     */
+    void deliverBatch(List<Envelope> batch) {
+        List<Message> bodies = new ArrayList<>(batch.size());
+        for (Envelope e : batch) {
+            bodies.add(e.body());
+        }
+        bodies = Collections.unmodifiableList(bodies);
+        int attempts = settings.maxRetries() + 1;
+        Throwable last = null;
+        int made = 0;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            if (!gate.enter()) {
+                giveUpBatch(batch, "stopped before " + (made == 0 ? "delivery" : "retry " + attempt), last,
+                        made == 0);
+                return;
+            }
+            made++;
+            if (attempt > 1) {
+                counters.countRetried();
+            }
+            boolean ok = false;
+            try {
+                target.deliverBatch(bodies);
+                ok = true;
+            } catch (Throwable t) {
+                last = t;
+                events.attemptFailed(attempt, t);
+                if (t instanceof VirtualMachineError v) {
+                    throw v;
+                }
+            } finally {
+                gate.exit();
+            }
+            if (ok) {
+                counters.countDelivered(batch.size());
+                return;
+            }
+            if (attempt == attempts || gate.pastDrainDeadline()) {
+                break;
+            }
+            pause();
+        }
+        long n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            n = counters.countFailed();
+        }
+        events.deliveryFailed(made, n, last);
+        String reason = "the listener failed " + made + " time(s) on a batch of " + batch.size();
+        for (Envelope e : batch) {
+            disposal.abandonCounted(e.body(), reason, last, false);
+        }
+    }
+
+    /**
+     * @param batch  messages that will not be delivered
+     * @param reason why
+     * @param cause  the failure, or null
+     * @param quiet  true while draining at stop
+     */
+    void giveUpBatch(List<Envelope> batch, String reason, Throwable cause, boolean quiet) {
+        for (Envelope e : batch) {
+            giveUp(e, reason, cause, quiet);
+        }
     }
 
     private void pause() {

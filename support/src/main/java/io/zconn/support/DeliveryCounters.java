@@ -63,6 +63,10 @@ public final class DeliveryCounters {
         return delivered.incrementAndGet();
     }
 
+    void countDelivered(int n) {
+        delivered.addAndGet(n);
+    }
+
     long countFailed() {
         return failed.incrementAndGet();
     }

@@ -46,7 +46,8 @@ public interface DeliveryEvents {
     void attemptFailed(int attempt, Throwable cause);
 
     /**
-     * A message's delivery failed on every attempt; it is dead-lettered or dropped next.
+     * A message's delivery failed on every attempt; it is dead-lettered or dropped next. For a batch,
+     * reported once: every message of it failed, each is dead-lettered or dropped next.
      *
      * @param attempts    attempts made
      * @param failedSoFar failed messages so far

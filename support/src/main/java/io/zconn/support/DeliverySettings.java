@@ -25,11 +25,15 @@ import java.util.Objects;
  * @param poll             the receive loop's bounded wait for a message
  * @param replyTimeout     how long a reply may wait for room
  * @param deadLetterTimeout how long a dead letter may wait for room while running (0 while stopping)
+ * @param maxBatch         the most messages one listener call takes ({@link DeliveryTarget#deliverBatch}); 1 (the
+ *                         default): one message per call. Above 1, a call takes the message that started it and
+ *                         what the socket already holds, up to this many, never waiting for more; only for roles
+ *                         that send no replies (PULL, SUB, ...)
  */
 public record DeliverySettings(SocketType role, int maxConcurrent, int maxRetries, long retryIntervalMs,
                                ReplyPolicy replyPolicy, Duration drainTimeout, Duration stopSlack,
                                Duration interruptWait, long backoffInitialMs, long backoffMaxMs, Duration poll,
-                               Duration replyTimeout, Duration deadLetterTimeout) {
+                               Duration replyTimeout, Duration deadLetterTimeout, int maxBatch) {
 
     /** Validates. */
     public DeliverySettings {
@@ -40,6 +44,12 @@ public record DeliverySettings(SocketType role, int maxConcurrent, int maxRetrie
         }
         if (backoffInitialMs <= 0 || backoffMaxMs < backoffInitialMs) {
             throw new IllegalArgumentException("backoff " + backoffInitialMs + ".." + backoffMaxMs);
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1: " + maxBatch);
+        }
+        if (maxBatch > 1 && ReplyPolicy.canReply(role)) {
+            throw new IllegalArgumentException("batch delivery is for one-way sockets (PULL, SUB, ...), not " + role);
         }
         for (Duration d : new Duration[] {drainTimeout, stopSlack, interruptWait, poll, replyTimeout,
                 deadLetterTimeout}) {
@@ -57,6 +67,11 @@ public record DeliverySettings(SocketType role, int maxConcurrent, int maxRetrie
      */
     public static Builder builder(SocketType role) {
         return new Builder(role);
+    }
+
+    /** @return whether a listener call takes several messages */
+    public boolean batches() {
+        return maxBatch > 1;
     }
 
     /** @return whether deliveries run one at a time on the loop's thread */
@@ -79,6 +94,7 @@ public record DeliverySettings(SocketType role, int maxConcurrent, int maxRetrie
         private Duration poll = Duration.ofMillis(100);
         private Duration replyTimeout = Duration.ofSeconds(5);
         private Duration deadLetterTimeout = Duration.ofSeconds(1);
+        private int maxBatch = 1;
 
         private Builder(SocketType role) {
             this.role = role;
@@ -185,10 +201,20 @@ public record DeliverySettings(SocketType role, int maxConcurrent, int maxRetrie
             return this;
         }
 
+        /**
+         * @param n the most messages one listener call takes; 1: one per call
+         * @return this
+         */
+        public Builder maxBatch(int n) {
+            this.maxBatch = n;
+            return this;
+        }
+
         /** @return the settings */
         public DeliverySettings build() {
             return new DeliverySettings(role, maxConcurrent, maxRetries, retryIntervalMs, replyPolicy, drainTimeout,
-                    stopSlack, interruptWait, backoffInitialMs, backoffMaxMs, poll, replyTimeout, deadLetterTimeout);
+                    stopSlack, interruptWait, backoffInitialMs, backoffMaxMs, poll, replyTimeout, deadLetterTimeout,
+                    maxBatch);
         }
     }
 }

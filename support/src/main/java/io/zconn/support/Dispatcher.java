@@ -1,6 +1,9 @@
 package io.zconn.support;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * and the executor is asked for a new task only when more messages wait than tasks are there to take
  * them (never more than {@code maxConcurrent} tasks). The hand-over holds only messages that have a
  * permit, so it is bounded by {@code maxConcurrent} too.
+ *
+ * <p>Batches ({@link #dispatchBatch}): the permit is taken first, and only then are the messages the
+ * socket already holds added to the one that started the batch (up to {@code maxBatch}, without
+ * waiting): a batch is one hand-over item and one listener call, so what is outside the socket stays
+ * within {@code maxConcurrent × maxBatch} messages.
  */
 final class Dispatcher {
     private final DeliverySettings settings;
@@ -27,8 +35,11 @@ final class Dispatcher {
     private final Semaphore permits;
     private final int maxPermits;
     private final boolean severalPerTask;
-    /** Messages with a permit waiting for a task (several per task only); guarded by itself. */
-    private final ArrayDeque<Envelope> handOver;
+    /**
+     * Messages ({@link Envelope}) and batches ({@code List<Envelope>}) with a permit waiting for a task
+     * (several per task only); guarded by itself.
+     */
+    private final ArrayDeque<Object> handOver;
     /** Tasks started and not yet returned (several per task only); guarded by handOver. */
     private int tasks;
     /** Tasks waiting for the next message (several per task only); guarded by handOver. */
@@ -69,11 +80,8 @@ final class Dispatcher {
             attempt.deliver(envelope);
             return;
         }
-        while (!permits.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS)) {
-            if (gate.pastDrainDeadline()) {
-                attempt.giveUp(envelope, "stopped before it could be delivered", null, true);
-                return;
-            }
+        if (!acquire(envelope)) {
+            return;
         }
         if (severalPerTask) {
             handOver(envelope);
@@ -97,6 +105,106 @@ final class Dispatcher {
         }
     }
 
+    /** @return whether a permit was taken; false: stop passed the drain deadline, the message was given up */
+    private boolean acquire(Envelope envelope) throws InterruptedException {
+        while (!permits.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (gate.pastDrainDeadline()) {
+                attempt.giveUp(envelope, "stopped before it could be delivered", null, true);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Delivers {@code first} together with what the socket already holds, in one listener call: once
+     * the delivery can start (a permit, or at once when ordered), {@code more} is asked for up to
+     * {@code maxBatch - 1} further messages and the batch is handed over as one. Never waits for a
+     * batch to fill. Handles every failure itself: a message it took is never left uncounted (a
+     * {@link VirtualMachineError} or an interrupt is passed on after the messages were given up).
+     *
+     * @param first the message that starts the batch
+     * @param more  the next message the socket already holds, without waiting; null when there is none
+     * @throws InterruptedException when interrupted waiting for a permit ({@code first} was given up)
+     */
+    void dispatchBatch(Envelope first, Supplier<Envelope> more) throws InterruptedException {
+        try {
+            if (gate.pastDrainDeadline()) {
+                attempt.giveUp(first, "stopped before it could be delivered", null, true);
+                return;
+            }
+            if (!settings.ordered() && !acquire(first)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            attempt.giveUp(first, "the receive loop was interrupted", e, false);
+            throw e;
+        }
+        List<Envelope> batch = new ArrayList<>(Math.min(settings.maxBatch(), 64));
+        batch.add(first);
+        try {
+            Envelope e;
+            while (batch.size() < settings.maxBatch() && (e = more.get()) != null) {
+                batch.add(e);
+            }
+        } catch (RuntimeException | Error x) {
+            if (!settings.ordered()) {
+                permits.release();
+            }
+            attempt.giveUpBatch(batch, "the receive loop failed", x, false);
+            throw x;
+        }
+        if (settings.ordered()) {
+            deliverItem(batch);
+            return;
+        }
+        if (severalPerTask) {
+            handOver(batch);
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    deliverItem(batch);
+                } finally {
+                    permits.release();
+                }
+            }, cause -> {
+                permits.release();
+                giveUpItem(batch, "the delivery executor rejected the delivery", cause);
+            }, first);
+        } catch (RejectedExecutionException x) {
+            permits.release();
+            giveUpItem(batch, "the delivery executor rejected the delivery", x.getCause() != null ? x.getCause() : x);
+        }
+    }
+
+    /** Delivers a message ({@link Envelope}) or a batch ({@code List<Envelope>}). */
+    private void deliverItem(Object item) {
+        if (item instanceof Envelope e) {
+            deliverOne(e);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Envelope> batch = (List<Envelope>) item;
+        try {
+            attempt.deliverBatch(batch);
+        } catch (VirtualMachineError e) {
+            attempt.giveUpBatch(batch, "the listener raised " + e, e, false);
+            throw e;
+        }
+    }
+
+    private void giveUpItem(Object item, String reason, Throwable cause) {
+        if (item instanceof Envelope e) {
+            attempt.giveUp(e, reason, cause, false);
+        } else {
+            @SuppressWarnings("unchecked")
+            List<Envelope> batch = (List<Envelope>) item;
+            attempt.giveUpBatch(batch, reason, cause, false);
+        }
+    }
+
     private void deliverOne(Envelope envelope) {
         try {
             attempt.deliver(envelope);
@@ -106,11 +214,11 @@ final class Dispatcher {
         }
     }
 
-    /** Queues a message that holds a permit; starts a task when no waiting task will take it. */
-    private void handOver(Envelope envelope) {
+    /** Queues a message or batch that holds a permit; starts a task when no waiting task will take it. */
+    private void handOver(Object item) {
         boolean start;
         synchronized (handOver) {
-            handOver.add(envelope);
+            handOver.add(item);
             start = handOver.size() > waiting && tasks < maxPermits;
             if (start) {
                 tasks++;
@@ -131,14 +239,14 @@ final class Dispatcher {
 
     /** A task that was not started: the message it was started for (if no other task took it) is given up. */
     private void rejected(Throwable cause) {
-        Envelope e;
+        Object e;
         synchronized (handOver) {
             tasks--;
             e = handOver.poll();
         }
         if (e != null) {
             permits.release();
-            attempt.giveUp(e, "the delivery executor rejected the delivery", cause, false);
+            giveUpItem(e, "the delivery executor rejected the delivery", cause);
         }
     }
 
@@ -146,10 +254,10 @@ final class Dispatcher {
     private void deliverSeveral() {
         boolean ended = false;
         try {
-            Envelope e;
+            Object e;
             while ((e = next()) != null) {
                 try {
-                    deliverOne(e);
+                    deliverItem(e);
                 } finally {
                     permits.release();
                 }
@@ -164,10 +272,10 @@ final class Dispatcher {
     }
 
     /** @return the next message handed over, or null (the task has then been counted as ended) */
-    private Envelope next() {
+    private Object next() {
         long waitNanos = settings.poll().toNanos();
         synchronized (handOver) {
-            Envelope e = handOver.poll();
+            Object e = handOver.poll();
             if (e != null) {
                 return e;
             }

@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * (dead letter or drop, never silent). The integration plugs in its {@link DeliveryTarget},
  * {@link DeliveryExecutor}, {@link DeadLetters} and {@link DeliveryEvents} (its numbered log lines).
  *
+ * <p>Batches ({@link DeliverySettings#maxBatch()} above 1, one-way roles): a listener call
+ * ({@link DeliveryTarget#deliverBatch}) takes the message that started it and what the socket already
+ * holds when the delivery can start, up to {@code maxBatch}; it never waits for a batch to fill, so
+ * batching adds no latency: under light load batches hold one message, under load they grow. A batch
+ * is retried as a whole and, when it failed, each of its messages is dead-lettered or dropped.
+ *
  * <p>No message is lost silently: every message taken from the socket ends up delivered, or failed
  * and then dead-lettered or dropped with a report ({@link DeliveryCounters}).
  *

@@ -168,6 +168,11 @@ final class Receiver implements Runnable {
         if (envelope == null) {
             return;
         }
+        if (settings.batches()) {
+            // gives up what it took itself, whatever happens
+            dispatcher.dispatchBatch(envelope, this::nextHeld);
+            return;
+        }
         try {
             dispatcher.dispatch(envelope);
         } catch (InterruptedException | VirtualMachineError e) {
@@ -175,6 +180,30 @@ final class Receiver implements Runnable {
             throw e;
         } catch (RuntimeException | Error e) {
             attempt.giveUp(envelope, "dispatch failed", e, false);
+        }
+    }
+
+    /**
+     * @return the next message the socket already holds (no waiting), or null when it holds none; a
+     *         failure to receive ends the batch (the loop's next receive meets it again and reports it)
+     */
+    private Envelope nextHeld() {
+        while (true) {
+            Message m;
+            try {
+                m = inbox.receive(Duration.ZERO);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                return null;
+            }
+            if (m == null) {
+                return null;
+            }
+            Envelope envelope = envelopeOf(m);
+            if (envelope != null) {
+                return envelope;
+            }
         }
     }
 

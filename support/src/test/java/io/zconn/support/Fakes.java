@@ -64,8 +64,12 @@ final class Fakes {
         }
 
         final List<String> calls = new CopyOnWriteArrayList<>();
+        /** The size of each batch call, in call order. */
+        final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
         final AtomicInteger invocations = new AtomicInteger();
         volatile Behaviour behaviour = body -> null;
+        /** Runs once per batch call, before its messages go through {@link #behaviour}. */
+        volatile Runnable onBatch = () -> { };
         volatile boolean answers = true;
 
         @Override
@@ -78,6 +82,17 @@ final class Fakes {
         @Override
         public boolean answers() {
             return answers;
+        }
+
+        @Override
+        public void deliverBatch(List<Message> bodies) throws Exception {
+            invocations.incrementAndGet();
+            batchSizes.add(bodies.size());
+            onBatch.run();
+            for (Message body : bodies) {
+                calls.add(body.isEmpty() ? "" : body.get(body.size() - 1).text());
+                behaviour.call(body);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,6 +30,9 @@ import java.util.List;
  * made and released. An endpoint whose delivery failed in any way is released at once, never reused;
  * those pooled are released by {@link #close()} (deactivation). With {@code maxIdle} 0 each delivery
  * gets a fresh endpoint, released after it.
+ *
+ * <p>A batch ({@link #deliverBatch}) is one endpoint call, {@code onMessages}, between one
+ * {@code beforeDelivery} and one {@code afterDelivery}: one transaction for the batch.
  */
 final class EndpointTarget implements DeliveryTarget {
     private final MessageEndpointFactory factory;
@@ -160,7 +164,27 @@ final class EndpointTarget implements DeliveryTarget {
         return ZmqMessage.of(body).withProperties(m.metadata().asMap());
     }
 
+    @Override
+    public void deliverBatch(List<Message> bodies) throws Exception {
+        List<ZmqMessage> batch = new ArrayList<>(bodies.size());
+        for (Message m : bodies) {
+            batch.add(toApi(m));
+        }
+        try {
+            deliverOnce(null, Collections.unmodifiableList(batch));
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new UndeclaredThrowableException(t);
+        }
+    }
+
     private ZmqMessage deliverOnce(ZmqMessage message) throws Throwable {
+        return deliverOnce(message, null);
+    }
+
+    /** One endpoint call: the message, or the batch when {@code batch} is not null. */
+    private ZmqMessage deliverOnce(ZmqMessage message, List<ZmqMessage> batch) throws Throwable {
         MessageEndpoint endpoint = take();
         boolean reusable = false;
         try {
@@ -168,14 +192,14 @@ final class EndpointTarget implements DeliveryTarget {
             answers = method.getReturnType() != void.class;
             boolean bracket = isTransacted(method) || !method.getDeclaringClass().isInterface();
             if (!bracket) {
-                ZmqMessage reply = invoker.invoke(endpoint, method, message);
+                ZmqMessage reply = invoke(endpoint, method, message, batch);
                 reusable = true;
                 return reply;
             }
             endpoint.beforeDelivery(method);
             ZmqMessage reply;
             try {
-                reply = invoker.invoke(endpoint, method, message);
+                reply = invoke(endpoint, method, message, batch);
             } catch (Throwable t) {
                 try {
                     endpoint.afterDelivery();
@@ -194,5 +218,14 @@ final class EndpointTarget implements DeliveryTarget {
                 release(endpoint);
             }
         }
+    }
+
+    private ZmqMessage invoke(MessageEndpoint endpoint, Method method, ZmqMessage message, List<ZmqMessage> batch)
+            throws Throwable {
+        if (batch != null) {
+            invoker.invokeBatch(endpoint, method, batch);
+            return null;
+        }
+        return invoker.invoke(endpoint, method, message);
     }
 }

@@ -1,6 +1,7 @@
 package io.zconn.ra.inflow;
 
 import io.zconn.ra.api.OnZmqMessage;
+import io.zconn.ra.api.ZmqBatchListener;
 import io.zconn.ra.api.ZmqListener;
 import io.zconn.ra.api.ZmqMessage;
 import io.zconn.ra.api.ZmqMessageListener;
@@ -14,21 +15,24 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Calls the listener of one endpoint: {@link ZmqRequestListener#onRequest},
- * {@link ZmqMessageListener#onMessage}, or the {@link OnZmqMessage} method of a
+ * {@link ZmqMessageListener#onMessage}, {@link ZmqBatchListener#onMessages}, or the {@link OnZmqMessage} method of a
  * {@link ZmqListener} bean (found on the bean class the container reports), converting the
  * argument and return value.
  */
 final class ListenerInvoker {
     private static final Method ON_REQUEST;
     private static final Method ON_MESSAGE;
+    private static final Method ON_MESSAGES;
 
     static {
         try {
             ON_REQUEST = ZmqRequestListener.class.getMethod("onRequest", ZmqMessage.class);
             ON_MESSAGE = ZmqMessageListener.class.getMethod("onMessage", ZmqMessage.class);
+            ON_MESSAGES = ZmqBatchListener.class.getMethod("onMessages", List.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -91,6 +95,9 @@ final class ListenerInvoker {
         if (endpoint instanceof ZmqMessageListener) {
             return ON_MESSAGE;
         }
+        if (endpoint instanceof ZmqBatchListener) {
+            return ON_MESSAGES;
+        }
         if (endpoint instanceof ZmqListener && annotated != null) {
             return annotated;
         }
@@ -106,6 +113,10 @@ final class ListenerInvoker {
      * @throws Throwable what the listener threw
      */
     ZmqMessage invoke(MessageEndpoint endpoint, Method method, ZmqMessage message) throws Throwable {
+        if (ON_MESSAGES.equals(method)) {
+            ((ZmqBatchListener) endpoint).onMessages(List.of(message));
+            return null;
+        }
         if (ON_REQUEST.equals(method)) {
             return ((ZmqRequestListener) endpoint).onRequest(message);
         }
@@ -134,6 +145,30 @@ final class ListenerInvoker {
             }
         }
         return toReply(result);
+    }
+
+    /**
+     * @param endpoint the endpoint
+     * @param method   as returned by {@link #method}
+     * @param messages the batch
+     * @throws Throwable what the listener threw
+     * @throws IllegalStateException when the endpoint is no {@link ZmqBatchListener}
+     */
+    void invokeBatch(MessageEndpoint endpoint, Method method, List<ZmqMessage> messages) throws Throwable {
+        if (!ON_MESSAGES.equals(method)) {
+            throw new IllegalStateException("a batch for an endpoint that is no ZmqBatchListener: " + method);
+        }
+        ((ZmqBatchListener) endpoint).onMessages(messages);
+    }
+
+    /**
+     * @param endpointClass the bean class, or null when unknown
+     * @return whether its listener is a {@link ZmqBatchListener} (and no single-message listener)
+     */
+    static boolean isBatchListener(Class<?> endpointClass) {
+        return endpointClass != null && ZmqBatchListener.class.isAssignableFrom(endpointClass)
+                && !ZmqMessageListener.class.isAssignableFrom(endpointClass)
+                && !ZmqRequestListener.class.isAssignableFrom(endpointClass);
     }
 
     private static Object toArgument(ZmqMessage m, Class<?> type) {

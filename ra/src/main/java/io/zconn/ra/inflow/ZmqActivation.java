@@ -174,6 +174,11 @@ public final class ZmqActivation {
         } catch (IllegalArgumentException e) {
             throw new ResourceException(e.getMessage(), e);
         }
+        boolean batch = ListenerInvoker.isBatchListener(endpointClass);
+        if (batch && ReplyPolicy.canReply(settings.type())) {
+            throw new ResourceException(name + ": a ZmqBatchListener takes one-way messages: use a PULL or SUB "
+                    + "activation, not " + settings.type());
+        }
         AllowListZapHandler.Config allowList = spec.allowList();
         if (allowList != null) {
             if (zapRegistrar == null) {
@@ -199,7 +204,10 @@ public final class ZmqActivation {
             throw new ResourceException("cannot open " + settings + ": " + e.getMessage(), e);
         }
         boolean ordered = Boolean.TRUE.equals(spec.getOrderedDelivery());
+        // a batch listener takes what the socket holds, up to maxBatch per call; as the peer's User-Id, one each
+        int maxBatch = batch && !spec.runsAsUserId() ? spec.getMaxBatch() : 1;
         DeliverySettings delivery = DeliverySettings.builder(settings.type())
+                .maxBatch(maxBatch)
                 .maxConcurrent(ordered ? 0 : spec.getMaxConcurrentDeliveries())
                 .maxRetries(spec.getMaxRetries())
                 .retryIntervalMs(spec.getRetryInterval())

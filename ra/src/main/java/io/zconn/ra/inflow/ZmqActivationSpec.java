@@ -2,6 +2,7 @@ package io.zconn.ra.inflow;
 
 import io.zconn.engine.SocketType;
 import io.zconn.ra.SocketSettings;
+import io.zconn.ra.api.ZmqBatchListener;
 import io.zconn.ra.api.ZmqListener;
 import io.zconn.ra.api.ZmqMessageListener;
 import io.zconn.ra.api.ZmqRequestListener;
@@ -32,6 +33,8 @@ import java.util.Set;
  * listener failed is answered as {@code replyOnFailure} says (see {@link io.zconn.support.ReplyPolicy}:
  * one empty frame by default). Lists are comma-separated ({@link io.zconn.support.Lists}); the
  * {@code options} property takes any libzmq option ({@link io.zconn.support.OptionParser}).
+ * A {@link ZmqBatchListener} bean on a PULL or SUB activation takes up to {@code maxBatch} messages per
+ * call (what the socket already holds; one transaction per call).
  *
  * <p>Security: {@code plainServer}, {@code plainUsername}/{@code plainPassword}, {@code curveServer},
  * {@code curveSecretKey} or {@code curveSecretKeyFile}, {@code curveServerKey}, {@code zapDomain}
@@ -47,9 +50,12 @@ import java.util.Set;
  * security contexts for the adapter's work (WildFly: {@code wm-security}); the activation does not
  * start otherwise.
  */
-@Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class})
+@Activation(messageListeners = {ZmqMessageListener.class, ZmqRequestListener.class, ZmqListener.class,
+        ZmqBatchListener.class})
 public class ZmqActivationSpec implements ActivationSpec, Serializable {
     private static final long serialVersionUID = 1L;
+    /** The largest maxBatch: what a batch holds outside the socket stays bounded by a constant. */
+    static final int MAX_BATCH = 10_000;
 
     /** The socket types an activation supports. */
     public static final Set<SocketType> TYPES = EnumSet.of(SocketType.PULL, SocketType.SUB, SocketType.REP,
@@ -80,6 +86,10 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
 
     @ConfigProperty(description = "true: deliver one message at a time, in arrival order.", defaultValue = "false")
     private Boolean orderedDelivery = Boolean.FALSE;
+
+    @ConfigProperty(description = "The most messages one call of a ZmqBatchListener takes (PULL and SUB): what the "
+            + "socket already holds when a delivery can start, never waiting for more.", defaultValue = "100")
+    private Integer maxBatch = 100;
 
     @ConfigProperty(description = "How many times a delivery whose listener threw is retried before the message is "
             + "counted as failed (and sent to the dead-letter endpoint, if any).", defaultValue = "2")
@@ -209,6 +219,9 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
         checkSecurityInflow();
         if (maxConcurrentDeliveries == null || maxConcurrentDeliveries < 1) {
             throw new InvalidPropertyException("maxConcurrentDeliveries must be >= 1, was " + maxConcurrentDeliveries);
+        }
+        if (maxBatch == null || maxBatch < 1 || maxBatch > MAX_BATCH) {
+            throw new InvalidPropertyException("maxBatch must be 1 to " + MAX_BATCH + ", was " + maxBatch);
         }
         if (maxRetries == null || maxRetries < 0) {
             throw new InvalidPropertyException("maxRetries must be >= 0, was " + maxRetries);
@@ -420,6 +433,16 @@ public class ZmqActivationSpec implements ActivationSpec, Serializable {
     /** @param v ordered delivery */
     public void setOrderedDelivery(Boolean v) {
         this.orderedDelivery = v;
+    }
+
+    /** @return the most messages per batch listener call */
+    public Integer getMaxBatch() {
+        return maxBatch;
+    }
+
+    /** @param v the most messages per batch listener call */
+    public void setMaxBatch(Integer v) {
+        this.maxBatch = v;
     }
 
     /** @return retries */

@@ -28,8 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,7 +53,11 @@ public class ZmqManagedConnection implements ManagedConnection {
     private final SocketType configured;
     private final long id = IDS.incrementAndGet();
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<ZmqConnectionImpl> handles = ConcurrentHashMap.newKeySet();
+    /**
+     * The handles attached: usually one (a handle per getConnection, closed before the next), so a small list under
+     * its own lock rather than a concurrent set that allocates a node per handle; guarded by itself.
+     */
+    private final ArrayList<ZmqConnectionImpl> handles = new ArrayList<>(2);
     private volatile boolean broken;
     private volatile boolean destroyed;
     /** Whether requirePeers was met once on this connection (then sends no longer wait for it). */
@@ -101,7 +103,9 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     /** @return the number of application handles attached */
     public int handleCount() {
-        return handles.size();
+        synchronized (handles) {
+            return handles.size();
+        }
     }
 
     private Socket socket() {
@@ -119,7 +123,9 @@ public class ZmqManagedConnection implements ManagedConnection {
             throw new jakarta.resource.spi.IllegalStateException("managed connection " + id + " is destroyed");
         }
         ZmqConnectionImpl h = new ZmqConnectionImpl(this);
-        handles.add(h);
+        synchronized (handles) {
+            handles.add(h);
+        }
         return h;
     }
 
@@ -130,17 +136,53 @@ public class ZmqManagedConnection implements ManagedConnection {
         }
         ZmqManagedConnection old = h.associate(this);
         if (old != null && old != this) {
-            old.handles.remove(h);
+            old.removeHandle(h);
         }
-        handles.add(h);
+        synchronized (handles) {
+            if (!containsHandle(h)) {
+                handles.add(h);
+            }
+        }
     }
 
     @Override
     public void cleanup() {
-        for (ZmqConnectionImpl h : new ArrayList<>(handles)) {
+        // called by the pool on every return: usually no handle is left (closed handles removed themselves),
+        // so nothing is copied or allocated
+        List<ZmqConnectionImpl> left;
+        synchronized (handles) {
+            if (handles.isEmpty()) {
+                return;
+            }
+            left = new ArrayList<>(handles);
+            handles.clear();
+        }
+        for (ZmqConnectionImpl h : left) {
             h.invalidate();
         }
-        handles.clear();
+    }
+
+    /** Guarded by handles. */
+    private boolean containsHandle(ZmqConnectionImpl h) {
+        for (int i = 0; i < handles.size(); i++) {
+            if (handles.get(i) == h) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether the handle was attached (compared by identity) */
+    private boolean removeHandle(ZmqConnectionImpl h) {
+        synchronized (handles) {
+            for (int i = handles.size() - 1; i >= 0; i--) {
+                if (handles.get(i) == h) {
+                    handles.remove(i);
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     @Override
@@ -190,7 +232,7 @@ public class ZmqManagedConnection implements ManagedConnection {
     // ---- operations of the handles -----------------------------------------------------------
 
     void closeHandle(ZmqConnectionImpl handle) {
-        if (!handles.remove(handle)) {
+        if (!removeHandle(handle)) {
             return;
         }
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);

@@ -10,6 +10,8 @@ public final class BenchCounter {
     static final BenchCounter PULL_TX = new BenchCounter();
     static final BenchCounter PULL_NOTX = new BenchCounter();
     static final BenchCounter RAW_PULL = new BenchCounter();
+    static final BenchCounter PULL_BATCH_TX = new BenchCounter();
+    static final BenchCounter PULL_BATCH_NOTX = new BenchCounter();
 
     private final AtomicLong count = new AtomicLong();
     private volatile long target = Long.MAX_VALUE;
@@ -25,12 +27,17 @@ public final class BenchCounter {
     }
 
     void hit() {
+        hits(1);
+    }
+
+    /** Counts {@code n} messages that arrived together (a batch). */
+    void hits(int n) {
         long now = System.nanoTime();
-        long c = count.incrementAndGet();
-        if (c == 1) {
+        long c = count.addAndGet(n);
+        if (c == n) {
             first = now;
         }
-        if (c == target) {
+        if (c >= target && c - n < target) {
             last = now;
         }
     }

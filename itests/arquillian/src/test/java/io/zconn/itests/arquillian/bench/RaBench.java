@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  * <li>REP: 20 REQ clients (one Python process, a poller) × 500 requests against the REP MDB (REQUIRED and
  *     NOT_SUPPORTED), a plain zconn REP and ROUTER echo loop on one thread, and a pyzmq REP;</li>
- * <li>PULL: a pyzmq PUSH sends 50,000 messages to the PULL MDBs and to a plain zconn PULL loop;</li>
+ * <li>PULL: a pyzmq PUSH sends 50,000 messages to the PULL MDBs (a call per message, and
+ *     {@code ZmqBatchListener} MDBs taking up to 100 per call) and to a plain zconn PULL loop;</li>
  * <li>PUSH: 50,000 messages through the connection factory (one handle; a handle per message) and through a
  *     plain zconn PUSH, to a pyzmq PULL.</li>
  * </ul>
@@ -74,6 +76,8 @@ class RaBench {
     private static final String PULL_TX = "tcp://127.0.0.1:25756";
     private static final String PULL_NOTX = "tcp://127.0.0.1:25757";
     private static final String RAW_PULL = "tcp://127.0.0.1:25758";
+    private static final String PULL_BATCH_TX = "tcp://127.0.0.1:25759";
+    private static final String PULL_BATCH_NOTX = "tcp://127.0.0.1:25760";
     private static final String SINK = "tcp://127.0.0.1:25761";
     private static final byte[] PAYLOAD = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -96,9 +100,21 @@ class RaBench {
                       <config-property name="socketType">PUSH</config-property>
                       <config-property name="endpoints">%s</config-property>
                     </connection-definition>
+                    <connection-definition class-name="io.zconn.ra.outbound.ZmqManagedConnectionFactory"
+                                           jndi-name="java:/zconn/BenchPushNoCcm" pool-name="BenchPushNoCcm"
+                                           use-ccm="false">
+                      <config-property name="socketType">PUSH</config-property>
+                      <config-property name="endpoints">%s</config-property>
+                    </connection-definition>
+                    <connection-definition class-name="io.zconn.ra.outbound.ZmqManagedConnectionFactory"
+                                           jndi-name="java:/zconn/BenchPushLean" pool-name="BenchPushLean"
+                                           use-ccm="false" tracking="false" sharable="false">
+                      <config-property name="socketType">PUSH</config-property>
+                      <config-property name="endpoints">%s</config-property>
+                    </connection-definition>
                   </connection-definitions>
                 </ironjacamar>
-                """.formatted(SINK)), "ironjacamar.xml");
+                """.formatted(SINK, SINK, SINK)), "ironjacamar.xml");
         return rar;
     }
 
@@ -122,7 +138,8 @@ class RaBench {
                                xmlns:r="urn:resource-adapter-binding" version="4.0" impl-version="2.0">
                   <assembly-descriptor>
                 """);
-        for (String mdb : List.of("BenchRepMdb", "BenchRepNoTxMdb", "BenchPullMdb", "BenchPullNoTxMdb")) {
+        for (String mdb : List.of("BenchRepMdb", "BenchRepNoTxMdb", "BenchPullMdb", "BenchPullNoTxMdb",
+                "BenchPullBatchMdb", "BenchPullBatchNoTxMdb")) {
             binding.append("    <r:resource-adapter-binding><ejb-name>").append(mdb)
                     .append("</ejb-name><r:resource-adapter-name>zconn.rar</r:resource-adapter-name>")
                     .append("</r:resource-adapter-binding>\n");
@@ -130,7 +147,8 @@ class RaBench {
         binding.append("  </assembly-descriptor>\n</jboss:ejb-jar>\n");
         return ShrinkWrap.create(WebArchive.class, "zconn-bench.war")
                 .addClasses(RaBench.class, BenchRepMdb.class, BenchRepNoTxMdb.class, BenchPullMdb.class,
-                        BenchPullNoTxMdb.class, BenchCounter.class, BenchSender.class, LibzmqPeer.class)
+                        BenchPullNoTxMdb.class, BenchPullBatchMdb.class, BenchPullBatchNoTxMdb.class,
+                        BenchCounter.class, BenchSender.class, LibzmqPeer.class)
                 .addAsResource(new StringAsset(w.toString()), "ra-bench.properties")
                 .addAsWebInfResource(new StringAsset(binding.toString()), "jboss-ejb3.xml")
                 .addAsManifestResource(new StringAsset("Dependencies: deployment.zconn.rar\n"), "MANIFEST.MF");
@@ -184,6 +202,10 @@ class RaBench {
                         record(results, counted, "PULL MDB (REQUIRED)", push(PULL_TX, BenchCounter.PULL_TX, messages));
                         record(results, counted, "PULL MDB (NOT_SUPPORTED)",
                                 push(PULL_NOTX, BenchCounter.PULL_NOTX, messages));
+                        record(results, counted, "PULL batch MDB (REQUIRED)",
+                                push(PULL_BATCH_TX, BenchCounter.PULL_BATCH_TX, messages));
+                        record(results, counted, "PULL batch MDB (NOT_SUPPORTED)",
+                                push(PULL_BATCH_NOTX, BenchCounter.PULL_BATCH_NOTX, messages));
                         record(results, counted, "raw zconn PULL", push(RAW_PULL, BenchCounter.RAW_PULL, messages));
                     }
                     if (only.contains("push")) {
@@ -192,6 +214,13 @@ class RaBench {
                                 sink(messages, warm, () -> sender.sendOnOneConnection(messages, PAYLOAD)));
                         record(results, counted, "CF send, handle per message",
                                 sink(messages, warm, () -> sender.sendConnectionPerMessage(messages, PAYLOAD)));
+                        Action warmNoCcm = () -> sender.sendConnectionPerMessage(false, 1, PAYLOAD);
+                        record(results, counted, "CF send, handle per message, use-ccm=false", sink(messages,
+                                warmNoCcm, () -> sender.sendConnectionPerMessage(false, messages, PAYLOAD)));
+                        Action warmLean = () -> sender.sendConnectionPerMessage(true, 1, PAYLOAD);
+                        record(results, counted, "CF send, handle per message, use-ccm/tracking/sharable=false",
+                                sink(messages, warmLean, () -> sender.sendConnectionPerMessage(true, messages,
+                                        PAYLOAD)));
                         record(results, counted, "raw zconn PUSH", rawPush(ctx, messages));
                     }
                 }
@@ -407,15 +436,21 @@ class RaBench {
             results.put(fasterRaw, median(results.get("raw zconn REP")) >= median(results.get("raw zconn ROUTER"))
                     ? results.get("raw zconn REP") : results.get("raw zconn ROUTER"));
         }
-        Map<String, String> baseline = Map.of(
+        Map<String, String> baseline = new HashMap<>(Map.of(
                 "REP MDB (REQUIRED)", fasterRaw, "REP MDB (NOT_SUPPORTED)", fasterRaw, "pyzmq REP", fasterRaw,
                 "PULL MDB (REQUIRED)", "raw zconn PULL", "PULL MDB (NOT_SUPPORTED)", "raw zconn PULL",
-                "CF send, one handle", "raw zconn PUSH", "CF send, handle per message", "raw zconn PUSH");
-        Map<String, Double> goal = Map.of("REP MDB (REQUIRED)", 0.5, "REP MDB (NOT_SUPPORTED)", 0.5,
-                "PULL MDB (REQUIRED)", 0.5, "PULL MDB (NOT_SUPPORTED)", 0.5, "CF send, one handle", 0.8,
-                "CF send, handle per message", 0.8);
-        StringBuilder md = new StringBuilder("| scenario | msg/s median [min–max] | baseline | ratio | goal |\n"
-                + "|---|---:|---|---:|---|\n");
+                "PULL batch MDB (REQUIRED)", "raw zconn PULL", "PULL batch MDB (NOT_SUPPORTED)", "raw zconn PULL",
+                "CF send, one handle", "raw zconn PUSH", "CF send, handle per message", "raw zconn PUSH"));
+        baseline.put("CF send, handle per message, use-ccm=false", "raw zconn PUSH");
+        baseline.put("CF send, handle per message, use-ccm/tracking/sharable=false", "raw zconn PUSH");
+        Map<String, Double> goal = new HashMap<>(Map.of("REP MDB (REQUIRED)", 0.5, "REP MDB (NOT_SUPPORTED)", 0.5,
+                "PULL MDB (REQUIRED)", 0.5, "PULL MDB (NOT_SUPPORTED)", 0.5, "PULL batch MDB (REQUIRED)", 0.5,
+                "PULL batch MDB (NOT_SUPPORTED)", 0.5, "CF send, one handle", 0.8,
+                "CF send, handle per message", 0.8));
+        goal.put("CF send, handle per message, use-ccm=false", 0.8);
+        goal.put("CF send, handle per message, use-ccm/tracking/sharable=false", 0.8);
+        StringBuilder md = new StringBuilder("| scenario | msg/s median [min–max] | µs/msg | baseline | ratio | goal |\n"
+                + "|---|---:|---:|---|---:|---|\n");
         results.forEach((k, v) -> {
             if (k.equals(fasterRaw)) {
                 return;
@@ -433,7 +468,8 @@ class RaBench {
                 }
             }
             md.append("| ").append(k).append(" | ").append(rate(m)).append(" [").append(rate(Collections.min(v)))
-                    .append("–").append(rate(Collections.max(v))).append("] | ").append(b == null ? "–" : b)
+                    .append("–").append(rate(Collections.max(v))).append("] | ")
+                    .append(String.format(Locale.ROOT, "%.2f", 1e6 / m)).append(" | ").append(b == null ? "–" : b)
                     .append(" | ").append(ratio).append(" | ").append(verdict).append(" |\n");
         });
         md.append("\nRUNS=").append(runs).append(" (after one warm-up run each, alternating), ").append(clients)

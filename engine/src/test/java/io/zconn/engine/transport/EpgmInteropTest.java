@@ -57,7 +57,7 @@ class EpgmInteropTest {
             "    else:",
             "        p.send_multipart([b't', head, body])",
             "    i += 1",
-            "    time.sleep(0.002)");
+            "    time.sleep(0.003)");
 
     /** Fails under CI, aborts elsewhere, unless this JVM may make network namespaces. */
     private static void requireNamespaces() {

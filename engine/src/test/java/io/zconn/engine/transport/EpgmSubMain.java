@@ -53,6 +53,9 @@ public final class EpgmSubMain {
         int jumps = 0;
         try (Context ctx = new Context(); Socket sub = ctx.socket(SocketType.SUB)) {
             sub.setOption(ZmqOption.RCVHWM, 0);
+            // without repair (not yet) a stall of this JVM on a loaded machine must not overflow the
+            // kernel's buffer: 4 MiB (the usual rmem_max cap) is some seconds of the PUB's stream
+            sub.setOption(ZmqOption.RCVBUF, 4 << 20);
             sub.subscribe("t".getBytes(StandardCharsets.US_ASCII));
             sub.connect(args[0]);
             long first = -1;

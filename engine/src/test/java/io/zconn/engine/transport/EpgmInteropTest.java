@@ -59,6 +59,39 @@ class EpgmInteropTest {
             "    i += 1",
             "    time.sleep(0.003)");
 
+    /**
+     * libzmq SUB: takes {@code argv[2]} messages of {@link EpgmPubMain} and checks them as
+     * {@link EpgmSubMain} does (whole, intact, consecutive); prints {@code OK first=N ...}.
+     */
+    private static final String SUB = String.join("\n",
+            "import sys, zmq",
+            "ctx = zmq.Context()",
+            "s = ctx.socket(zmq.SUB)",
+            "s.setsockopt(zmq.RCVTIMEO, 20000)",
+            "s.setsockopt(zmq.RCVBUF, 4 << 20)",
+            "s.setsockopt(zmq.SUBSCRIBE, b't')",
+            "s.connect(sys.argv[1])",
+            "first = prev = None",
+            "sizes = set()",
+            "for n in range(int(sys.argv[2])):",
+            "    try:",
+            "        m = s.recv_multipart()",
+            "    except zmq.Again:",
+            "        print('FAIL timed out after %d messages' % n); sys.exit(1)",
+            "    if len(m) == 3:",
+            "        head, body = m[1], m[2]",
+            "    else:",
+            "        head, body = m[0][1:].split(b'|', 1)",
+            "    i, size = (int(x) for x in head.split(b':'))",
+            "    if len(body) != size or body != bytes((i + j) & 0xff for j in range(size)):",
+            "        print('FAIL message %d damaged' % i); sys.exit(1)",
+            "    if prev is not None and i != prev + 1:",
+            "        print('FAIL message %d after %d' % (i, prev)); sys.exit(1)",
+            "    if first is None: first = i",
+            "    prev = i",
+            "    sizes.add(size)",
+            "print('OK first=%d last=%d sizes=%s' % (first, prev, sorted(sizes)))");
+
     /** Fails under CI, aborts elsewhere, unless this JVM may make network namespaces. */
     private static void requireNamespaces() {
         String problem = null;
@@ -124,6 +157,37 @@ class EpgmInteropTest {
     }
 
     @Test
+    void zconnPubToLibzmqSubDeliversEveryMessage() throws Exception {
+        PythonPeer.require();
+        requireNamespaces();
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+        Path out = Files.createTempFile("zconn-epgm", ".out");
+        Path cp = Files.createTempFile("zconn-epgm", ".cp");
+        Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
+        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
+                + "\"$4\" @\"$5\" " + EpgmPubMain.class.getName() + " \"$3\" & pub=$!\n"
+                + "\"$1\" -u -c \"$2\" \"$3\" 1500; rc=$?\n"
+                + "kill $pub; wait $pub; exit $rc\n";
+        Process p = new ProcessBuilder(List.of("unshare", "-n", "bash", "-c", inside,
+                "epgm-test", PythonPeer.PYTHON, SUB, ENDPOINT, java, cp.toString()))
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            boolean ended = p.waitFor(140, TimeUnit.SECONDS);
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            System.out.println(text);
+            assertThat(ended).as("still running; printed: %s", text).isTrue();
+            assertThat(text).as("exit %d", p.exitValue()).contains("OK first=");
+            assertThat(text).containsPattern("sizes=\\[0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000\\]");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(cp);
+        }
+    }
+
+    @Test
     void libzmqPubToZconnSubDeliversEveryMessageFromAMessageBoundary() throws Exception {
         String text = runInNamespace("2000");
         // the SUB joined after the PUB had started (a late joiner), took 2000 consecutive messages,
@@ -141,10 +205,10 @@ class EpgmInteropTest {
     }
 
     @Test
-    void sendingAndRawPgmAreRefusedAsNotSupported() {
-        try (Context ctx = new Context(); Socket pub = ctx.socket(SocketType.PUB); Socket sub = ctx.socket(SocketType.SUB);
+    void xpubAndRawPgmAreRefusedAsNotSupported() {
+        try (Context ctx = new Context(); Socket xpub = ctx.socket(SocketType.XPUB); Socket sub = ctx.socket(SocketType.SUB);
              Socket dealer = ctx.socket(SocketType.DEALER)) {
-            assertEquals(Errno.EPROTONOSUPPORT, assertThrows(ZmqException.class, () -> pub.connect(ENDPOINT)).errno());
+            assertEquals(Errno.EPROTONOSUPPORT, assertThrows(ZmqException.class, () -> xpub.connect(ENDPOINT)).errno());
             assertEquals(Errno.EPROTONOSUPPORT,
                     assertThrows(ZmqException.class, () -> sub.connect("pgm://127.0.0.1;239.192.1.1:5555")).errno());
             assertEquals(Errno.EINVAL, assertThrows(ZmqException.class, () -> dealer.connect(ENDPOINT)).errno());

@@ -27,16 +27,17 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code epgm://}: PGM (RFC 3208) over UDP, as libzmq speaks it with OpenPGM. This first step
- * receives only: a SUB or XSUB socket joins the group on the named interface, takes the ODATA of
- * every source in sequence order, and delivers libzmq's messages (see {@link PgmReceiver}). A lost
- * packet is reported (a WARNING, at most one per {@link #WARN_INTERVAL_NANOS} per endpoint, and the
- * counters of {@link Stats}) and the stream resumes at the next message start; repair by NAK and
- * RDATA is not done yet, nor is sending (PUB, XPUB: EPROTONOSUPPORT).
+ * {@code epgm://}: PGM (RFC 3208) over UDP, as libzmq speaks it with OpenPGM. A SUB or XSUB socket
+ * joins the group on the named interface, takes the ODATA of every source in sequence order, and
+ * delivers libzmq's messages (see {@link PgmReceiver}). A lost packet is reported (a WARNING, at most
+ * one per {@link #WARN_INTERVAL_NANOS} per endpoint) and the stream resumes at the next message
+ * start. A PUB socket sends ODATA and SPMs paced to RATE ({@link Sender}). Not yet: repair by NAK and
+ * RDATA (so RECOVERY_IVL has no effect), XPUB, pgm:// and IPv6 (EPROTONOSUPPORT).
  *
- * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one receive thread,
- * from the host's executor or thread factory when it gave one; it blocks in the channel's receive
- * and ends when the channel closes (disconnect, socket close, context close).
+ * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one thread, from the
+ * host's executor or thread factory when it gave one; a receiver blocks in the channel's receive,
+ * a sender waits for messages (at most {@link #SPM_IVL_NANOS}); both end when the channel closes
+ * (disconnect, socket close, context close).
  */
 public final class EpgmTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(EpgmTransport.class.getName());
@@ -46,11 +47,16 @@ public final class EpgmTransport implements Transport {
     static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
     /** Test hook: when set, a data packet whose sequence number it accepts is dropped in the receive path. */
     static volatile java.util.function.LongPredicate dropForTest;
+    /** An idle sender sends an SPM this often. */
+    static final long SPM_IVL_NANOS = 1_000_000_000L;
+    /** How far a sender may fall behind RATE and catch up at once. */
+    static final long RATE_BURST_NANOS = 10_000_000L;
 
     private final Executor executor;
     private final ThreadFactory threadFactory;
     private final AtomicInteger threads = new AtomicInteger();
     private final Set<Receiver> receivers = ConcurrentHashMap.newKeySet();
+    private final Set<Sender> senders = ConcurrentHashMap.newKeySet();
     private volatile boolean shutdown;
 
     /** Counters of one receiving endpoint, read by tests and diagnostics. */
@@ -78,10 +84,10 @@ public final class EpgmTransport implements Transport {
                     "pgm:// (PGM over raw IP) needs raw sockets, which Java lacks; use epgm:// (PGM over UDP): " + ep);
         }
         SocketType type = socket.type();
-        if (type == SocketType.PUB || type == SocketType.XPUB) {
-            throw new ZmqException(Errno.EPROTONOSUPPORT, "sending over epgm is not supported yet (receiving is): " + ep);
+        if (type == SocketType.XPUB) {
+            throw new ZmqException(Errno.EPROTONOSUPPORT, "XPUB over epgm is not supported yet (PUB is): " + ep);
         }
-        if (type != SocketType.SUB && type != SocketType.XSUB) {
+        if (type != SocketType.SUB && type != SocketType.XSUB && type != SocketType.PUB) {
             throw new ZmqException(Errno.EINVAL, type + " sockets cannot use epgm (PUB, XPUB, SUB, XSUB only): " + ep);
         }
         if (shutdown) {
@@ -89,6 +95,9 @@ public final class EpgmTransport implements Transport {
         }
         EpgmAddress address = EpgmAddress.parse(ep.address());
         Options opts = socket.optionsSnapshot();
+        if (type == SocketType.PUB) {
+            return sender(socket, ep, address, opts);
+        }
         DatagramChannel ch = open(address, opts, ep);
         Receiver r = new Receiver(socket, ep.text(), ch, opts);
         receivers.add(r);
@@ -133,16 +142,55 @@ public final class EpgmTransport implements Transport {
     }
 
     private void start(Receiver r) {
+        start((Runnable) r::run);
+    }
+
+    private void start(Runnable task) {
         String name = "zconn-epgm-" + threads.incrementAndGet();
         if (executor != null) {
-            executor.execute(r::run);
+            executor.execute(task);
         } else if (threadFactory != null) {
-            threadFactory.newThread(r::run).start();
+            threadFactory.newThread(task).start();
         } else {
-            Thread t = new Thread(r::run, name);
+            Thread t = new Thread(task, name);
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    private EndpointHandle sender(SocketBase socket, Endpoint ep, EpgmAddress a, Options opts) {
+        DatagramChannel ch = null;
+        try {
+            ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, a.networkInterface());
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, opts.get(ZmqOption.MULTICAST_HOPS));
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false); // as libzmq
+            int sndbuf = opts.get(ZmqOption.SNDBUF);
+            if (sndbuf > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, sndbuf);
+            }
+            ch.bind(new InetSocketAddress(0));
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // closing what failed to open
+                }
+            }
+            throw new ZmqException(Errno.EINVAL, "cannot send to " + a.group().getHostAddress() + " port " + a.port()
+                    + " on " + a.interfaceText() + " for " + ep + ": " + e, e);
+        }
+        Sender s = new Sender(socket, ep.text(), ch, a, opts);
+        senders.add(s);
+        try {
+            start((Runnable) s::run);
+        } catch (RuntimeException e) {
+            s.close();
+            s.pipe.terminate(); // no thread will
+            throw new ZmqException(Errno.EOTHER, "cannot start the epgm send thread for " + ep + ": " + e, e);
+        }
+        return s;
     }
 
     @Override
@@ -150,6 +198,171 @@ public final class EpgmTransport implements Transport {
         shutdown = true;
         for (Receiver r : receivers) {
             r.close();
+        }
+        for (Sender s : senders) {
+            s.close();
+        }
+    }
+
+    /**
+     * One sending endpoint (PUB): takes the socket's messages from its pipe, packs them as libzmq
+     * does ({@link V1Packer}) into ODATA of at most MULTICAST_MAXTPDU bytes as IP packets, paced to
+     * RATE, with an SPM first and whenever idle for {@link #SPM_IVL_NANOS}. It keeps no transmit
+     * window: ODATA says trail = its own sequence number, so receivers report loss instead of
+     * asking for repair (NAK/RDATA not yet).
+     */
+    final class Sender implements EndpointHandle, Pipe.Events {
+        private final String endpoint;
+        private final DatagramChannel channel;
+        private final InetSocketAddress group;
+        private final Pipe pipe;
+        private final V1Packer packer;
+        private final long gsi;
+        private final int sourcePort;
+        private final int destPort;
+        private final byte[] nla;
+        private final long bytesPerSecond;
+        private volatile boolean closed;
+        private volatile Thread thread;
+        private boolean ended;
+        private long sqn;
+        private long spmSqn;
+        /** When the rate allows the next packet (System.nanoTime). */
+        private long nextSend = System.nanoTime();
+
+        Sender(SocketBase socket, String endpoint, DatagramChannel channel, EpgmAddress a, Options opts) {
+            this.endpoint = endpoint;
+            this.channel = channel;
+            this.group = new InetSocketAddress(a.group(), a.port());
+            this.destPort = a.port();
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            this.gsi = random.nextLong() & 0xffffffffffffL;
+            this.sourcePort = 1 + random.nextInt(0xfffe);
+            byte[] local = {0, 0, 0, 0};
+            for (java.util.Enumeration<java.net.InetAddress> e = a.networkInterface().getInetAddresses(); e.hasMoreElements();) {
+                java.net.InetAddress ia = e.nextElement();
+                if (ia instanceof java.net.Inet4Address) {
+                    local = ia.getAddress();
+                    break;
+                }
+            }
+            this.nla = local;
+            // IP (20) + UDP (8) + PGM header (16) + ODATA fields (8)
+            this.packer = new V1Packer(Math.min(0xffff, opts.get(ZmqOption.MULTICAST_MAXTPDU) - 52));
+            this.bytesPerSecond = opts.get(ZmqOption.RATE) * 1000L / 8;
+            Pipe[] pair = Pipe.pair(opts.sndHwm(), 0);
+            pair[0].attachment(this);
+            pair[0].peerSocketType(SocketType.SUB.name());
+            pair[0].endpoint(endpoint);
+            this.pipe = pair[1];
+            pipe.setEvents(this);
+            // PGM carries no subscriptions upstream: the PUB sends everything, as libzmq's does
+            pipe.write(Frame.wrap(new byte[] {1}));
+            pipe.flush();
+            socket.attachNow(pair[0]);
+        }
+
+        void run() {
+            thread = Thread.currentThread();
+            try {
+                spm();
+                long lastSent = System.nanoTime();
+                while (!closed && !ended) {
+                    byte[] tsdu = packer.next(this::pull);
+                    if (tsdu == null) {
+                        if (System.nanoTime() - lastSent >= SPM_IVL_NANOS) {
+                            spm();
+                            lastSent = System.nanoTime();
+                        }
+                        if (!pipe.checkRead() && !closed) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(this, SPM_IVL_NANOS);
+                        }
+                        continue;
+                    }
+                    send(PgmWriter.data(PgmPacket.ODATA, gsi, sourcePort, destPort, sqn, sqn, tsdu, 0, tsdu.length));
+                    sqn = (sqn + 1) & 0xffffffffL;
+                    lastSent = System.nanoTime();
+                }
+                if (ended) {
+                    spm(); // tell receivers where the stream ended
+                }
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // closed by disconnect or close: the normal end
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.ERROR, endpoint + ": epgm sending failed; the endpoint stops", e);
+                }
+            } catch (Error e) {
+                LOG.log(System.Logger.Level.ERROR, endpoint + ": epgm send thread died", e);
+                throw e;
+            } finally {
+                close();
+                pipe.terminate();
+            }
+        }
+
+        @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
+        private Frame pull() {
+            Frame f = pipe.read();
+            if (f == Pipe.DELIMITER) {
+                ended = true; // the socket closed: what it queued before is sent, then the thread ends
+                return null;
+            }
+            return f;
+        }
+
+        private void spm() throws IOException {
+            send(PgmWriter.spm(gsi, sourcePort, destPort, spmSqn, sqn, (sqn - 1) & 0xffffffffL, nla));
+            spmSqn = (spmSqn + 1) & 0xffffffffL;
+        }
+
+        /** Sends one packet when RATE allows (IP and UDP headers counted, as OpenPGM does). */
+        private void send(byte[] packet) throws IOException {
+            long now = System.nanoTime();
+            while (nextSend - now > 0 && !closed) {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, nextSend - now);
+                now = System.nanoTime();
+            }
+            nextSend = Math.max(nextSend, now - RATE_BURST_NANOS) + (packet.length + 28) * 1_000_000_000L / bytesPerSecond;
+            channel.send(ByteBuffer.wrap(packet), group);
+        }
+
+        @Override
+        public String endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            senders.remove(this);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
+            }
+            wake();
+        }
+
+        private void wake() {
+            Thread t = thread;
+            if (t != null) {
+                java.util.concurrent.locks.LockSupport.unpark(t);
+            }
+        }
+
+        @Override
+        public void readActivated(Pipe p) {
+            wake();
+        }
+
+        @Override
+        public void writeActivated(Pipe p) {
+        }
+
+        @Override
+        public void terminated(Pipe p) {
+            wake(); // the delimiter is read after the socket's last messages
         }
     }
 

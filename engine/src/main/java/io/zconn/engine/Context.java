@@ -4,6 +4,7 @@ import io.zconn.engine.core.Ctx;
 import io.zconn.engine.security.ZapDispatcher;
 import io.zconn.engine.socket.SocketFactory;
 import io.zconn.engine.transport.inproc.InprocRegistry;
+import io.zconn.engine.transport.pgm.EpgmTransport;
 import io.zconn.engine.transport.stream.StreamTransport;
 
 import java.util.Objects;
@@ -38,7 +39,7 @@ public final class Context implements AutoCloseable {
         zap.handler(b.zapHandler);
         this.ctx = new Ctx(ioThreads, SocketFactory::create, inproc,
                 onLoopDeath -> new StreamTransport(ioThreads, threadFactory, executor, onLoopDeath).authenticator(zap),
-                executor, threadFactory);
+                new EpgmTransport(executor, threadFactory), executor, threadFactory);
     }
 
     /** @return a builder for a context with host-supplied threads or more I/O threads */

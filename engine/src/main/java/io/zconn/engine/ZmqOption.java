@@ -275,6 +275,15 @@ public final class ZmqOption<T> {
     public static final ZmqOption<String> MBEAN_NAME = new ZmqOption<>("MBEAN_NAME", String.class, "",
             v -> v.length() <= 200, "at most 200 characters", Access.READ_WRITE);
 
+    // ---- multicast (epgm://), as libzmq ----
+    /** Largest rate of an epgm sender, in kilobits per second (ODATA payload). Default 100, as libzmq. */
+    public static final ZmqOption<Integer> RATE = intOption("RATE", 100, v -> v > 0, "> 0");
+    /** Time-to-live of an epgm sender's multicast packets. Default 1 (this subnet), as libzmq. */
+    public static final ZmqOption<Integer> MULTICAST_HOPS = intOption("MULTICAST_HOPS", 1, v -> v > 0 && v <= 255, "1 to 255");
+    /** Largest IP packet an epgm sender makes, in bytes. Default 1500, as libzmq. */
+    public static final ZmqOption<Integer> MULTICAST_MAXTPDU = intOption("MULTICAST_MAXTPDU", 1500,
+            v -> v >= 100 && v <= 65535, "100 to 65535");
+
     /** Who may read or write an option. */
     public enum Access {
         /** Settable and readable. */

@@ -27,6 +27,8 @@ public final class Ctx {
     private final Function<Consumer<Throwable>, Transport> streamsFactory;
     private final Set<SocketBase> sockets = ConcurrentHashMap.newKeySet();
     private final Transport inproc;
+    /** epgm:// (PGM over UDP), or null when not wired. */
+    private final Transport multicast;
     private volatile Transport streams;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -56,6 +58,22 @@ public final class Ctx {
     public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
                Function<Consumer<Throwable>, Transport> streamsFactory,
                java.util.concurrent.Executor executor, java.util.concurrent.ThreadFactory threadFactory) {
+        this(ioThreads, socketMaker, inproc, streamsFactory, null, executor, threadFactory);
+    }
+
+    /**
+     * @param ioThreads      number of I/O threads
+     * @param socketMaker    makes the socket implementations (the socket package's factory)
+     * @param inproc         the inproc transport
+     * @param streamsFactory makes the tcp/ipc transport, as above
+     * @param multicast      the epgm/pgm transport (starts threads only per endpoint), or null
+     * @param executor       the host's executor, where socket listeners run too, or null
+     * @param threadFactory  the host's thread factory (when no executor), or null
+     */
+    public Ctx(int ioThreads, SocketMaker socketMaker, Transport inproc,
+               Function<Consumer<Throwable>, Transport> streamsFactory, Transport multicast,
+               java.util.concurrent.Executor executor, java.util.concurrent.ThreadFactory threadFactory) {
+        this.multicast = multicast;
         this.events = MonitorQueue.workers(executor, threadFactory);
         this.ioThreads = ioThreads;
         this.socketMaker = socketMaker;
@@ -127,11 +145,19 @@ public final class Ctx {
         return t;
     }
 
+    private Transport multicast() {
+        if (multicast == null) {
+            throw new ZmqException(Errno.EPROTONOSUPPORT, "no multicast transport in this context");
+        }
+        return multicast;
+    }
+
     public EndpointHandle bind(SocketBase socket, Endpoint ep) {
         checkRaw(socket, ep);
         return switch (ep.transport()) {
             case INPROC -> inproc.bind(socket, ep);
             case TCP, IPC -> streams().bind(socket, ep);
+            case EPGM, PGM -> multicast().bind(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
                     "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
@@ -142,6 +168,7 @@ public final class Ctx {
         return switch (ep.transport()) {
             case INPROC -> inproc.connect(socket, ep);
             case TCP, IPC -> streams().connect(socket, ep);
+            case EPGM, PGM -> multicast().connect(socket, ep);
             default -> throw new ZmqException(Errno.EPROTONOSUPPORT,
                     "transport " + ep.transport().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet: " + ep);
         };
@@ -180,6 +207,9 @@ public final class Ctx {
             Transport t = streams;
             if (t != null) {
                 t.shutdown();
+            }
+            if (multicast != null) {
+                multicast.shutdown();
             }
             // the last events (CLOSED, DISCONNECTED, MONITOR_STOPPED) reach their listeners, then
             // no listener runs any more

@@ -1,0 +1,125 @@
+package io.zconn.engine.transport.pgm;
+
+/**
+ * Writes PGM packets (RFC 3208) as OpenPGM reads them over UDP: the common header with a filled-in
+ * checksum, and the fields of ODATA/RDATA, SPM, NAK and NCF with IPv4 NLAs. No options are written
+ * (libzmq's sender puts each TSDU in one packet, so OPT_FRAGMENT is not needed).
+ */
+public final class PgmWriter {
+    private PgmWriter() {
+    }
+
+    /**
+     * Writes an ODATA or RDATA packet.
+     *
+     * @param type       {@link PgmPacket#ODATA} or {@link PgmPacket#RDATA}
+     * @param gsi        the 48-bit global source id
+     * @param sourcePort the PGM source port
+     * @param destPort   the PGM destination port
+     * @param sqn        the data sequence number
+     * @param trail      the transmit window's trailing edge
+     * @param tsdu       the data
+     * @param off        where it starts
+     * @param len        its length (at most 65535)
+     * @return the packet
+     */
+    public static byte[] data(int type, long gsi, int sourcePort, int destPort, long sqn, long trail,
+                              byte[] tsdu, int off, int len) {
+        if (type != PgmPacket.ODATA && type != PgmPacket.RDATA) {
+            throw new IllegalArgumentException("not a data type: " + type);
+        }
+        if (len > 0xffff) {
+            throw new IllegalArgumentException("TSDU over 65535 bytes");
+        }
+        byte[] p = new byte[PgmPacket.HEADER + 8 + len];
+        header(p, type, gsi, sourcePort, destPort, len);
+        u32(p, 16, sqn);
+        u32(p, 20, trail);
+        System.arraycopy(tsdu, off, p, PgmPacket.HEADER + 8, len);
+        return checksum(p);
+    }
+
+    /**
+     * Writes an SPM with an IPv4 path NLA.
+     *
+     * @param gsi        the 48-bit global source id
+     * @param sourcePort the PGM source port
+     * @param destPort   the PGM destination port
+     * @param spmSqn     the SPM's own sequence number
+     * @param trail      the transmit window's trailing edge
+     * @param lead       its leading edge
+     * @param nla        the source's IPv4 address (4 bytes)
+     * @return the packet
+     */
+    public static byte[] spm(long gsi, int sourcePort, int destPort, long spmSqn, long trail, long lead, byte[] nla) {
+        byte[] p = new byte[PgmPacket.HEADER + 16 + 4];
+        header(p, PgmPacket.SPM, gsi, sourcePort, destPort, 0);
+        u32(p, 16, spmSqn);
+        u32(p, 20, trail);
+        u32(p, 24, lead);
+        u16(p, 28, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(nla), 0, p, 32, 4);
+        return checksum(p);
+    }
+
+    /**
+     * Writes a NAK or NCF for one sequence number, with IPv4 NLAs. A NAK goes from a receiver to
+     * the source: its ports are the source's swapped.
+     *
+     * @param type       {@link PgmPacket#NAK}, {@link PgmPacket#NNAK} or {@link PgmPacket#NCF}
+     * @param gsi        the source's GSI
+     * @param sourcePort the header's source port
+     * @param destPort   the header's destination port
+     * @param sqn        the requested sequence number
+     * @param source     the source's IPv4 address
+     * @param group      the multicast group's IPv4 address
+     * @return the packet
+     */
+    public static byte[] nak(int type, long gsi, int sourcePort, int destPort, long sqn, byte[] source, byte[] group) {
+        if (type != PgmPacket.NAK && type != PgmPacket.NNAK && type != PgmPacket.NCF) {
+            throw new IllegalArgumentException("not a NAK type: " + type);
+        }
+        byte[] p = new byte[PgmPacket.HEADER + 4 + 8 + 8];
+        header(p, type, gsi, sourcePort, destPort, 0);
+        u32(p, 16, sqn);
+        u16(p, 20, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(source), 0, p, 24, 4);
+        u16(p, 28, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(group), 0, p, 32, 4);
+        return checksum(p);
+    }
+
+    private static byte[] ipv4(byte[] a) {
+        if (a.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + a.length + " bytes");
+        }
+        return a;
+    }
+
+    private static void header(byte[] p, int type, long gsi, int sourcePort, int destPort, int tsduLength) {
+        u16(p, 0, sourcePort);
+        u16(p, 2, destPort);
+        p[4] = (byte) type;
+        p[5] = 0;
+        u32(p, 8, gsi >>> 16);
+        u16(p, 12, (int) gsi);
+        u16(p, 14, tsduLength);
+    }
+
+    private static byte[] checksum(byte[] p) {
+        int c = Checksum.of(p, 0, p.length);
+        // zero means "no checksum": a computed zero is sent as its ones' complement twin
+        u16(p, 6, c == 0 ? 0xffff : c);
+        return p;
+    }
+
+    private static void u16(byte[] p, int at, int v) {
+        p[at] = (byte) (v >>> 8);
+        p[at + 1] = (byte) v;
+    }
+
+    private static void u32(byte[] p, int at, long v) {
+        u16(p, at, (int) (v >>> 16));
+        u16(p, at + 2, (int) v);
+    }
+}

@@ -1,0 +1,222 @@
+package io.zconn.engine.transport;
+
+import io.zconn.engine.Context;
+import io.zconn.engine.Errno;
+import io.zconn.engine.Socket;
+import io.zconn.engine.SocketType;
+import io.zconn.engine.ZmqException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * epgm:// against libzmq (OpenPGM through Debian's python3-zmq). Multicast never touches the host's
+ * interfaces: each run makes a network namespace of its own ({@code unshare -n}, root), brings up
+ * its loopback with multicast and a route for 239.0.0.0/8, and runs the libzmq PUB and a zconn SUB
+ * ({@link EpgmSubMain}, a JVM of its own on this test's class path) inside it. Under {@code CI=true}
+ * a missing peer, unshare or root fails the test; elsewhere it is aborted (reported, never passed).
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class EpgmInteropTest {
+    private static final String ENDPOINT = "epgm://127.0.0.1;239.192.1.1:5555";
+
+    /**
+     * libzmq PUB: sends numbered messages without end (until the namespace's processes are killed),
+     * sizes cycling over one byte to several PGM packets, three frames ({@code t}, {@code i:size},
+     * body) or one ({@code ti:size|body}); byte j of message i's body is (i + j) mod 256. No HWM on
+     * the PUB and a high RATE, so libzmq itself drops nothing.
+     */
+    private static final String PUB = String.join("\n",
+            "import sys, time, zmq",
+            "ctx = zmq.Context()",
+            "p = ctx.socket(zmq.PUB)",
+            "p.setsockopt(zmq.SNDHWM, 0)",
+            "p.setsockopt(zmq.RATE, 100000)",
+            "p.connect(sys.argv[1])",
+            "sizes = [0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000]",
+            "i = 0",
+            "t0 = time.time()",
+            "while time.time() - t0 < 120:",
+            "    size = sizes[i % len(sizes)]",
+            "    body = bytes((i + j) & 0xff for j in range(size))",
+            "    head = b'%d:%d' % (i, size)",
+            "    if i % 4 == 0:",
+            "        p.send(b't' + head + b'|' + body)",
+            "    else:",
+            "        p.send_multipart([b't', head, body])",
+            "    i += 1",
+            "    time.sleep(0.003)");
+
+    /**
+     * libzmq SUB: takes {@code argv[2]} messages of {@link EpgmPubMain} and checks them as
+     * {@link EpgmSubMain} does (whole, intact, consecutive); prints {@code OK first=N ...}.
+     */
+    private static final String SUB = String.join("\n",
+            "import sys, zmq",
+            "ctx = zmq.Context()",
+            "s = ctx.socket(zmq.SUB)",
+            "s.setsockopt(zmq.RCVTIMEO, 20000)",
+            "s.setsockopt(zmq.RCVBUF, 4 << 20)",
+            "s.setsockopt(zmq.SUBSCRIBE, b't')",
+            "s.connect(sys.argv[1])",
+            "first = prev = None",
+            "sizes = set()",
+            "for n in range(int(sys.argv[2])):",
+            "    try:",
+            "        m = s.recv_multipart()",
+            "    except zmq.Again:",
+            "        print('FAIL timed out after %d messages' % n); sys.exit(1)",
+            "    if len(m) == 3:",
+            "        head, body = m[1], m[2]",
+            "    else:",
+            "        head, body = m[0][1:].split(b'|', 1)",
+            "    i, size = (int(x) for x in head.split(b':'))",
+            "    if len(body) != size or body != bytes((i + j) & 0xff for j in range(size)):",
+            "        print('FAIL message %d damaged' % i); sys.exit(1)",
+            "    if prev is not None and i != prev + 1:",
+            "        print('FAIL message %d after %d' % (i, prev)); sys.exit(1)",
+            "    if first is None: first = i",
+            "    prev = i",
+            "    sizes.add(size)",
+            "print('OK first=%d last=%d sizes=%s' % (first, prev, sorted(sizes)))");
+
+    /** Fails under CI, aborts elsewhere, unless this JVM may make network namespaces. */
+    private static void requireNamespaces() {
+        String problem = null;
+        try {
+            Process p = new ProcessBuilder("unshare", "-n", "true").redirectInput(new File("/dev/null"))
+                    .redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                problem = "cannot make a network namespace (unshare -n needs root): " + text;
+            }
+        } catch (IOException e) {
+            problem = "cannot run unshare: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted";
+        }
+        if (problem != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(problem + " — CI runs as root with util-linux");
+            }
+            Assumptions.abort(problem);
+        }
+    }
+
+    /**
+     * Runs the libzmq PUB and {@link EpgmSubMain} in a network namespace of their own.
+     *
+     * @param mainArgs the arguments after the endpoint
+     * @return what the child printed, after it exited 0
+     */
+    private static String runInNamespace(String... mainArgs) throws Exception {
+        PythonPeer.require();
+        requireNamespaces();
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+        Path out = Files.createTempFile("zconn-epgm", ".out");
+        Path cp = Files.createTempFile("zconn-epgm", ".cp");
+        // the class path in an @argfile: quoting-safe and of any length
+        Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
+        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
+                + "\"$1\" -u -c \"$2\" \"$3\" & pub=$!\n"
+                + "shift 3; \"$@\"; rc=$?\n"
+                + "kill $pub; wait $pub; exit $rc\n";
+        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-n", "bash", "-c", inside,
+                "epgm-test", PythonPeer.PYTHON, PUB, ENDPOINT, java, "@" + cp, EpgmSubMain.class.getName(), ENDPOINT));
+        cmd.addAll(List.of(mainArgs));
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            boolean ended = p.waitFor(140, TimeUnit.SECONDS);
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            System.out.println(text);
+            assertThat(ended).as("still running; printed: %s", text).isTrue();
+            assertThat(text).as("exit %d", p.exitValue()).contains("OK first=");
+            assertEquals(0, p.exitValue(), text);
+            return text;
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(cp);
+        }
+    }
+
+    @Test
+    void zconnPubToLibzmqSubDeliversEveryMessage() throws Exception {
+        PythonPeer.require();
+        requireNamespaces();
+        String java = ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + "/bin/java");
+        Path out = Files.createTempFile("zconn-epgm", ".out");
+        Path cp = Files.createTempFile("zconn-epgm", ".cp");
+        Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
+        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
+                + "\"$4\" @\"$5\" " + EpgmPubMain.class.getName() + " \"$3\" & pub=$!\n"
+                + "\"$1\" -u -c \"$2\" \"$3\" 1500; rc=$?\n"
+                + "kill $pub; wait $pub; exit $rc\n";
+        Process p = new ProcessBuilder(List.of("unshare", "-n", "bash", "-c", inside,
+                "epgm-test", PythonPeer.PYTHON, SUB, ENDPOINT, java, cp.toString()))
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            boolean ended = p.waitFor(140, TimeUnit.SECONDS);
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            System.out.println(text);
+            assertThat(ended).as("still running; printed: %s", text).isTrue();
+            assertThat(text).as("exit %d", p.exitValue()).contains("OK first=");
+            assertThat(text).containsPattern("sizes=\\[0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000\\]");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(cp);
+        }
+    }
+
+    @Test
+    void libzmqPubToZconnSubDeliversEveryMessageFromAMessageBoundary() throws Exception {
+        String text = runInNamespace("2000");
+        // the SUB joined after the PUB had started (a late joiner), took 2000 consecutive messages,
+        // each whole and intact, of every size (one byte to 14 packets), multipart too
+        assertThat(text).doesNotContain("OK first=0 ");
+        assertThat(text).containsPattern("sizes=\\[0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000\\]");
+    }
+
+    @Test
+    void lossIsReportedAndDeliveryResumesAtTheNextMessageStart() throws Exception {
+        // every 40th data packet dropped in zconn's receive path: messages are lost (no repair yet),
+        // never merged or cut; the loss is logged as a WARNING
+        String text = runInNamespace("1000", "drop=40");
+        assertThat(text).containsPattern("dropped=[1-9]");
+    }
+
+    @Test
+    void xpubAndRawPgmAreRefusedAsNotSupported() {
+        try (Context ctx = new Context(); Socket xpub = ctx.socket(SocketType.XPUB); Socket sub = ctx.socket(SocketType.SUB);
+             Socket dealer = ctx.socket(SocketType.DEALER)) {
+            assertEquals(Errno.EPROTONOSUPPORT, assertThrows(ZmqException.class, () -> xpub.connect(ENDPOINT)).errno());
+            assertEquals(Errno.EPROTONOSUPPORT,
+                    assertThrows(ZmqException.class, () -> sub.connect("pgm://127.0.0.1;239.192.1.1:5555")).errno());
+            assertEquals(Errno.EINVAL, assertThrows(ZmqException.class, () -> dealer.connect(ENDPOINT)).errno());
+            assertEquals(Errno.EINVAL, assertThrows(ZmqException.class, () -> sub.connect("epgm://239.192.1.1:5555")).errno());
+            assertEquals(Errno.EINVAL,
+                    assertThrows(ZmqException.class, () -> sub.connect("epgm://127.0.0.1;10.0.0.1:5555")).errno());
+            assertEquals(Errno.EINVAL,
+                    assertThrows(ZmqException.class, () -> sub.connect("epgm://no-such-if0;239.192.1.1:5555")).errno());
+        }
+    }
+}

@@ -229,6 +229,17 @@ public final class RaLog {
     }
 
     /**
+     * Work the adapter asked for while it stops (a closing socket's last events), refused by a server
+     * that is tearing the adapter down: nothing waits for it, so not an error (the cause at FINE).
+     *
+     * @param cause the WorkManager's refusal
+     */
+    public static void workRefusedWhileStopping(Throwable cause) {
+        log(Level.INFO, 31, "the WorkManager refused zconn work while the adapter stops (a closing socket''s last "
+                + "events are not delivered): {0}", cause, cause);
+    }
+
+    /**
      * @param name    activation
      * @param domain  ZAP domain
      * @param handler the allow-list (counts only, never a password)

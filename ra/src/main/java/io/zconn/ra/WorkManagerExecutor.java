@@ -37,6 +37,8 @@ public final class WorkManagerExecutor implements Executor {
     private final boolean securityInflow;
     private final String name;
     private int running;
+    /** Set when the adapter begins to stop: a refusal from then on is expected (the server tears it down). */
+    private volatile boolean stopping;
 
     /**
      * @param bootstrap the adapter's bootstrap context
@@ -75,9 +77,22 @@ public final class WorkManagerExecutor implements Executor {
             workManager.startWork(work, START_TIMEOUT_MS, null, null);
         } catch (WorkException | RuntimeException e) {
             end();
-            RaLog.workRejected(e);
+            if (stopping) {
+                RaLog.workRefusedWhileStopping(e);
+            } else {
+                RaLog.workRejected(e);
+            }
             throw new RejectedExecutionException("WorkManager refused " + name + " work", e);
         }
+    }
+
+    /**
+     * Marks the adapter as stopping: long-running work it asks for from now on (a closing socket's
+     * event delivery) may be refused by a server that is already tearing it down (Open Liberty's
+     * WorkManager refuses all work once it uninstalls the adapter), which is then reported at INFO.
+     */
+    public void stopping() {
+        stopping = true;
     }
 
     /**

@@ -90,6 +90,10 @@ public class ZmqResourceAdapter implements ResourceAdapter, Serializable, Statis
 
     @Override
     public void stop() {
+        WorkManagerExecutor stopping = executor;
+        if (stopping != null) {
+            stopping.stopping();
+        }
         for (Key k : new ArrayList<>(activations.keySet())) {
             ZmqActivation a = activations.remove(k);
             if (a != null) {

@@ -33,6 +33,8 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
     public volatile boolean rejectScheduledWork;
     /** When set, scheduleWork accepts the work but reports it rejected through the WorkListener. */
     public volatile boolean rejectScheduledWorkLater;
+    /** When set, startWork throws WorkRejectedException (as Liberty's WorkManager does once it uninstalls the adapter). */
+    public volatile boolean rejectStartWork;
     final AtomicInteger longRunning = new AtomicInteger();
     /** The registry the adapter gets from {@link #getTransactionSynchronizationRegistry()}; null = none. */
     public volatile TransactionSynchronizationRegistry transactions;
@@ -115,6 +117,9 @@ public final class TestBootstrap implements BootstrapContext, WorkManager {
 
     @Override
     public long startWork(Work work, long timeout, ExecutionContext ec, WorkListener l) throws WorkException {
+        if (rejectStartWork) {
+            throw new WorkRejectedException("test: the adapter is being uninstalled");
+        }
         CountDownLatch started = new CountDownLatch(1);
         submit(work, started);
         try {

@@ -203,6 +203,20 @@ public final class ZmqMessage implements Serializable {
         return new ZmqMessage(frames, Collections.unmodifiableMap(copy));
     }
 
+    /**
+     * The same frames with the properties of another message, shared rather than copied (they are
+     * immutable): how the adapter gives every message of one connection the properties it decoded
+     * once for that connection.
+     *
+     * @param source the message whose properties to take
+     * @return a message with these frames and exactly the properties of {@code source}
+     */
+    @SuppressWarnings("ReferenceEquality") // the same map: nothing to share
+    public ZmqMessage withPropertiesOf(ZmqMessage source) {
+        Map<String, String> p = Objects.requireNonNull(source, "source").properties;
+        return p == properties ? this : new ZmqMessage(frames, p);
+    }
+
     /** Two messages are equal when they have the same frames with the same bytes. */
     @Override
     public boolean equals(Object o) {

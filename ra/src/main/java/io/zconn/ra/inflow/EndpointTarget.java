@@ -42,6 +42,8 @@ final class EndpointTarget implements DeliveryTarget {
     /** Endpoints idle between deliveries; guarded by itself. */
     private final ArrayDeque<MessageEndpoint> idle = new ArrayDeque<>();
     private boolean closed;
+    /** The properties of the connections messages come over, decoded once per connection. */
+    private final ConnectionProperties properties = new ConnectionProperties();
     /** Whether the listener method returns a reply (a request listener); set by each attempt. */
     private volatile boolean answers = true;
     /** The last listener method asked about and whether its deliveries are transacted (it does not change). */
@@ -151,17 +153,18 @@ final class EndpointTarget implements DeliveryTarget {
 
     /**
      * @return the body as the listener API's message (at least one frame, as listeners expect),
-     *         with the properties of the connection it came over ({@link ZmqMessage#userId()})
+     *         with the properties of the connection it came over ({@link ZmqMessage#userId()}), decoded
+     *         for the connection's first message and shared by the later ones
      */
-    static ZmqMessage toApi(Message m) {
-        List<byte[]> body = new ArrayList<>();
+    ZmqMessage toApi(Message m) {
+        List<byte[]> body = new ArrayList<>(Math.max(1, m.size()));
         for (int i = 0; i < m.size(); i++) {
             body.add(m.get(i).data());
         }
         if (body.isEmpty()) {
             body.add(new byte[0]);
         }
-        return ZmqMessage.of(body).withProperties(m.metadata().asMap());
+        return ZmqMessage.of(body).withPropertiesOf(properties.of(m.metadata()));
     }
 
     @Override

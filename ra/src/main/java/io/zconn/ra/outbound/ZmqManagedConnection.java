@@ -231,8 +231,15 @@ public class ZmqManagedConnection implements ManagedConnection {
 
     // ---- operations of the handles -----------------------------------------------------------
 
+    /**
+     * A handle closed: CONNECTION_CLOSED, so that the server can pool the connection again, but not
+     * once the connection failed or was destroyed. After CONNECTION_ERROR_OCCURRED the server ends
+     * the connection its own way, and some close the handles themselves while handling that event
+     * (Open Liberty does, inside a transaction): a CONNECTION_CLOSED fired from there reaches a
+     * connection the server is destroying (Liberty: J2CA0079E, an illegal state in transactionComplete).
+     */
     void closeHandle(ZmqConnectionImpl handle) {
-        if (!removeHandle(handle)) {
+        if (!removeHandle(handle) || broken || destroyed) {
             return;
         }
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);

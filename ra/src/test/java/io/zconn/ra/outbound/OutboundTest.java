@@ -212,6 +212,78 @@ class OutboundTest extends RunningAdapterTest {
         sink.close();
     }
 
+    /** Records the events a managed connection fires; optionally closes the handles as Liberty does on an error. */
+    private static final class RecordingListener implements ConnectionEventListener {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<ZmqConnection> closeOnError = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void connectionClosed(ConnectionEvent e) {
+            events.add("closed");
+        }
+
+        @Override
+        public void connectionErrorOccurred(ConnectionEvent e) {
+            events.add("error");
+            for (ZmqConnection h : closeOnError) {
+                h.close();
+            }
+        }
+
+        @Override
+        public void localTransactionStarted(ConnectionEvent e) {
+        }
+
+        @Override
+        public void localTransactionCommitted(ConnectionEvent e) {
+        }
+
+        @Override
+        public void localTransactionRolledback(ConnectionEvent e) {
+        }
+    }
+
+    @Test
+    void aHandleTheServerClosesWhileHandlingAConnectionErrorFiresNoClosedEvent() throws Exception {
+        try (Socket silent = peers.socket(SocketType.ROUTER)) {
+            ZmqManagedConnection mc = (ZmqManagedConnection) mcf("REQ", bound(silent), false)
+                    .createManagedConnection(null, null);
+            RecordingListener server = new RecordingListener();
+            mc.addConnectionEventListener(server);
+            ZmqConnection handle = (ZmqConnection) mc.getConnection(null, null);
+            server.closeOnError.add(handle);
+            assertThatThrownBy(() -> handle.request(ZmqMessage.of("?"), Duration.ofMillis(50)))
+                    .isInstanceOf(ZmqConnectionException.class);
+            handle.close();
+            assertThat(server.events).as("no CONNECTION_CLOSED for a connection that failed").containsExactly("error");
+            assertThat(mc.handleCount()).isZero();
+            assertThat(mc.isUsable()).isFalse();
+            mc.destroy();
+        }
+    }
+
+    @Test
+    void aHandleClosedAfterAConnectionErrorFiresNoClosedEventButOthersStillDo() throws Exception {
+        try (Socket silent = peers.socket(SocketType.ROUTER)) {
+            ZmqManagedConnectionFactory f = mcf("REQ", bound(silent), false);
+            ZmqManagedConnection healthy = (ZmqManagedConnection) f.createManagedConnection(null, null);
+            ZmqManagedConnection failing = (ZmqManagedConnection) f.createManagedConnection(null, null);
+            RecordingListener onHealthy = new RecordingListener();
+            RecordingListener onFailing = new RecordingListener();
+            healthy.addConnectionEventListener(onHealthy);
+            failing.addConnectionEventListener(onFailing);
+            ((ZmqConnection) healthy.getConnection(null, null)).close();
+            ZmqConnection handle = (ZmqConnection) failing.getConnection(null, null);
+            assertThatThrownBy(() -> handle.request(ZmqMessage.of("?"), Duration.ofMillis(50)))
+                    .isInstanceOf(ZmqConnectionException.class);
+            handle.close();
+            assertThat(onHealthy.events).containsExactly("closed");
+            assertThat(onFailing.events).containsExactly("error");
+            healthy.destroy();
+            failing.destroy();
+        }
+    }
+
     @Test
     void unsupportedOperationsAreRefused() throws Exception {
         try (Socket sink = peers.socket(SocketType.PULL)) {

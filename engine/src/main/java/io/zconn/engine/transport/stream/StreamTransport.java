@@ -140,6 +140,8 @@ public final class StreamTransport implements Transport {
         this.onLoopDeath = onLoopDeath;
         // initialise logging now, while descriptors and classes can still be loaded
         LOG.isLoggable(System.Logger.Level.ERROR);
+        // and the classes only shutdown needs: a server may delete the jars before it stops us
+        ShutdownClasses.preload(EventLoopGroup.class.getClassLoader());
         ThreadFactory factory = threadFactory != null ? threadFactory : new DefaultThreadFactory("zconn-io", true);
         Executor host = executor != null ? executor : new ThreadPerTaskExecutor(r -> {
             Thread t = factory.newThread(r);
@@ -573,7 +575,11 @@ public final class StreamTransport implements Transport {
         }
         lingerers.clear();
         closeAll();
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        // Wait for the loops' tasks to hand their threads back, not for the group's termination future:
+        // a loop whose shutdown failed (e.g. a class it could not load any more) returns its thread
+        // without ever completing that future, and waiting for it would cost the whole 10 s.
+        // shutdownGracefully starts a loop that never ran, so every loop is counted once it returns.
+        io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (loopsRunning) {
             while (loopsRunning.get() > 0 && System.nanoTime() < until) {
@@ -584,6 +590,11 @@ public final class StreamTransport implements Transport {
                     break;
                 }
             }
+        }
+        // the group learns of its loops' termination a moment later, through Netty's global executor
+        if (loopsRunning.get() > 0 || !terminated.awaitUninterruptibly(500)) {
+            LOG.log(System.Logger.Level.WARNING, "zconn I/O threads did not end cleanly ("
+                    + loopsRunning.get() + " still running); see the error logged before, if any");
         }
         for (Thread t : threads) {
             long left = until - System.nanoTime();

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LibzmqSwapInteropTest {
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofMinutes(2);
     private static final int HWM = 100;
     private static final int SIZE = 1000;
     private final Context ctx = new Context();
@@ -125,8 +125,9 @@ class LibzmqSwapInteropTest {
         }
     }
 
-    private Socket sender(SocketType type) {
+    private Socket sender(SocketType type, int linger) {
         Socket s = ctx.socket(type);
+        s.setOption(ZmqOption.LINGER, linger); // before bind: the endpoint's sessions take the options then
         s.setOption(ZmqOption.SNDHWM, HWM);
         s.setOption(ZmqOption.SWAP, 512L << 20);
         s.setOption(ZmqOption.SWAP_DIR, dir);
@@ -152,7 +153,7 @@ class LibzmqSwapInteropTest {
     @Test
     void pushToAStoppedLibzmqPullSpillsAndDeliversEverythingInOrderWhenResumed() throws Exception {
         int n = 50_000;
-        Socket push = sender(SocketType.PUSH);
+        Socket push = sender(SocketType.PUSH, 0);
         try (Receiver r = start(push.getOption(ZmqOption.LAST_ENDPOINT), "pull", n)) {
             await().atMost(WAIT).until(() -> push.peers() == 1);
             r.signal("STOP");
@@ -170,8 +171,7 @@ class LibzmqSwapInteropTest {
     @Test
     void closingWithLingerDeliversTheSpillOnceTheReceiverResumes() throws Exception {
         int n = 20_000;
-        Socket push = sender(SocketType.PUSH);
-        push.setOption(ZmqOption.LINGER, 120_000);
+        Socket push = sender(SocketType.PUSH, 120_000);
         try (Receiver r = start(push.getOption(ZmqOption.LAST_ENDPOINT), "pull", n)) {
             await().atMost(WAIT).until(() -> push.peers() == 1);
             r.signal("STOP");
@@ -190,7 +190,7 @@ class LibzmqSwapInteropTest {
     @Test
     void pubToAStoppedLibzmqSubSpillsInsteadOfDropping() throws Exception {
         int n = 30_000;
-        Socket pub = sender(SocketType.PUB);
+        Socket pub = sender(SocketType.PUB, 0);
         try (Receiver r = start(pub.getOption(ZmqOption.LAST_ENDPOINT), "sub", n)) {
             await().atMost(WAIT).until(() -> {
                 pub.send(Message.of("warm-up"));

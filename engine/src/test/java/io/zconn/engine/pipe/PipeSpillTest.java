@@ -1,6 +1,8 @@
 package io.zconn.engine.pipe;
 
+import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
+import io.zconn.engine.ZmqException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PipeSpillTest {
     @TempDir
@@ -196,6 +199,22 @@ class PipeSpillTest {
         assertThat(f.hasMore()).isTrue();
         assertThat(p[1].read().text()).isEqualTo("tail");
         assertThat(p[1].read().text()).isEqualTo("after");
+    }
+
+    @Test
+    void aSpillThatCannotBeWrittenFailsTheSendAndLosesNothingAccepted() throws IOException {
+        Path notADirectory = Files.createFile(dir.resolve("file"));
+        Pipe[] p = Pipe.pair(1, 1);
+        p[0].spillTo(files, notADirectory.resolve("swap"), 1 << 20);
+        send(p[0], "m0");
+        assertThat(p[0].checkWrite()).isTrue();
+        p[0].write(Frame.of("m1-a").withMore(true));
+        assertThatThrownBy(() -> p[0].write(Frame.of("m1-b")))
+                .isInstanceOfSatisfying(ZmqException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EOTHER))
+                .hasMessageContaining("SWAP").hasMessageContaining("not sent");
+        assertThat(readAll(p[1])).containsExactly("m0");
+        send(p[0], "m2"); // room in memory again
+        assertThat(readAll(p[1])).containsExactly("m2");
     }
 
     @Test

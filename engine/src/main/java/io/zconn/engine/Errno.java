@@ -32,5 +32,7 @@ public enum Errno {
     /** A protocol error: the peer broke ZMTP. */
     EPROTO,
     /** No specific libzmq error applies. */
-    EOTHER
+    EOTHER,
+    /** No space left on the device (or a disk quota reached), e.g. writing a SWAP file. */
+    ENOSPC
 }

@@ -1,6 +1,7 @@
 package io.zconn.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -284,6 +285,33 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Integer> MULTICAST_MAXTPDU = intOption("MULTICAST_MAXTPDU", 1500,
             v -> v >= 100 && v <= 65535, "100 to 65535");
 
+    // ---- SWAP (ZeroMQ 2.x's ZMQ_SWAP, per pipe) ----------------------------------------------
+
+    /**
+     * zconn (as ZeroMQ 2.x's {@code ZMQ_SWAP}): bytes of disk each outbound pipe may use past
+     * {@link #SNDHWM}; 0 (the default) is off. Once a pipe holds SNDHWM messages in memory, further
+     * messages (whole, all frames together) are appended to a file in {@link #SWAP_DIR} instead of
+     * blocking or being dropped, and the pipe drains from it in order as the peer catches up; while
+     * the file holds anything, new messages go after them. When the file holds this many bytes
+     * (the last message accepted may pass it by its own size) the pipe is full and the socket's usual
+     * HWM behaviour applies (PUSH/DEALER block or EAGAIN, PUB drops). The file is emptied (truncated)
+     * each time the peer has taken all of it. A write that fails (a full disk, a quota) fails
+     * {@code send} with {@link Errno#ENOSPC}; the message is not sent and nothing accepted before is
+     * lost. Durability: none across a crash (no fsync; the file is deleted when the pipe ends or the
+     * context closes); each record carries a CRC32C, so nothing torn or corrupt is ever delivered.
+     * LINGER covers the file like the memory queue (LINGER 0 discards it). No effect with SNDHWM 0
+     * or CONFLATE. Applies to pipes attached after it is set.
+     */
+    public static final ZmqOption<Long> SWAP = new ZmqOption<>("SWAP", Long.class, 0L,
+            v -> v >= 0, ">= 0", Access.READ_WRITE);
+    /**
+     * zconn: the directory of {@link #SWAP} files (created when needed; files get unique names and
+     * are deleted when their pipe ends). Default {@code java.io.tmpdir/zconn-swap}.
+     */
+    public static final ZmqOption<Path> SWAP_DIR = new ZmqOption<>("SWAP_DIR", Path.class,
+            Path.of(System.getProperty("java.io.tmpdir"), "zconn-swap"), v -> !v.toString().isEmpty(),
+            "a directory path", Access.READ_WRITE);
+
     /** Who may read or write an option. */
     public enum Access {
         /** Settable and readable. */
@@ -464,10 +492,12 @@ public final class ZmqOption<T> {
                 v = text;
             } else if (type == SocketType.class) {
                 v = SocketType.parse(text);
+            } else if (type == Path.class) {
+                v = Path.of(text.trim());
             } else {
                 throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be parsed from text");
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | java.nio.file.InvalidPathException e) {
             throw new ZmqException(Errno.EINVAL, "invalid value '" + (secret ? "(hidden)" : text) + "' for option " + name
                     + " (expected a " + type.getSimpleName() + ")");
         }

@@ -3,6 +3,7 @@ package io.zconn.engine.core;
 import io.zconn.engine.Errno;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
+import io.zconn.engine.pipe.SpillFiles;
 
 import java.util.ArrayList;
 import java.util.Set;
@@ -34,6 +35,7 @@ public final class Ctx {
     private volatile Throwable failure;
     private final CountDownLatch closeDone = new CountDownLatch(1);
     private final HostWorkers events;
+    private final SpillFiles spillFiles = new SpillFiles();
 
     /**
      * @param ioThreads      number of I/O threads
@@ -79,6 +81,11 @@ public final class Ctx {
         this.socketMaker = socketMaker;
         this.inproc = inproc;
         this.streamsFactory = streamsFactory;
+    }
+
+    /** @return the SWAP files of this context's pipes that are still open */
+    public SpillFiles spillFiles() {
+        return spillFiles;
     }
 
     /** @return the number of I/O threads */
@@ -211,6 +218,7 @@ public final class Ctx {
             if (multicast != null) {
                 multicast.shutdown();
             }
+            spillFiles.closeAll(); // SWAP files whose sessions ended without reading them
             // the last events (CLOSED, DISCONNECTED, MONITOR_STOPPED) reach their listeners, then
             // no listener runs any more
             if (!events.finishAndClose(EVENTS_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -267,6 +267,10 @@ public abstract class SocketBase implements Pipe.Events {
             return;
         }
         pipe.setEvents(this);
+        long swap = options.get(ZmqOption.SWAP);
+        if (swap > 0) {
+            pipe.spillTo(ctx.spillFiles(), options.get(ZmqOption.SWAP_DIR), swap);
+        }
         pipes.add(pipe);
         xattachPipe(pipe);
         if (pipe.isPeerTerminated()) {

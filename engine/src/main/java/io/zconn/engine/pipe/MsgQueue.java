@@ -51,6 +51,8 @@ final class MsgQueue extends MsgQueueReaderFields {
     @SuppressWarnings("unused")
     private volatile long readPublished;
     private volatile long writtenWhenBlocked;
+    /** SWAP: where messages go past the HWM (see {@link Spill}); null when off. Set before first use. */
+    volatile Spill spill;
 
     private Runnable onReadable = () -> { };
     private Runnable onWritable = () -> { };
@@ -85,6 +87,11 @@ final class MsgQueue extends MsgQueueReaderFields {
             return true;
         }
         return false;
+    }
+
+    /** Writer: whether the queue is at its HWM (no side effect: the writer is not registered for a wake-up). */
+    boolean full() {
+        return written - (long) READ_PUBLISHED.getAcquire(this) >= hwm;
     }
 
     /** Writer: appends a frame; the message becomes visible when its last frame is written. */

@@ -1,6 +1,9 @@
 package io.zconn.engine.pipe;
 
 import io.zconn.engine.Frame;
+import io.zconn.engine.ZmqException;
+
+import java.nio.file.Path;
 
 /**
  * One end of a bidirectional pipe between a socket and a session (or two sockets over inproc).
@@ -10,6 +13,15 @@ import io.zconn.engine.Frame;
  * <p>Termination: an end that is done calls {@link #terminate()}, which queues a delimiter after
  * any pending messages and tells the other end. The other end still reads what was queued before
  * the delimiter ({@link #read()} returns {@link #DELIMITER} once at the end).
+ *
+ * <p>SWAP ({@link #spillTo}): past the HWM, the messages an end writes go to a file instead of
+ * blocking or dropping (see {@link Spill} for the threads, bounds and durability). Whole messages
+ * go to one place: the choice is made at a message's first frame. While the file holds anything,
+ * new messages go there too, and the reader takes the memory queue first, then the file, so the
+ * order is the order written; the delimiter follows the file's last message when the writer ends
+ * with the file not empty. Metrics count spilled messages like queued ones: {@link #depthOut()}
+ * includes the messages on disk (so it may exceed {@link #hwmOut()}; {@link #spilledOut()} tells
+ * how many are on disk), and HWM drops or refusals happen only once the file is full too.
  */
 public final class Pipe {
     /** Marks the end of a terminated pipe's messages; compared by identity. */
@@ -52,6 +64,10 @@ public final class Pipe {
     private long lastDropped = -1;
     /** Sends refused (would block) because this pipe was at its HWM (written under the owner's lock). */
     private long hwmRefusals;
+    /** SWAP, writer: a message is being written (its first frame decided where it goes). */
+    private boolean midMessage;
+    /** SWAP, writer: the message being written goes to the spill file. */
+    private boolean toSpill;
 
     private Pipe(MsgQueue in, MsgQueue out) {
         this.in = in;
@@ -111,19 +127,76 @@ public final class Pipe {
         return peer;
     }
 
-    /** @return whether a new message may be written now (below HWM) */
-    public boolean checkWrite() {
-        return !terminated && out.canWrite();
+    /**
+     * SWAP: past the HWM, what this end writes goes to a file in {@code dir} (created on the
+     * first overflow, deleted when both ends have ended, or by {@link SpillFiles#closeAll()}),
+     * holding at most about {@code limit} bytes; then the pipe is full as at its HWM. Call before
+     * this end writes anything. No effect without an HWM (0, or CONFLATE).
+     *
+     * @param files the context's open spill files
+     * @param dir   where the file goes
+     * @param limit bytes the file may hold (SWAP), &gt; 0
+     */
+    public void spillTo(SpillFiles files, Path dir, long limit) {
+        if (out.spill != null || limit <= 0 || out.hwm() == 0) {
+            return;
+        }
+        out.spill = new Spill(files, dir, limit, () -> fire(1));
     }
 
-    /** @param frame a frame to write (call {@link #flush()} after the last frame) */
+    /** @return whether a new message may be written now (below HWM, or room in the spill file) */
+    public boolean checkWrite() {
+        if (terminated) {
+            return false;
+        }
+        Spill s = out.spill;
+        if (s == null) {
+            return out.canWrite();
+        }
+        if (!s.holdsAny() && out.canWrite()) {
+            return true;
+        }
+        return s.canWrite();
+    }
+
+    /**
+     * @param frame a frame to write (call {@link #flush()} after the last frame)
+     * @throws ZmqException with SWAP, when the message cannot be written to the spill file (ENOSPC):
+     *                      the message is not accepted (nothing of it was queued)
+     */
     public void write(Frame frame) {
-        out.write(frame);
+        Spill s = out.spill;
+        if (s == null) {
+            out.write(frame);
+            return;
+        }
+        if (!midMessage) {
+            toSpill = s.holdsAny() || out.full();
+            if (!toSpill) {
+                s.resetIfEmpty();
+            }
+        }
+        midMessage = frame.hasMore();
+        if (!toSpill) {
+            out.write(frame);
+            return;
+        }
+        try {
+            s.write(frame);
+        } catch (ZmqException e) {
+            midMessage = false;
+            throw e;
+        }
     }
 
     /** Drops frames of an unfinished message written so far. */
     public void rollback() {
         out.rollback();
+        Spill s = out.spill;
+        if (s != null) {
+            s.rollback();
+            midMessage = false;
+        }
     }
 
     /** Makes written messages visible and wakes the reader if needed. */
@@ -133,12 +206,23 @@ public final class Pipe {
 
     /** @return the next frame, {@link #DELIMITER} at the end of a terminated pipe, or null */
     public Frame read() {
-        return in.read();
+        Frame f = in.read();
+        if (f == null) {
+            Spill s = in.spill;
+            if (s != null) {
+                f = s.read(); // the memory queue is empty: the spill's messages come next
+            }
+        }
+        return f;
     }
 
     /** @return whether a frame (or the delimiter) is ready to read */
     public boolean checkRead() {
-        return in.hasFrame();
+        if (in.hasFrame()) {
+            return true;
+        }
+        Spill s = in.spill;
+        return s != null && s.hasFrame();
     }
 
     /** Discards all queued inbound frames. */
@@ -148,7 +232,8 @@ public final class Pipe {
 
     /** @return outbound messages not yet taken by the peer */
     public long outboundBacklog() {
-        return out.backlog();
+        Spill s = out.spill;
+        return out.backlog() + (s == null ? 0 : s.depth() + (s.delimiterPending() ? 1 : 0));
     }
 
     /**
@@ -160,12 +245,35 @@ public final class Pipe {
         }
         terminated = true;
         out.rollback();
-        out.writeDelimiter();
+        Spill s = out.spill;
+        if (s != null) {
+            s.rollback();
+            midMessage = false;
+        }
+        if (s != null && s.holdsAny()) {
+            s.delimiterAfter(); // after the messages in the file
+        } else {
+            out.writeDelimiter();
+            if (s != null) {
+                s.close(); // empty: the reader never reads it again
+            }
+        }
         out.flush();
         peer.peerTerminated = true;
         Events e = peer.events;
         if (e != null) {
             e.terminated(peer);
+        }
+        if (peer.terminated) {
+            // both ends are done: nobody writes or reads the spill files any more
+            closeSpill(out.spill);
+            closeSpill(in.spill);
+        }
+    }
+
+    private static void closeSpill(Spill s) {
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -244,32 +352,65 @@ public final class Pipe {
 
     /** @return whole messages written by this end (sent), the delimiter not counted */
     public long messagesOut() {
-        return out.messages();
+        Spill s = out.spill;
+        return out.messages() + (s == null ? 0 : s.messages());
     }
 
     /** @return bytes of the messages written by this end */
     public long bytesOut() {
-        return out.bytes();
+        Spill s = out.spill;
+        return out.bytes() + (s == null ? 0 : s.bytes());
     }
 
     /** @return whole messages written to this end by its peer (received, read or still queued) */
     public long messagesIn() {
-        return in.messages();
+        Spill s = in.spill;
+        return in.messages() + (s == null ? 0 : s.messages());
     }
 
     /** @return bytes of the messages written to this end by its peer */
     public long bytesIn() {
-        return in.bytes();
+        Spill s = in.spill;
+        return in.bytes() + (s == null ? 0 : s.bytes());
     }
 
-    /** @return messages this end wrote that its peer has not read yet (see {@link MsgQueue#depth()}) */
+    /**
+     * @return messages this end wrote that its peer has not read yet (see {@link MsgQueue#depth()}),
+     *         in memory and in the SWAP file
+     */
     public long depthOut() {
-        return out.depth();
+        Spill s = out.spill;
+        return out.depth() + (s == null ? 0 : s.depth());
     }
 
     /** @return messages queued for this end that it has not read yet, exactly; owner's thread (or lock) only */
     public long depthIn() {
-        return in.depthAsReader();
+        Spill s = in.spill;
+        return in.depthAsReader() + (s == null ? 0 : s.depth());
+    }
+
+    /** @return SWAP: messages this end wrote that wait in the spill file (0 without SWAP) */
+    public long spilledOut() {
+        Spill s = out.spill;
+        return s == null ? 0 : s.depth();
+    }
+
+    /** @return SWAP: whole messages this end ever wrote to the spill file */
+    public long spilledTotalOut() {
+        Spill s = out.spill;
+        return s == null ? 0 : s.messages();
+    }
+
+    /** @return SWAP: messages of this end's spill file dropped because it was unreadable (corrupt) */
+    public long spillLostOut() {
+        Spill s = out.spill;
+        return s == null ? 0 : s.lost();
+    }
+
+    /** @return SWAP: the path of this end's spill file, null when none was created (or it is gone) */
+    public Path spillPath() {
+        Spill s = out.spill;
+        return s == null || !s.hasFile() ? null : s.path();
     }
 
     /** @return the HWM of what this end writes, 0 for none */

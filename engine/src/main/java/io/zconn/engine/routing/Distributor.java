@@ -127,9 +127,18 @@ public final class Distributor {
             }
         }
         boolean last = !frame.hasMore();
+        RuntimeException failed = null;
         for (int i = 0; i < matching; i++) {
             Pipe p = pipes.get(i);
-            p.write(frame);
+            try {
+                p.write(frame);
+            } catch (RuntimeException e) {
+                // a SWAP file that cannot be written (ENOSPC): that pipe did not take the message
+                // (its frames were dropped); the others still get it whole, then the send fails
+                if (failed == null) {
+                    failed = e;
+                }
+            }
             if (last) {
                 p.flush();
             }
@@ -137,6 +146,9 @@ public final class Distributor {
         more = !last;
         if (last) {
             matching = 0;
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

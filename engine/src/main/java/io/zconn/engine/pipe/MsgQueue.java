@@ -94,6 +94,16 @@ final class MsgQueue extends MsgQueueReaderFields {
         return written - (long) READ_PUBLISHED.getAcquire(this) >= hwm;
     }
 
+    /** @return writer: whole messages written so far (the delimiter included) */
+    long writtenMessages() {
+        return written;
+    }
+
+    /** @return reader: whole messages read so far (the delimiter included) */
+    long readMessages() {
+        return read;
+    }
+
     /** Writer: appends a frame; the message becomes visible when its last frame is written. */
     void write(Frame frame) {
         if (frame.hasMore()) {

@@ -66,6 +66,11 @@ public final class Pipe {
     private long hwmRefusals;
     /** SWAP, writer: a message is being written (its first frame decided where it goes). */
     private boolean midMessage;
+    /**
+     * Tests only (null otherwise): runs on the reader's thread when a read found the memory queue
+     * empty, before the spill file is looked at, to play a writer that gets in just then.
+     */
+    Runnable afterMemoryEmpty;
     /** SWAP, writer: the message being written goes to the spill file. */
     private boolean toSpill;
 
@@ -171,9 +176,12 @@ public final class Pipe {
             return;
         }
         if (!midMessage) {
-            toSpill = s.holdsAny() || out.full();
+            boolean holds = s.holdsAny();
+            toSpill = holds || out.full();
             if (!toSpill) {
                 s.resetIfEmpty();
+            } else if (!holds) {
+                s.startRun(out.writtenMessages());
             }
         }
         midMessage = frame.hasMore();
@@ -209,7 +217,11 @@ public final class Pipe {
         Frame f = in.read();
         if (f == null) {
             Spill s = in.spill;
-            if (s != null) {
+            Runnable hook = afterMemoryEmpty;
+            if (hook != null) {
+                hook.run();
+            }
+            if (s != null && s.follows(in.readMessages())) {
                 f = s.read(); // the memory queue is empty: the spill's messages come next
             }
         }
@@ -222,7 +234,7 @@ public final class Pipe {
             return true;
         }
         Spill s = in.spill;
-        return s != null && s.hasFrame();
+        return s != null && s.follows(in.readMessages()) && s.hasFrame();
     }
 
     /** Discards all queued inbound frames. */

@@ -92,6 +92,8 @@ final class Spill {
     /** The writer ended while the file held messages: the delimiter follows them. */
     private volatile boolean delimiter;
     private volatile boolean closed;
+    /** Messages written to memory before the file's current run (see {@link #startRun}). */
+    private volatile long memoryBefore;
     /** Metrics: whole messages and their payload bytes ever written to the file. */
     private volatile long messages;
     private volatile long bytes;
@@ -116,6 +118,31 @@ final class Spill {
     }
 
     // ---- writer -------------------------------------------------------------------------------
+
+    /**
+     * Writer: the first message of a new run in the file (the file held nothing) follows this many
+     * messages written to the memory queue; the reader takes nothing from the file before it has
+     * read them all. Published to the reader by the commit of that message (a volatile write after
+     * this one).
+     *
+     * @param messagesInMemory the memory queue's messages written so far
+     */
+    void startRun(long messagesInMemory) {
+        memoryBefore = messagesInMemory;
+    }
+
+    /**
+     * Reader: whether the file's messages may be taken once the memory queue has had this many read:
+     * a message the writer put in memory before the file's run may become visible to the reader
+     * after the run's first message did (the memory queue publishes with ordered stores), and it
+     * must still come first.
+     *
+     * @param messagesReadFromMemory the memory queue's messages read so far
+     * @return whether nothing in memory precedes the file's next message
+     */
+    boolean follows(long messagesReadFromMemory) {
+        return messagesReadFromMemory >= memoryBefore;
+    }
 
     /** Writer: whether the file holds messages the reader has not taken (new messages go after them). */
     boolean holdsAny() {

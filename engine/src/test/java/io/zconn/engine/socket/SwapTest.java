@@ -30,6 +30,8 @@ import static org.awaitility.Awaitility.await;
 class SwapTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int HWM = 10;
+    /** SO_SNDBUF/SO_RCVBUF of the tests' sockets: small, so what the kernel holds stays well below what they send. */
+    private static final int KERNEL_BUFFER = 16 * 1024;
     private final Context ctx = new Context();
     @TempDir
     Path dir;
@@ -49,6 +51,7 @@ class SwapTest {
         push.setOption(ZmqOption.SNDHWM, HWM);
         push.setOption(ZmqOption.SWAP, swap);
         push.setOption(ZmqOption.SWAP_DIR, swapDir);
+        push.setOption(ZmqOption.SNDBUF, KERNEL_BUFFER); // else the kernel may take all of a test's messages
         push.bind("tcp://127.0.0.1:*");
         return push;
     }
@@ -56,6 +59,7 @@ class SwapTest {
     private Socket puller(Socket push) {
         Socket pull = ctx.socket(SocketType.PULL);
         pull.setOption(ZmqOption.RCVHWM, HWM);
+        pull.setOption(ZmqOption.RCVBUF, KERNEL_BUFFER);
         pull.connect(push.getOption(ZmqOption.LAST_ENDPOINT));
         await().atMost(WAIT).until(() -> push.peers() == 1);
         return pull;
@@ -152,9 +156,11 @@ class SwapTest {
         pub.setOption(ZmqOption.SNDHWM, HWM);
         pub.setOption(ZmqOption.SWAP, 16L * 1024);
         pub.setOption(ZmqOption.SWAP_DIR, dir);
+        pub.setOption(ZmqOption.SNDBUF, KERNEL_BUFFER);
         pub.bind("tcp://127.0.0.1:*");
         Socket sub = ctx.socket(SocketType.SUB);
         sub.setOption(ZmqOption.RCVHWM, HWM);
+        sub.setOption(ZmqOption.RCVBUF, KERNEL_BUFFER);
         sub.setOption(ZmqOption.SUBSCRIBE, new byte[0]);
         sub.connect(pub.getOption(ZmqOption.LAST_ENDPOINT));
         await().atMost(WAIT).until(() -> {

@@ -221,6 +221,7 @@ final class RawEngine extends ChannelInboundHandlerAdapter implements Pipe.Event
             channel.flush();
         }
         if (done) {
+            terminating = true; // the socket ended this connection: its close is no DISCONNECTED
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (!all && bytes >= WRITE_BUDGET) {
             readActivated(pipe);

@@ -31,7 +31,13 @@ final class ShutdownClasses {
             "io.netty.util.concurrent.DefaultPromise$1",
             "io.netty.util.concurrent.FastThreadLocalRunnable",
             "io.netty.util.concurrent.GlobalEventExecutor$2",
-            "io.netty.util.concurrent.GlobalEventExecutor$3");
+            "io.netty.util.concurrent.GlobalEventExecutor$3",
+            // a peer's half-close seen while the loops end (ZmtpEngine tests for the input shutdown
+            // event; epoll fires them on an input or output shutdown)
+            "io.netty.channel.socket.ChannelInputShutdownEvent",
+            "io.netty.channel.socket.ChannelInputShutdownReadComplete",
+            "io.netty.channel.socket.ChannelOutputShutdownEvent",
+            "io.netty.channel.socket.ChannelOutputShutdownException");
 
     private ShutdownClasses() {
     }

@@ -13,14 +13,12 @@ import java.util.function.Supplier;
  * instance the layer counts in, nothing copied) plus the bytes taken from the socket, counted by
  * {@link #counting(Inbox)} on the receive loop.
  */
-public final class ActivationStats implements ActivationStatsMXBean {
+public final class ActivationStats extends SocketFigures implements ActivationStatsMXBean {
     private final String description;
     private final DeliveryCounters counters;
     private final LongAdder bytesReceived = new LongAdder();
     private final Supplier<String> lastEndpoint;
     private final BooleanSupplier loopFailed;
-    private final PeerStats peers;
-    private volatile int requiredPeers;
 
     /**
      * @param description  the activation's description
@@ -30,11 +28,11 @@ public final class ActivationStats implements ActivationStatsMXBean {
      */
     public ActivationStats(String description, DeliveryCounters counters, Supplier<String> lastEndpoint,
                            BooleanSupplier loopFailed) {
+        super(new PeerStats(description));
         this.description = description;
         this.counters = counters;
         this.lastEndpoint = lastEndpoint;
         this.loopFailed = loopFailed;
-        this.peers = new PeerStats(description);
     }
 
     /**
@@ -61,74 +59,9 @@ public final class ActivationStats implements ActivationStatsMXBean {
         peers.watch(socket);
     }
 
-    /** @param n the peers the activation needs to be ready (1 when it connects, 0 when it binds) */
-    public void requirePeers(int n) {
-        this.requiredPeers = n;
-    }
-
     @Override
     public boolean isReady() {
-        return !loopFailed.getAsBoolean() && peers.sockets() > 0 && peers.peersConnected() >= requiredPeers;
-    }
-
-    @Override
-    public int getRequiredPeers() {
-        return requiredPeers;
-    }
-
-    @Override
-    public long getHwmDrops() {
-        return peers.hwm().drops();
-    }
-
-    @Override
-    public long getSendsRefused() {
-        return peers.hwm().sendsRefused();
-    }
-
-    @Override
-    public long getQueuedIn() {
-        return peers.hwm().queuedIn();
-    }
-
-    @Override
-    public long getQueuedOut() {
-        return peers.hwm().queuedOut();
-    }
-
-    @Override
-    public int getQueueFillPercent() {
-        return peers.hwm().fillPercent();
-    }
-
-    @Override
-    public int getPeersAtHwm() {
-        return peers.hwm().peersAtHwm();
-    }
-
-    /** @return the peer counters of the activation's socket */
-    public PeerStats peers() {
-        return peers;
-    }
-
-    @Override
-    public int getPeersConnected() {
-        return peers.peersConnected();
-    }
-
-    @Override
-    public long getConnects() {
-        return peers.connects();
-    }
-
-    @Override
-    public long getDisconnects() {
-        return peers.disconnects();
-    }
-
-    @Override
-    public long getReconnects() {
-        return peers.reconnects();
+        return !loopFailed.getAsBoolean() && peers.sockets() > 0 && peers.peersConnected() >= getRequiredPeers();
     }
 
     @Override

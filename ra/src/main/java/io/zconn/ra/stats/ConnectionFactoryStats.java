@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The counters of one connection factory: {@link LongAdder}s, so that concurrent senders do not
  * contend on one cache line. Counting is a few nanoseconds per message; nothing else is kept.
  */
-public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBean {
+public final class ConnectionFactoryStats extends SocketFigures implements ConnectionFactoryStatsMXBean {
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder sendsFailed = new LongAdder();
@@ -17,11 +17,10 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
     private final LongAdder discardedOnRollback = new LongAdder();
     private final LongAdder failedAfterCommit = new LongAdder();
     private volatile String description;
-    private final PeerStats peers = new PeerStats("connection factory");
-    private volatile int requiredPeers;
 
     /** @param description the factory's description */
     public ConnectionFactoryStats(String description) {
+        super(new PeerStats("connection factory"));
         this.description = description;
     }
 
@@ -68,74 +67,10 @@ public final class ConnectionFactoryStats implements ConnectionFactoryStatsMXBea
         return failedAfterCommit.sum();
     }
 
-    /** @param n the factory's requirePeers (0 when unset) */
-    public void requirePeers(int n) {
-        this.requiredPeers = n;
-    }
-
     @Override
     public boolean isReady() {
-        return requiredPeers == 0 || peers.socketsShortOf(requiredPeers) == 0;
-    }
-
-    @Override
-    public int getRequiredPeers() {
-        return requiredPeers;
-    }
-
-    @Override
-    public long getHwmDrops() {
-        return peers.hwm().drops();
-    }
-
-    @Override
-    public long getSendsRefused() {
-        return peers.hwm().sendsRefused();
-    }
-
-    @Override
-    public long getQueuedIn() {
-        return peers.hwm().queuedIn();
-    }
-
-    @Override
-    public long getQueuedOut() {
-        return peers.hwm().queuedOut();
-    }
-
-    @Override
-    public int getQueueFillPercent() {
-        return peers.hwm().fillPercent();
-    }
-
-    @Override
-    public int getPeersAtHwm() {
-        return peers.hwm().peersAtHwm();
-    }
-
-    /** @return the peers of this factory's sockets (watch each socket it opens or shares) */
-    public PeerStats peers() {
-        return peers;
-    }
-
-    @Override
-    public int getPeersConnected() {
-        return peers.peersConnected();
-    }
-
-    @Override
-    public long getConnects() {
-        return peers.connects();
-    }
-
-    @Override
-    public long getDisconnects() {
-        return peers.disconnects();
-    }
-
-    @Override
-    public long getReconnects() {
-        return peers.reconnects();
+        int required = getRequiredPeers();
+        return required == 0 || peers.socketsShortOf(required) == 0;
     }
 
     @Override

@@ -327,6 +327,17 @@ public final class RaLog {
     }
 
     /**
+     * The outbound send cannot reach the messages' own frames (a class loader arrangement that
+     * refuses the private lookup): each send copies its frames, as it always did; nothing else changes.
+     *
+     * @param cause why the lookup failed
+     */
+    public static void noCopyFreeSend(Throwable cause) {
+        log(Level.INFO, 72, "sends copy each frame (the copy-free path is not available: {0})", cause,
+                String.valueOf(cause));
+    }
+
+    /**
      * An application's connection listener threw; it keeps getting events.
      *
      * @param name  whose listener

@@ -131,6 +131,18 @@ public final class ZmqMessage implements Serializable {
         return out;
     }
 
+    /**
+     * The frames themselves, not copies: only for the adapter's send, which hands them to the engine
+     * without copying (they were copied when the message was made, so no application holds them, and an
+     * engine {@code Frame} is an immutable view of its bytes). Package-private: the adapter reaches it with a private lookup
+     * ({@code io.zconn.ra.outbound.ZmqManagedConnection}), applications cannot.
+     *
+     * @return the unmodifiable list of the message's own frame arrays, which must not be changed
+     */
+    List<byte[]> ownFrames() {
+        return frames;
+    }
+
     /** @return the frames decoded as UTF-8, in order */
     public List<String> texts() {
         List<String> out = new ArrayList<>(frames.size());

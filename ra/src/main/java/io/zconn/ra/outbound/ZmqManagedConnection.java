@@ -24,6 +24,9 @@ import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
 
 import java.io.PrintWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -253,6 +256,13 @@ public class ZmqManagedConnection implements ManagedConnection {
         return configured;
     }
 
+    /**
+     * A send through a handle. Per call, besides the engine's send: the socket type check (a final
+     * field), the readiness gate (one volatile read once requirePeers was met), the engine message
+     * (no copy of the frames: see {@link #toEngine}), the send-on-commit check (nothing when
+     * {@code sendOnCommit=false}, else one transaction status call, and only inside a transaction
+     * the registry's resource) and two counters.
+     */
     void send(ZmqMessage message) {
         SocketType t = configured;
         if (t == SocketType.PULL || t == SocketType.SUB) {
@@ -261,7 +271,9 @@ public class ZmqManagedConnection implements ManagedConnection {
         if (t == SocketType.REQ) {
             throw new ZmqConnectionException(Reason.NOT_SUPPORTED, "use request() on a REQ socket", null);
         }
-        awaitRequiredPeers();
+        if (!peersReady) {
+            awaitRequiredPeers();
+        }
         Message m = toEngine(message, false);
         if (factory.holdForTransaction(this, m)) {
             return;
@@ -275,7 +287,7 @@ public class ZmqManagedConnection implements ManagedConnection {
         long bytes = m.contentSize();
         boolean sent;
         try {
-            sent = socket().send(m, timeout(factory.getSendTimeout()));
+            sent = socket().send(m, factory.sendTimeoutDuration());
         } catch (ZmqException e) {
             stats.sendFailed();
             throw fail("send", e);
@@ -299,6 +311,7 @@ public class ZmqManagedConnection implements ManagedConnection {
     private void awaitRequiredPeers() {
         int n = factory.requiredPeers();
         if (peersReady || n <= 0) {
+            peersReady = true;
             return;
         }
         int ms = factory.requiredPeersTimeout();
@@ -430,15 +443,52 @@ public class ZmqManagedConnection implements ManagedConnection {
         }
     }
 
+    /**
+     * The engine's message for an application's: its frames wrapped, not copied. A {@link ZmqMessage}
+     * copied the arrays it was made of and never hands its own out, so they cannot change after the
+     * send (the application may reuse or change its arrays at once); the engine only reads them.
+     * Where the private lookup is refused (not expected: the adapter's classes share their class
+     * loader), each frame is copied as before.
+     */
     static Message toEngine(ZmqMessage m, boolean delimiter) {
         Message out = new Message();
         if (delimiter) {
             out.add(Frame.EMPTY);
         }
-        for (byte[] f : m.frames()) {
-            out.add(Frame.wrap(f));
+        List<byte[]> frames = ownFrames(m);
+        for (int i = 0, n = frames.size(); i < n; i++) {
+            out.add(Frame.wrap(frames.get(i)));
         }
         return out;
+    }
+
+    /** {@code ZmqMessage.ownFrames()}, package-private in the API package; null if it cannot be reached. */
+    private static final MethodHandle OWN_FRAMES = ownFramesHandle();
+
+    private static MethodHandle ownFramesHandle() {
+        try {
+            return MethodHandles.privateLookupIn(ZmqMessage.class, MethodHandles.lookup())
+                    .findVirtual(ZmqMessage.class, "ownFrames", MethodType.methodType(List.class));
+        } catch (ReflectiveOperationException | SecurityException | IllegalArgumentException e) {
+            RaLog.noCopyFreeSend(e);
+            return null;
+        }
+    }
+
+    /** @return the message's own frames when reachable, else copies */
+    @SuppressWarnings("unchecked")
+    static List<byte[]> ownFrames(ZmqMessage m) {
+        MethodHandle h = OWN_FRAMES;
+        if (h == null) {
+            return m.frames();
+        }
+        try {
+            return (List<byte[]>) h.invokeExact(m);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("ZmqMessage.ownFrames failed", e);
+        }
     }
 
     static ZmqMessage fromEngine(Message m, int skip) {

@@ -38,6 +38,7 @@ import org.jboss.jca.core.spi.statistics.Statistics;
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -210,7 +211,10 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
     private transient PrintWriter logWriter;
     private transient Context ownContext;
     private transient SharedSockets ownShared;
-    private transient Object transactionKey;
+    /** The key of this factory's {@link TxSends} in a transaction's resources; made on first use. */
+    private transient volatile Object transactionKey;
+    /** sendTimeout as the engine takes it, made once per value (the value the Duration was made from). */
+    private transient volatile TimeoutCache sendTimeoutCache;
     private transient volatile TransactionSynchronizationRegistry jndiTransactions;
     private transient volatile boolean noJndi;
     private final transient ConnectionFactoryStats stats = new ConnectionFactoryStats(toString());
@@ -369,11 +373,36 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
         return true;
     }
 
-    private synchronized Object transactionKey() {
-        if (transactionKey == null) {
-            transactionKey = new Object();
+    private Object transactionKey() {
+        Object k = transactionKey;
+        if (k == null) {
+            synchronized (this) {
+                k = transactionKey;
+                if (k == null) {
+                    k = new Object();
+                    transactionKey = k;
+                }
+            }
         }
-        return transactionKey;
+        return k;
+    }
+
+    /** A configured timeout in ms and its Duration (negative: none, wait forever). */
+    private record TimeoutCache(Integer ms, Duration duration) {
+    }
+
+    /**
+     * @return sendTimeout as a Duration, made once rather than per send (recomputed if the property
+     *         changes); negative for none
+     */
+    Duration sendTimeoutDuration() {
+        Integer ms = sendTimeout;
+        TimeoutCache c = sendTimeoutCache;
+        if (c == null || !Objects.equals(c.ms(), ms)) {
+            c = new TimeoutCache(ms, ms == null || ms < 0 ? Duration.ofMillis(-1) : Duration.ofMillis(ms));
+            sendTimeoutCache = c;
+        }
+        return c.duration();
     }
 
     /**
@@ -383,8 +412,11 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
      */
     @SuppressWarnings("BanJNDI")
     private TransactionSynchronizationRegistry transactions() {
-        if (resourceAdapter instanceof ZmqResourceAdapter ra && ra.transactionSynchronizationRegistry() != null) {
-            return ra.transactionSynchronizationRegistry();
+        if (resourceAdapter instanceof ZmqResourceAdapter ra) {
+            TransactionSynchronizationRegistry t = ra.transactionSynchronizationRegistry();
+            if (t != null) {
+                return t;
+            }
         }
         TransactionSynchronizationRegistry t = jndiTransactions;
         if (t != null || noJndi) {

@@ -42,6 +42,18 @@ public interface SocketMXBean {
     /** @return see {@link SocketMetrics#handshakeFailures()} */
     long getHandshakeFailures();
 
+    /** @return see {@link SocketMetrics#spilledOut()} */
+    long getSpilledOut();
+
+    /** @return see {@link SocketMetrics#spilledBytesOut()} */
+    long getSpilledBytesOut();
+
+    /** @return see {@link SocketMetrics#spilledTotalOut()} */
+    long getSpilledTotalOut();
+
+    /** @return see {@link SocketMetrics#spillLost()} */
+    long getSpillLost();
+
     /** @return the number of peers attached now */
     int getPeerCount();
 
@@ -80,7 +92,7 @@ public interface SocketMXBean {
         /** @return see {@link PeerMetrics#queuedIn()} */
         long getQueuedIn();
 
-        /** @return see {@link PeerMetrics#queuedOut()} */
+        /** @return see {@link PeerMetrics#queuedOut()}: with SWAP it includes the messages on disk */
         long getQueuedOut();
 
         /** @return see {@link PeerMetrics#hwmIn()} */
@@ -94,5 +106,17 @@ public interface SocketMXBean {
 
         /** @return see {@link PeerMetrics#hwmRefusals()} */
         long getHwmRefusals();
+
+        /** @return see {@link PeerMetrics#spilledOut()} */
+        long getSpilledOut();
+
+        /** @return see {@link PeerMetrics#spilledBytesOut()} */
+        long getSpilledBytesOut();
+
+        /** @return see {@link PeerMetrics#spilledTotalOut()} */
+        long getSpilledTotalOut();
+
+        /** @return see {@link PeerMetrics#spillLost()} */
+        long getSpillLost();
     }
 }

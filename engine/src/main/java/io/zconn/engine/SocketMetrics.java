@@ -28,14 +28,43 @@ import java.util.Objects;
  * @param handshakeFailures ZMTP handshakes that failed (protocol errors, mechanism mismatches,
  *                          authentication refusals, peers that went away or were too slow)
  * @param peers             the peers attached now, in the order they were attached
+ * @param spilledOut        SWAP: messages waiting in the spill files of the peers attached now
+ *                          (part of their {@link PeerMetrics#queuedOut()}); 0 without SWAP
+ * @param spilledBytesOut   SWAP: payload bytes of those messages
+ * @param spilledTotalOut   SWAP: messages ever written to spill files (peers gone included)
+ * @param spillLost         SWAP: messages dropped because a spill file was found corrupt while
+ *                          being read back (peers gone included; each logged at ERROR)
  */
 public record SocketMetrics(SocketType type, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
                             long hwmDrops, long sendsRefused, long reconnects, long connectRetries,
-                            long handshakeFailures, List<PeerMetrics> peers) {
+                            long handshakeFailures, List<PeerMetrics> peers,
+                            long spilledOut, long spilledBytesOut, long spilledTotalOut, long spillLost) {
 
     /** Checks and copies the components. */
     public SocketMetrics {
         Objects.requireNonNull(type, "type");
         peers = List.copyOf(peers);
+    }
+
+    /**
+     * A snapshot without SWAP figures (all 0), as before SWAP was counted.
+     *
+     * @param type              see the record's components
+     * @param messagesIn        see the record's components
+     * @param bytesIn           see the record's components
+     * @param messagesOut       see the record's components
+     * @param bytesOut          see the record's components
+     * @param hwmDrops          see the record's components
+     * @param sendsRefused      see the record's components
+     * @param reconnects        see the record's components
+     * @param connectRetries    see the record's components
+     * @param handshakeFailures see the record's components
+     * @param peers             see the record's components
+     */
+    public SocketMetrics(SocketType type, long messagesIn, long bytesIn, long messagesOut, long bytesOut,
+                         long hwmDrops, long sendsRefused, long reconnects, long connectRetries,
+                         long handshakeFailures, List<PeerMetrics> peers) {
+        this(type, messagesIn, bytesIn, messagesOut, bytesOut, hwmDrops, sendsRefused, reconnects, connectRetries,
+                handshakeFailures, peers, 0, 0, 0, 0);
     }
 }

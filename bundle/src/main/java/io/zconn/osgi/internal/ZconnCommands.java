@@ -223,6 +223,13 @@ public final class ZconnCommands {
         f.put("hwm-out", pm.hwmOut());
         f.put("hwm-drops", pm.hwmDrops());
         f.put("refused", pm.hwmRefusals());
+        if (pm.spilledOut() != 0) { // SWAP: messages (and their bytes) waiting on disk, part of queued-out
+            f.put("spilled", pm.spilledOut());
+            f.put("spilled-bytes", pm.spilledBytesOut());
+        }
+        if (pm.spillLost() != 0) { // SWAP: messages lost from a spill file found corrupt
+            f.put("spill-lost", pm.spillLost());
+        }
         return f;
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.zconn.engine.Context;
 import io.zconn.engine.Message;
+import io.zconn.engine.PeerMetrics;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every console command, called on the command object with its output captured. */
 class ZconnCommandsTest {
@@ -104,6 +107,37 @@ class ZconnCommandsTest {
                     + " since \\S+ in=3 in-bytes=12 out=0 out-bytes=0 queued-in=3 hwm-in=\\d+ queued-out=0 hwm-out=\\d+"
                     + " hwm-drops=0 refused=0");
         }
+    }
+
+    @Test
+    void statsPeerRowShowsWhatWaitsInTheSpillFileWhileThereIsAny(@TempDir Path swapDir) {
+        manager.open(SocketSpec.builder("out", SocketType.PUSH).bind("inproc://cmd-spill")
+                .option(ZmqOption.SNDHWM, 1).option(ZmqOption.SWAP, 1L << 20).option(ZmqOption.SWAP_DIR, swapDir)
+                .build(), SocketManager.FROM_CONFIGURATION);
+        try (Socket peer = context.socket(SocketType.PULL)) {
+            peer.setOption(ZmqOption.RCVHWM, 1);
+            peer.connect("inproc://cmd-spill");
+            assertThat(commands.stats()).contains("  peer inproc://cmd-spill").doesNotContain("spilled=");
+            for (int i = 0; i < 10; i++) {
+                assertThat(commands.send("out", "abc")).startsWith("sent");
+            }
+            // the peer does not read: past the inproc HWM (1 + 1) the messages wait on disk
+            assertThat(commands.stats()).contains(" queued-out=10 hwm-out=2 hwm-drops=0 refused=0"
+                    + " spilled=8 spilled-bytes=24" + System.lineSeparator());
+            for (int i = 0; i < 10; i++) {
+                assertThat(peer.recvMessage(WAIT)).isNotNull();
+            }
+            assertThat(commands.stats()).contains("  peer inproc://cmd-spill").doesNotContain("spilled=");
+        }
+    }
+
+    @Test
+    void aPeerRowShowsMessagesLostFromACorruptSpillFileOnlyWhenThereAreAny() {
+        PeerMetrics clean = new PeerMetrics("tcp://h:1", "", null, "", true, 0, 0, 5, 5, 0, 0, 1, 1, 0, 0);
+        assertThat(ZconnCommands.figures(clean)).doesNotContainKeys("spilled", "spilled-bytes", "spill-lost");
+        PeerMetrics lost = new PeerMetrics("tcp://h:1", "", null, "", true, 0, 0, 5, 5, 0, 0, 1, 1, 0, 0,
+                0, 0, 4, 3);
+        assertThat(ZconnCommands.figures(lost)).containsEntry("spill-lost", 3L).doesNotContainKey("spilled");
     }
 
     @Test

@@ -27,6 +27,8 @@ public final class SocketCounters {
     private long goneMessagesOut;
     private long goneBytesOut;
     private long goneHwmDrops;
+    private long goneSpilledTotal;
+    private long goneSpillLost;
 
     SocketCounters() {
     }
@@ -58,6 +60,8 @@ public final class SocketCounters {
         goneMessagesOut += p.messagesOut();
         goneBytesOut += p.bytesOut();
         goneHwmDrops += p.hwmDrops();
+        goneSpilledTotal += p.spilledTotalOut();
+        goneSpillLost += p.spillLostOut();
     }
 
     /**
@@ -73,6 +77,10 @@ public final class SocketCounters {
         long msgsOut = goneMessagesOut;
         long bytesOut = goneBytesOut;
         long drops = goneHwmDrops;
+        long spilled = 0;
+        long spilledBytes = 0;
+        long spilledTotal = goneSpilledTotal;
+        long spillLost = goneSpillLost;
         List<PeerMetrics> peers = new ArrayList<>(pipes.size());
         for (Pipe p : pipes) {
             PeerMetrics m = peer(p);
@@ -82,9 +90,14 @@ public final class SocketCounters {
             msgsOut += m.messagesOut();
             bytesOut += m.bytesOut();
             drops += m.hwmDrops();
+            spilled += m.spilledOut();
+            spilledBytes += m.spilledBytesOut();
+            spilledTotal += m.spilledTotalOut();
+            spillLost += m.spillLost();
         }
         return new SocketMetrics(type, msgsIn, bytesIn, msgsOut, bytesOut, drops, sendsRefused.get(),
-                reconnects.get(), connectRetries.get(), handshakeFailures.get(), peers);
+                reconnects.get(), connectRetries.get(), handshakeFailures.get(), peers,
+                spilled, spilledBytes, spilledTotal, spillLost);
     }
 
     private static PeerMetrics peer(Pipe p) {
@@ -94,6 +107,7 @@ public final class SocketCounters {
         String peerType = p.peerSocketType();
         return new PeerMetrics(endpoint, remote == null ? "" : remote, p.routingId(), peerType == null ? "" : peerType,
                 p.connected() && !p.isTerminated(), p.messagesIn(), p.bytesIn(), p.messagesOut(), p.bytesOut(),
-                p.depthIn(), p.depthOut(), p.hwmIn(), p.hwmOut(), p.hwmDrops(), p.hwmRefusals());
+                p.depthIn(), p.depthOut(), p.hwmIn(), p.hwmOut(), p.hwmDrops(), p.hwmRefusals(),
+                p.spilledOut(), p.spilledBytesOut(), p.spilledTotalOut(), p.spillLostOut());
     }
 }

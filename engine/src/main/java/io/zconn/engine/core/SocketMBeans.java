@@ -153,6 +153,26 @@ final class SocketMBeans {
         }
 
         @Override
+        public long getSpilledOut() {
+            return m().spilledOut();
+        }
+
+        @Override
+        public long getSpilledBytesOut() {
+            return m().spilledBytesOut();
+        }
+
+        @Override
+        public long getSpilledTotalOut() {
+            return m().spilledTotalOut();
+        }
+
+        @Override
+        public long getSpillLost() {
+            return m().spillLost();
+        }
+
+        @Override
         public int getPeerCount() {
             return m().peers().size();
         }
@@ -242,6 +262,26 @@ final class SocketMBeans {
         @Override
         public long getHwmRefusals() {
             return p.hwmRefusals();
+        }
+
+        @Override
+        public long getSpilledOut() {
+            return p.spilledOut();
+        }
+
+        @Override
+        public long getSpilledBytesOut() {
+            return p.spilledBytesOut();
+        }
+
+        @Override
+        public long getSpilledTotalOut() {
+            return p.spilledTotalOut();
+        }
+
+        @Override
+        public long getSpillLost() {
+            return p.spillLost();
         }
     }
 

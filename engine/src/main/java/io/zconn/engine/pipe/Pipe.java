@@ -407,6 +407,12 @@ public final class Pipe {
         return s == null ? 0 : s.depth();
     }
 
+    /** @return SWAP: payload bytes of the messages counted in {@link #spilledOut()} (0 without SWAP) */
+    public long spilledBytesOut() {
+        Spill s = out.spill;
+        return s == null ? 0 : s.depthBytes();
+    }
+
     /** @return SWAP: whole messages this end ever wrote to the spill file */
     public long spilledTotalOut() {
         Spill s = out.spill;

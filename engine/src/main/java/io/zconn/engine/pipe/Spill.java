@@ -87,6 +87,8 @@ final class Spill {
     private volatile long committedEnd;
     private volatile long committedMessages;
     private volatile long readMessages;
+    /** Metrics: payload bytes of the messages the reader has taken (or dropped); written before readMessages. */
+    private volatile long readBytes;
     @SuppressWarnings("unused") // through WRITER_WAITING
     private volatile boolean writerWaiting;
     /** The writer ended while the file held messages: the delimiter follows them. */
@@ -105,6 +107,9 @@ final class Spill {
     /** Logical offset of buf's position. */
     private long readPos;
     private long readLocal;
+    private long readBytesLocal;
+    /** Payload bytes of the message in {@link #pending}. */
+    private long pendingBytes;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>(4);
     private volatile boolean delimiterTaken;
     private long lostLocal;
@@ -233,12 +238,12 @@ final class Spill {
         }
         writeEnd += total;
         writtenMessages++;
+        bytesLocal += payload;
         synchronized (this) {
+            bytes = bytesLocal; // with committedMessages, so that a reader dropping the file sees both
             committedEnd = writeEnd;
             committedMessages = writtenMessages;
         }
-        bytesLocal += payload;
-        bytes = bytesLocal;
         messages = ++messagesLocal;
     }
 
@@ -313,6 +318,9 @@ final class Spill {
             Frame f = pending.poll();
             if (f != null) {
                 if (pending.isEmpty()) {
+                    readBytesLocal += pendingBytes;
+                    pendingBytes = 0;
+                    readBytes = readBytesLocal;
                     messageTaken(1);
                 }
                 return f;
@@ -356,6 +364,7 @@ final class Spill {
         do {
             f = nextFrame(end);
             pending.add(f);
+            pendingBytes += f.size();
         } while (f.hasMore());
     }
 
@@ -413,12 +422,15 @@ final class Spill {
 
     private void dropAll(Exception e) {
         pending.clear();
+        pendingBytes = 0;
         buf.clear().flip();
         long upTo;
         synchronized (this) {
             upTo = committedMessages;
+            readBytesLocal = bytes;
             readPos = committedEnd;
         }
+        readBytes = readBytesLocal;
         long n = upTo - readLocal;
         lostLocal += n;
         lost = lostLocal;
@@ -465,6 +477,15 @@ final class Spill {
     /** @return messages in the file not yet taken by the reader (any thread) */
     long depth() {
         return Math.max(0, committedMessages - readMessages);
+    }
+
+    /**
+     * @return payload bytes of the messages in the file not yet taken by the reader (any thread; read
+     *         while traffic goes on it may briefly count a message just taken)
+     */
+    long depthBytes() {
+        long taken = readBytes; // first: then bytes, read second, is at least as far
+        return Math.max(0, bytes - taken);
     }
 
     /** @return whole messages ever written to the file */

@@ -8,8 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -170,6 +172,43 @@ class PipeSpillTest {
         assertThat(filesInDir()).isEmpty();
         assertThat(p[1].read().text()).isEqualTo("m0"); // memory is still readable, the file is gone
         assertThat(p[1].read()).isNull();
+    }
+
+    @Test
+    void aFileCorruptedBetweenSpillAndRefillLosesOnlyWhatFollowsTheBadRecordAndThePipeGoesOn() throws IOException {
+        Pipe[] p = spillingPair(3, 1 << 20);
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            send(p[0], String.format("m%05d", i)); // 6 bytes: every record takes 15
+        }
+        assertThat(p[0].spilledOut()).isEqualTo(n - 3);
+        assertThat(p[0].spilledBytesOut()).isEqualTo((n - 3) * 6L);
+        Path file = p[0].spillPath();
+        assertThat(Files.size(file)).isEqualTo((n - 3) * (SpillFormat.HEADER + 6L));
+        int bad = 1500; // the file's record 1500 (message 1503): its payload changes, its CRC no longer matches
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = bad * (SpillFormat.HEADER + 6L) + SpillFormat.HEADER + 2;
+            ch.write(ByteBuffer.wrap(new byte[] {'#'}), at);
+        }
+        List<String> got = readAll(p[1]);
+        assertThat(got).hasSize(3 + bad);
+        for (int i = 0; i < got.size(); i++) {
+            assertThat(got.get(i)).isEqualTo(String.format("m%05d", i));
+        }
+        assertThat(p[0].spillLostOut()).isEqualTo(n - 3 - bad);
+        assertThat(p[0].spilledOut()).isZero();
+        assertThat(p[0].spilledBytesOut()).isZero();
+        assertThat(p[0].spilledTotalOut()).isEqualTo(n - 3);
+
+        // new messages: memory first, then the file (cut back to nothing), all in order
+        for (int i = 0; i < 10; i++) {
+            assertThat(p[0].checkWrite()).isTrue();
+            send(p[0], "new" + i);
+        }
+        assertThat(p[0].spilledOut()).isEqualTo(7);
+        assertThat(readAll(p[1])).containsExactly("new0", "new1", "new2", "new3", "new4", "new5", "new6", "new7",
+                "new8", "new9");
+        assertThat(p[0].spillLostOut()).isEqualTo(n - 3 - bad);
     }
 
     @Test

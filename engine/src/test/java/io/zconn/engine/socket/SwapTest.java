@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -232,5 +235,89 @@ class SwapTest {
             new ProcessBuilder("umount", mnt.toString()).start().waitFor(30, TimeUnit.SECONDS);
             Files.deleteIfExists(mnt);
         }
+    }
+
+    /**
+     * A spill file found corrupt while it is read back (a byte flipped under the live pipe, as a
+     * failing disk or a stray writer would): the whole messages before the bad record arrive, the
+     * message it belongs to and everything after it in the file are dropped and counted in
+     * {@link PeerMetrics#spillLost()}, and the pipe carries new messages, through memory and the
+     * file, as before. Over inproc, so the test thread is the file's only reader.
+     */
+    @Test
+    void aSpillFileFoundCorruptDeliversTheWholeMessagesBeforeItCountsTheRestLostAndGoesOn() throws IOException {
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.setOption(ZmqOption.LINGER, 0);
+        push.setOption(ZmqOption.SNDHWM, HWM);
+        push.setOption(ZmqOption.SWAP, 64L << 20);
+        push.setOption(ZmqOption.SWAP_DIR, dir);
+        push.bind("inproc://corrupt-spill-" + System.nanoTime());
+        Socket pull = ctx.socket(SocketType.PULL);
+        pull.setOption(ZmqOption.RCVHWM, HWM);
+        pull.connect(push.getOption(ZmqOption.LAST_ENDPOINT));
+        await().atMost(WAIT).until(() -> push.peers() == 1);
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            assertThat(push.trySend(fixed(i))).isTrue();
+        }
+        PeerMetrics before = push.metrics().peers().get(0);
+        long onDisk = before.spilledOut();
+        long inMemory = n - onDisk;
+        assertThat(onDisk).isEqualTo(before.spilledTotalOut()).isGreaterThan(2500);
+        Path file;
+        try (Stream<Path> files = Files.list(dir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        long size = Files.size(file);
+        assertThat(size % onDisk).isZero(); // every message takes the same room: two records
+        long perMessage = size / onDisk;
+        // corrupt the body (second frame) of the bad message, past the reader's first 64 KiB batch
+        int bad = 2000;
+        long at = (bad + 1) * perMessage - 1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            b.put(0, (byte) (b.get(0) ^ 0x55)).rewind();
+            ch.write(b, at);
+        }
+        // what came before the bad record arrives, whole and in order; nothing of the bad message
+        for (int i = 0; i < inMemory + bad; i++) {
+            Message m = pull.recvMessage(WAIT);
+            assertThat(m).as("message %d", i).isNotNull();
+            assertThat(m.size()).isEqualTo(2);
+            assertThat(m.get(0).text()).isEqualTo(id(i));
+        }
+        assertThat(pull.tryRecvFrame()).isNull();
+        long lost = onDisk - bad;
+        PeerMetrics after = push.metrics().peers().get(0);
+        assertThat(after.spillLost()).isEqualTo(lost);
+        assertThat(after.spilledOut()).isZero();
+        assertThat(after.spilledBytesOut()).isZero();
+        assertThat(push.metrics().spillLost()).isEqualTo(lost);
+
+        // the pipe goes on: through memory, then the file again, in order
+        int more = 500;
+        for (int i = n; i < n + more; i++) {
+            assertThat(push.trySend(fixed(i))).isTrue();
+        }
+        assertThat(push.metrics().spilledOut()).isEqualTo(more - inMemory);
+        for (int i = n; i < n + more; i++) {
+            Message m = pull.recvMessage(WAIT);
+            assertThat(m).as("message %d", i).isNotNull();
+            assertThat(m.get(0).text()).isEqualTo(id(i));
+            assertThat(m.get(1).size()).isEqualTo(94);
+        }
+        assertThat(pull.tryRecvFrame()).isNull();
+        assertThat(push.metrics().spillLost()).isEqualTo(lost);
+        assertThat(push.metrics().spilledTotalOut()).isEqualTo(onDisk + more - inMemory);
+    }
+
+    private static String id(int i) {
+        return String.format("%06d", i);
+    }
+
+    /** A two-frame message of a fixed size: a 6-byte id and a 94-byte body. */
+    private static Message fixed(int i) {
+        return Message.of(id(i), "x".repeat(94));
     }
 }

@@ -12,6 +12,7 @@ import io.zconn.engine.ZmqOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,6 +22,7 @@ import javax.management.openmbean.CompositeData;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -367,6 +369,81 @@ class SocketMetricsTest {
         s.setOption(ZmqOption.MBEAN_NAME, name);
         ctx.close(); // the context closing its sockets unregisters too
         assertThat(server.isRegistered(on)).isFalse();
+    }
+
+    // ---- SWAP (issue #13): what waits on disk --------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "inproc"})
+    void spilledMessagesShowInThePeersMetricsAndTheTotalsUntilThePeerReadsThem(String transport,
+                                                                             @TempDir Path swapDir) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        String name = "swap metrics " + transport + " " + System.nanoTime();
+        ObjectName on = new ObjectName("io.zconn:type=Socket,name=" + ObjectName.quote(name));
+        Socket pull = ctx.socket(SocketType.PULL);
+        Socket push = ctx.socket(SocketType.PUSH);
+        pull.setOption(ZmqOption.RCVHWM, 10);
+        push.setOption(ZmqOption.SNDHWM, 10);
+        pull.setOption(ZmqOption.RCVBUF, 64 * 1024); // tcp: small fixed kernel buffers, so the disk keeps most
+        push.setOption(ZmqOption.SNDBUF, 64 * 1024);
+        push.setOption(ZmqOption.SWAP, 64L << 20);
+        push.setOption(ZmqOption.SWAP_DIR, swapDir);
+        push.setOption(ZmqOption.MBEAN_NAME, name);
+        String ep = bind(push, transport); // the binder: its peer's pipe goes when the peer does
+        pull.connect(ep);
+        assertThat(push.awaitPeers(1, WAIT)).isTrue();
+        assertThat(push.metrics().spilledTotalOut()).isZero();
+
+        // the reader does not read: past the HWM (and over tcp past the kernel's buffers) sends go to disk
+        int size = 100;
+        int sent = 0;
+        while (sent < 500_000 && (sent % 100 != 0 || push.metrics().spilledOut() < 20_000)) {
+            assertThat(push.trySend(Frame.wrap(new byte[size]))).as("send %d never blocks with SWAP", sent).isTrue();
+            sent++;
+        }
+        // over tcp the connection takes what its buffers hold (a few thousand messages), then stops
+        await().atMost(WAIT).until(() -> {
+            PeerMetrics p = push.metrics().peers().get(0);
+            return p.spilledBytesOut() == p.spilledOut() * size;
+        });
+        SocketMetrics m = push.metrics();
+        PeerMetrics peer = m.peers().get(0);
+        assertThat(peer.spilledOut()).isGreaterThanOrEqualTo(10_000);
+        assertThat(peer.spilledBytesOut()).isEqualTo(peer.spilledOut() * size);
+        assertThat(peer.spilledTotalOut()).isGreaterThanOrEqualTo(peer.spilledOut()).isLessThanOrEqualTo(sent);
+        assertThat(peer.queuedOut()).isGreaterThanOrEqualTo(peer.spilledOut()); // queuedOut includes the disk
+        assertThat(peer.queuedOut()).isGreaterThan(peer.hwmOut());
+        assertThat(peer.spillLost()).isZero();
+        assertThat(peer.toString()).contains("spilled=");
+        assertThat(m.spilledOut()).isEqualTo(peer.spilledOut());
+        assertThat(m.spilledBytesOut()).isEqualTo(peer.spilledBytesOut());
+        assertThat(m.spilledTotalOut()).isEqualTo(peer.spilledTotalOut());
+        assertThat(m.spillLost()).isZero();
+        assertThat((Long) server.getAttribute(on, "SpilledOut")).isPositive();
+        assertThat((Long) server.getAttribute(on, "SpilledBytesOut")).isPositive();
+        assertThat((Long) server.getAttribute(on, "SpilledTotalOut")).isPositive();
+        assertThat(server.getAttribute(on, "SpillLost")).isEqualTo(0L);
+        CompositeData[] peers = (CompositeData[]) server.getAttribute(on, "Peers");
+        assertThat((Long) peers[0].get("spilledOut")).isPositive();
+
+        // the peer reads everything: nothing is left on disk, the total stays
+        for (int i = 0; i < sent; i++) {
+            assertThat(pull.recvFrame(WAIT)).as("message %d", i).isNotNull();
+        }
+        await().atMost(WAIT).until(() -> push.metrics().spilledOut() == 0);
+        m = push.metrics();
+        assertThat(m.spilledBytesOut()).isZero();
+        assertThat(m.peers().get(0).spilledOut()).isZero();
+        assertThat(m.peers().get(0).spilledBytesOut()).isZero();
+        assertThat(m.spilledTotalOut()).isEqualTo(peer.spilledTotalOut());
+        assertThat(server.getAttribute(on, "SpilledOut")).isEqualTo(0L);
+        assertThat(server.getAttribute(on, "SpilledTotalOut")).isEqualTo(peer.spilledTotalOut());
+
+        // the peer goes: its totals stay in the socket's
+        pull.close();
+        await().atMost(WAIT).until(() -> push.metrics().peers().isEmpty());
+        assertThat(push.metrics().spilledTotalOut()).isEqualTo(peer.spilledTotalOut());
+        assertThat(push.metrics().spilledOut()).isZero();
     }
 
     @Test

@@ -47,47 +47,19 @@ final class DeliveryAttempt {
      */
     void deliver(Envelope envelope) {
         Message body = envelope.body();
-        int attempts = settings.maxRetries() + 1;
-        Throwable last = null;
-        int made = 0;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            if (!gate.enter()) {
-                giveUp(envelope, "stopped before " + (made == 0 ? "delivery" : "retry " + attempt), last, made == 0);
-                return;
-            }
-            made++;
-            if (attempt > 1) {
-                counters.countRetried();
-            }
-            Message reply = null;
-            boolean ok = false;
-            try {
-                reply = target.deliver(body);
-                ok = true;
-            } catch (Throwable t) {
-                last = t;
-                events.attemptFailed(attempt, t);
-                if (t instanceof VirtualMachineError v) {
-                    throw v;
-                }
-            } finally {
-                gate.exit();
-            }
-            if (ok) {
-                counters.countDelivered();
-                reply(envelope, reply, false);
-                return;
-            }
-            if (attempt == attempts || gate.pastDrainDeadline()) {
-                break;
-            }
-            // wakes early when the gate closes: the retry then finds it closed and gives the message up
-            pause();
+        Message[] reply = new Message[1];
+        Outcome o = attempts(() -> reply[0] = target.deliver(body));
+        if (o.stopped()) {
+            giveUp(envelope, o.stopReason(), o.last(), o.made() == 0);
+        } else if (o.delivered()) {
+            counters.countDelivered();
+            reply(envelope, reply[0], false);
+        } else {
+            long n = counters.countFailed();
+            events.deliveryFailed(o.made(), n, o.last());
+            reply(envelope, null, target.answers());
+            disposal.abandonCounted(body, "the listener failed " + o.made() + " time(s)", o.last(), false);
         }
-        long n = counters.countFailed();
-        events.deliveryFailed(made, n, last);
-        reply(envelope, null, target.answers());
-        disposal.abandonCounted(body, "the listener failed " + made + " time(s)", last, false);
     }
 
     /**
@@ -104,15 +76,60 @@ final class DeliveryAttempt {
         for (Envelope e : batch) {
             bodies.add(e.body());
         }
-        bodies = Collections.unmodifiableList(bodies);
+        List<Message> view = Collections.unmodifiableList(bodies);
+        Outcome o = attempts(() -> {
+            target.deliverBatch(view);
+            return null;
+        });
+        if (o.stopped()) {
+            giveUpBatch(batch, o.stopReason(), o.last(), o.made() == 0);
+        } else if (o.delivered()) {
+            counters.countDelivered(batch.size());
+        } else {
+            long n = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                n = counters.countFailed();
+            }
+            events.deliveryFailed(o.made(), n, o.last());
+            String reason = "the listener failed " + o.made() + " time(s) on a batch of " + batch.size();
+            for (Envelope e : batch) {
+                disposal.abandonCounted(e.body(), reason, o.last(), false);
+            }
+        }
+    }
+
+    /** One listener call (its reply, if any, is kept by the caller). */
+    @FunctionalInterface
+    private interface Call {
+        Message call() throws Exception;
+    }
+
+    /**
+     * How the attempts ended: delivered, stopped by the gate before an attempt, or failed each time.
+     *
+     * @param delivered whether an attempt succeeded
+     * @param stopped   whether the gate closed before an attempt ({@code made} attempts were made)
+     * @param made      attempts made
+     * @param last      the last failure, or null
+     */
+    private record Outcome(boolean delivered, boolean stopped, int made, Throwable last) {
+        String stopReason() {
+            return "stopped before " + (made == 0 ? "delivery" : "retry " + (made + 1));
+        }
+    }
+
+    /**
+     * The attempts of one delivery, single or batch: up to maxRetries + 1 calls inside the gate,
+     * counting retries and reporting each failure, paused by retryInterval (woken early when the
+     * gate closes). A {@link VirtualMachineError} from the call is thrown on.
+     */
+    private Outcome attempts(Call call) {
         int attempts = settings.maxRetries() + 1;
         Throwable last = null;
         int made = 0;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             if (!gate.enter()) {
-                giveUpBatch(batch, "stopped before " + (made == 0 ? "delivery" : "retry " + attempt), last,
-                        made == 0);
-                return;
+                return new Outcome(false, true, made, last);
             }
             made++;
             if (attempt > 1) {
@@ -120,7 +137,7 @@ final class DeliveryAttempt {
             }
             boolean ok = false;
             try {
-                target.deliverBatch(bodies);
+                call.call();
                 ok = true;
             } catch (Throwable t) {
                 last = t;
@@ -132,23 +149,15 @@ final class DeliveryAttempt {
                 gate.exit();
             }
             if (ok) {
-                counters.countDelivered(batch.size());
-                return;
+                return new Outcome(true, false, made, last);
             }
             if (attempt == attempts || gate.pastDrainDeadline()) {
                 break;
             }
+            // wakes early when the gate closes: the retry then finds it closed and gives the message up
             pause();
         }
-        long n = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            n = counters.countFailed();
-        }
-        events.deliveryFailed(made, n, last);
-        String reason = "the listener failed " + made + " time(s) on a batch of " + batch.size();
-        for (Envelope e : batch) {
-            disposal.abandonCounted(e.body(), reason, last, false);
-        }
+        return new Outcome(false, false, made, last);
     }
 
     /**

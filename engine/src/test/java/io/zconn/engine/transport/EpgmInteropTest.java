@@ -63,7 +63,10 @@ class EpgmInteropTest {
 
     /**
      * libzmq SUB: takes {@code argv[2]} messages of {@link EpgmPubMain} and checks them as
-     * {@link EpgmSubMain} does (whole, intact, consecutive); prints {@code OK first=N ...}.
+     * {@link EpgmSubMain} does (whole, intact, consecutive); prints {@code OK first=N ...}. Its RATE
+     * is the PUB's: libzmq sizes OpenPGM's receive window from it too (RATE / 8 x RECOVERY_IVL), and
+     * with the default 100 kbit/s it holds 80 packets, fewer than arrive while a repair is on its way
+     * (OpenPGM then reports the loss and libzmq drops or, mid-message, mangles messages).
      */
     private static final String SUB = String.join("\n",
             "import sys, zmq",
@@ -71,6 +74,7 @@ class EpgmInteropTest {
             "s = ctx.socket(zmq.SUB)",
             "s.setsockopt(zmq.RCVTIMEO, 20000)",
             "s.setsockopt(zmq.RCVBUF, 4 << 20)",
+            "s.setsockopt(zmq.RATE, 100000)",
             "s.setsockopt(zmq.SUBSCRIBE, b't')",
             "s.connect(sys.argv[1])",
             "first = prev = None",

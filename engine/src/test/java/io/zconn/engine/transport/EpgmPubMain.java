@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * it sooner), as {@link EpgmInteropTest}'s libzmq PUB does: sizes cycling from nothing to several
  * packets, three frames ({@code t}, {@code i:size}, body) or one ({@code ti:size|body}), byte j of
  * message i's body (i + j) mod 256. Further arguments: {@code pace=MICROS} between messages
- * (default 3000), {@code suppress=N} (the first transmission of every N-th ODATA is skipped, see
+ * (default 3000), {@code suppress=N} (the first transmission of every N-th ODATA from the 200th on is skipped, see
  * {@link EpgmTestHooks#suppressFirstTransmission}; prints {@code suppressed=K} every 500 messages),
  * {@code norepair} (NAKs are ignored), {@code xpub} (an XPUB instead, which must never receive a
  * subscription: it prints {@code FAIL} if it does).
@@ -35,7 +35,7 @@ public final class EpgmPubMain {
             if (args[i].startsWith("pace=")) {
                 pace = Long.parseLong(args[i].substring(5)) * 1000L;
             } else if (args[i].startsWith("suppress=")) {
-                suppressed = EpgmTestHooks.suppressFirstTransmission(Integer.parseInt(args[i].substring(9)), 3);
+                suppressed = EpgmTestHooks.suppressFirstTransmission(200, Integer.parseInt(args[i].substring(9)), 3);
             } else if (args[i].equals("norepair")) {
                 EpgmTestHooks.ignoreNaks();
             } else if (args[i].equals("xpub")) {

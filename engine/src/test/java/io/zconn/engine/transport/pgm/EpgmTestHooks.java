@@ -32,14 +32,16 @@ public final class EpgmTestHooks {
      * whose sequence number is {@code phase} modulo {@code every} (it keeps it for repair as if
      * sent), so receivers must NAK it and take the RDATA.
      *
+     * @param from  the first sequence number that may be skipped (receivers that join late cannot
+     *              repair what was lost before they had the source's first SPM, with OpenPGM as here)
      * @param every the period
      * @param phase which one of each period
      * @return counts the transmissions skipped
      */
-    public static AtomicLong suppressFirstTransmission(int every, int phase) {
+    public static AtomicLong suppressFirstTransmission(long from, int every, int phase) {
         AtomicLong suppressed = new AtomicLong();
         EpgmTransport.suppressForTest = sqn -> {
-            boolean skip = sqn % every == phase;
+            boolean skip = sqn >= from && sqn % every == phase;
             if (skip) {
                 suppressed.incrementAndGet();
             }

@@ -284,6 +284,18 @@ public final class ZmqOption<T> {
     /** Largest IP packet an epgm sender makes, in bytes. Default 1500, as libzmq. */
     public static final ZmqOption<Integer> MULTICAST_MAXTPDU = intOption("MULTICAST_MAXTPDU", 1500,
             v -> v >= 100 && v <= 65535, "100 to 65535");
+    /**
+     * How long (ms) an epgm sender keeps what it sent, for repair: its transmit window holds
+     * RATE / 8 x RECOVERY_IVL bytes' worth of MULTICAST_MAXTPDU packets (at least one), as libzmq
+     * sizes OpenPGM's. Default 10000, as libzmq.
+     */
+    public static final ZmqOption<Integer> RECOVERY_IVL = intOption("RECOVERY_IVL", 10_000, v -> v >= 0, ">= 0");
+    /**
+     * As libzmq 4.3.4: whether a UDP multicast sender (RADIO, which zconn does not have) loops its
+     * packets back to listeners on this host. Default true. epgm ignores it and keeps loop-back
+     * off, as libzmq's PGM sockets do.
+     */
+    public static final ZmqOption<Boolean> MULTICAST_LOOP = boolOption("MULTICAST_LOOP", true);
 
     // ---- SWAP (ZeroMQ 2.x's ZMQ_SWAP, per pipe) ----------------------------------------------
 

@@ -278,6 +278,29 @@ public abstract class SocketBase implements Pipe.Events {
         }
     }
 
+    /**
+     * Attaches a pipe that takes every message without asking, as libzmq attaches a PUB's or XPUB's
+     * pgm/epgm pipe (PGM carries no subscriptions upstream): the socket subscribes it to everything
+     * itself, and an XPUB's user is not told. Caller holds the socket's lock (bind/connect paths).
+     *
+     * @param pipe the socket's end
+     */
+    public final void attachSubscribedToAll(Pipe pipe) {
+        attachNow(pipe);
+        if (pipes.contains(pipe)) {
+            xsubscribeToAll(pipe);
+        }
+    }
+
+    /**
+     * Subscribes an attached pipe to every message ({@link #attachSubscribedToAll}); nothing for
+     * sockets that do not publish.
+     *
+     * @param pipe the pipe
+     */
+    protected void xsubscribeToAll(Pipe pipe) {
+    }
+
     private void processCommands() {
         Cmd c;
         while ((c = mailbox.relaxedPoll()) != null) {

@@ -120,6 +120,14 @@ public class XPub extends SocketBase {
     }
 
     @Override
+    protected void xsubscribeToAll(Pipe pipe) {
+        if (attached.contains(pipe)) {
+            subscriptions.add(new byte[0], 0, 0, pipe);
+            subscribed.add(pipe);
+        }
+    }
+
+    @Override
     protected void xpipeTerminated(Pipe pipe) {
         fq.remove(pipe);
         dist.remove(pipe);

@@ -31,13 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * joins the group on the named interface, takes the ODATA of every source in sequence order, and
  * delivers libzmq's messages (see {@link PgmReceiver}). A lost packet is reported (a WARNING, at most
  * one per {@link #WARN_INTERVAL_NANOS} per endpoint) and the stream resumes at the next message
- * start. A PUB socket sends ODATA and SPMs paced to RATE ({@link Sender}). Not yet: repair by NAK and
- * RDATA (so RECOVERY_IVL has no effect), XPUB, pgm:// and IPv6 (EPROTONOSUPPORT).
+ * start. A PUB or XPUB socket sends ODATA and SPMs paced to RATE, keeps RECOVERY_IVL of them and
+ * repairs what receivers NAK with NCF and RDATA ({@link Sender}, {@link PgmSource}). Not yet:
+ * pgm:// and IPv6 (EPROTONOSUPPORT).
  *
  * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one thread, from the
  * host's executor or thread factory when it gave one; a receiver blocks in the channel's receive,
- * a sender waits for messages (at most {@link #SPM_IVL_NANOS}); both end when the channel closes
- * (disconnect, socket close, context close).
+ * a sender waits in a selector for messages, NAKs or its next SPM (at most {@link #SPM_IVL_NANOS});
+ * both end when the channel closes (disconnect, socket close, context close; a sender with LINGER
+ * sends what was queued first).
  */
 public final class EpgmTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(EpgmTransport.class.getName());
@@ -49,8 +51,15 @@ public final class EpgmTransport implements Transport {
     static volatile java.util.function.LongPredicate dropForTest;
     /** An idle sender sends an SPM this often. */
     static final long SPM_IVL_NANOS = 1_000_000_000L;
-    /** How far a sender may fall behind RATE and catch up at once. */
-    static final long RATE_BURST_NANOS = 10_000_000L;
+    /**
+     * Test hook: when set, an ODATA whose sequence number it accepts is not sent the first time
+     * (it is kept for repair as if it had been), in every epgm sender of this JVM.
+     */
+    static volatile java.util.function.LongPredicate suppressForTest;
+    /** Test hook: when set, senders read NAKs and SPMRs but do not act on them (no repair). */
+    static volatile boolean ignoreNaksForTest;
+    /** How long a lingering sender goes on after its last message: its heartbeat SPMs and their NAKs. */
+    static final long LINGER_TAIL_NANOS = PgmSource.HEARTBEAT_NANOS * (PgmSource.HEARTBEATS + 1);
 
     private final Executor executor;
     private final ThreadFactory threadFactory;
@@ -84,10 +93,7 @@ public final class EpgmTransport implements Transport {
                     "pgm:// (PGM over raw IP) needs raw sockets, which Java lacks; use epgm:// (PGM over UDP): " + ep);
         }
         SocketType type = socket.type();
-        if (type == SocketType.XPUB) {
-            throw new ZmqException(Errno.EPROTONOSUPPORT, "XPUB over epgm is not supported yet (PUB is): " + ep);
-        }
-        if (type != SocketType.SUB && type != SocketType.XSUB && type != SocketType.PUB) {
+        if (type != SocketType.SUB && type != SocketType.XSUB && type != SocketType.PUB && type != SocketType.XPUB) {
             throw new ZmqException(Errno.EINVAL, type + " sockets cannot use epgm (PUB, XPUB, SUB, XSUB only): " + ep);
         }
         if (shutdown) {
@@ -95,7 +101,7 @@ public final class EpgmTransport implements Transport {
         }
         EpgmAddress address = EpgmAddress.parse(ep.address());
         Options opts = socket.optionsSnapshot();
-        if (type == SocketType.PUB) {
+        if (type == SocketType.PUB || type == SocketType.XPUB) {
             return sender(socket, ep, address, opts);
         }
         DatagramChannel ch = open(address, opts, ep);
@@ -159,146 +165,174 @@ public final class EpgmTransport implements Transport {
     }
 
     private EndpointHandle sender(SocketBase socket, Endpoint ep, EpgmAddress a, Options opts) {
-        DatagramChannel ch = null;
+        byte[] nla = ipv4Of(a.networkInterface());
+        UdpSourceLink link;
         try {
-            ch = DatagramChannel.open(StandardProtocolFamily.INET);
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, a.networkInterface());
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, opts.get(ZmqOption.MULTICAST_HOPS));
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false); // as libzmq
-            int sndbuf = opts.get(ZmqOption.SNDBUF);
-            if (sndbuf > 0) {
-                ch.setOption(StandardSocketOptions.SO_SNDBUF, sndbuf);
-            }
-            ch.bind(new InetSocketAddress(0));
+            link = UdpSourceLink.open(a, nla, opts.get(ZmqOption.MULTICAST_HOPS), opts.get(ZmqOption.SNDBUF), ep.text());
         } catch (IOException | RuntimeException e) {
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing what failed to open
-                }
-            }
             throw new ZmqException(Errno.EINVAL, "cannot send to " + a.group().getHostAddress() + " port " + a.port()
                     + " on " + a.interfaceText() + " for " + ep + ": " + e, e);
         }
-        Sender s = new Sender(socket, ep.text(), ch, a, opts);
+        Sender s = new Sender(socket, ep.text(), link, a, nla, opts);
         senders.add(s);
         try {
             start((Runnable) s::run);
         } catch (RuntimeException e) {
-            s.close();
+            s.abort();
             s.pipe.terminate(); // no thread will
             throw new ZmqException(Errno.EOTHER, "cannot start the epgm send thread for " + ep + ": " + e, e);
         }
         return s;
     }
 
+    private static byte[] ipv4Of(java.net.NetworkInterface ni) {
+        for (java.util.Enumeration<java.net.InetAddress> e = ni.getInetAddresses(); e.hasMoreElements();) {
+            java.net.InetAddress ia = e.nextElement();
+            if (ia instanceof java.net.Inet4Address) {
+                return ia.getAddress();
+            }
+        }
+        return new byte[] {0, 0, 0, 0};
+    }
+
+    /**
+     * Closes the receivers at once; waits for senders that linger (a socket closed with LINGER and
+     * messages queued) until they have sent them or their LINGER is over, then closes them.
+     */
     @Override
     public void shutdown() {
         shutdown = true;
         for (Receiver r : receivers) {
             r.close();
         }
-        for (Sender s : senders) {
-            s.close();
+        for (Sender s : new java.util.ArrayList<>(senders)) {
+            s.awaitLinger();
+            s.abort();
         }
     }
 
     /**
-     * One sending endpoint (PUB): takes the socket's messages from its pipe, packs them as libzmq
-     * does ({@link V1Packer}) into ODATA of at most MULTICAST_MAXTPDU bytes as IP packets, paced to
-     * RATE, with an SPM first and whenever idle for {@link #SPM_IVL_NANOS}. It keeps no transmit
-     * window: ODATA says trail = its own sequence number, so receivers report loss instead of
-     * asking for repair (NAK/RDATA not yet).
+     * One sending endpoint (PUB, XPUB): takes the socket's messages from its pipe, packs them as
+     * libzmq does ({@link V1Packer}) into TSDUs of at most MULTICAST_MAXTPDU bytes as IP packets,
+     * and hands them to its {@link PgmSource}, which numbers them, keeps them in a transmit window
+     * of RECOVERY_IVL (as libzmq sizes OpenPGM's), answers NAKs with NCF and RDATA, sends SPMs and
+     * paces everything to RATE. The thread waits in the link's selector (datagrams, pipe activity
+     * and the pacing or SPM time end the wait), never spins.
+     *
+     * <p>Close (socket close or disconnect) with LINGER 0 ends the endpoint at once. With LINGER
+     * (read when the socket closes, as libzmq does), the messages queued before are still sent, then
+     * the heartbeat SPMs that follow data, answering NAKs meanwhile, until LINGER is over (-1: no
+     * limit); the context's close waits for that.
      */
     final class Sender implements EndpointHandle, Pipe.Events {
+        private final SocketBase socket;
         private final String endpoint;
-        private final DatagramChannel channel;
-        private final InetSocketAddress group;
+        private final UdpSourceLink link;
         private final Pipe pipe;
         private final V1Packer packer;
-        private final long gsi;
-        private final int sourcePort;
-        private final int destPort;
-        private final byte[] nla;
-        private final long bytesPerSecond;
-        private volatile boolean closed;
+        private final PgmSource source;
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        /** Set by close with LINGER: System.nanoTime() when the endpoint ends at the latest. */
+        private volatile long lingerUntil;
+        private volatile boolean lingering;
+        private volatile boolean aborted;
         private volatile Thread thread;
         private boolean ended;
-        private long sqn;
-        private long spmSqn;
-        /** When the rate allows the next packet (System.nanoTime). */
-        private long nextSend = System.nanoTime();
+        private long lastWarn = System.nanoTime() - WARN_INTERVAL_NANOS;
+        private long warnedBad;
 
-        Sender(SocketBase socket, String endpoint, DatagramChannel channel, EpgmAddress a, Options opts) {
+        Sender(SocketBase socket, String endpoint, UdpSourceLink link, EpgmAddress a, byte[] nla, Options opts) {
+            this.socket = socket;
             this.endpoint = endpoint;
-            this.channel = channel;
-            this.group = new InetSocketAddress(a.group(), a.port());
-            this.destPort = a.port();
+            this.link = link;
             java.security.SecureRandom random = new java.security.SecureRandom();
-            this.gsi = random.nextLong() & 0xffffffffffffL;
-            this.sourcePort = 1 + random.nextInt(0xfffe);
-            byte[] local = {0, 0, 0, 0};
-            for (java.util.Enumeration<java.net.InetAddress> e = a.networkInterface().getInetAddresses(); e.hasMoreElements();) {
-                java.net.InetAddress ia = e.nextElement();
-                if (ia instanceof java.net.Inet4Address) {
-                    local = ia.getAddress();
-                    break;
-                }
-            }
-            this.nla = local;
+            long gsi = random.nextLong() & 0xffffffffffffL;
+            int sourcePort = 1 + random.nextInt(0xfffe);
+            int maxTpdu = opts.get(ZmqOption.MULTICAST_MAXTPDU);
             // IP (20) + UDP (8) + PGM header (16) + ODATA fields (8)
-            this.packer = new V1Packer(Math.min(0xffff, opts.get(ZmqOption.MULTICAST_MAXTPDU) - 52));
-            this.bytesPerSecond = opts.get(ZmqOption.RATE) * 1000L / 8;
+            this.packer = new V1Packer(Math.min(0xffff, maxTpdu - 52));
+            int rate = opts.get(ZmqOption.RATE);
+            TransmitWindow window = new TransmitWindow(
+                    TransmitWindow.packets(rate, opts.get(ZmqOption.RECOVERY_IVL), maxTpdu), 0);
+            this.source = new PgmSource(gsi, sourcePort, a.port(), nla, a.group().getAddress(), window,
+                    rate * 1000L / 8, SPM_IVL_NANOS, System.nanoTime());
             Pipe[] pair = Pipe.pair(opts.sndHwm(), 0);
             pair[0].attachment(this);
             pair[0].peerSocketType(SocketType.SUB.name());
             pair[0].endpoint(endpoint);
             this.pipe = pair[1];
             pipe.setEvents(this);
-            // PGM carries no subscriptions upstream: the PUB sends everything, as libzmq's does
-            pipe.write(Frame.wrap(new byte[] {1}));
-            pipe.flush();
-            socket.attachNow(pair[0]);
+            // PGM carries no subscriptions upstream: the socket sends everything to this pipe, as
+            // libzmq's PUB and XPUB do (the XPUB's user is not told)
+            socket.attachSubscribedToAll(pair[0]);
         }
 
         void run() {
             thread = Thread.currentThread();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(MAX_DATAGRAM);
+            byte[] blocked = null;
+            long endedAt = 0;
             try {
-                spm();
-                long lastSent = System.nanoTime();
-                while (!closed && !ended) {
-                    byte[] tsdu = packer.next(this::pull);
-                    if (tsdu == null) {
-                        if (System.nanoTime() - lastSent >= SPM_IVL_NANOS) {
-                            spm();
-                            lastSent = System.nanoTime();
+                while (!aborted) {
+                    for (int i = 0; i < 64 && link.receive(buf); i++) {
+                        if (!ignoreNaksForTest) {
+                            source.control(buf.array(), 0, buf.position(), System.nanoTime());
                         }
-                        if (!pipe.checkRead() && !closed) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(this, SPM_IVL_NANOS);
+                    }
+                    warnBadNaks();
+                    long now = System.nanoTime();
+                    if (lingering && now - lingerUntil >= 0) {
+                        LOG.log(System.Logger.Level.DEBUG, endpoint + ": LINGER is over; what is still queued is dropped");
+                        break;
+                    }
+                    if (blocked != null) {
+                        if (!link.send(blocked)) {
+                            link.await(SPM_IVL_NANOS, true);
+                            continue;
+                        }
+                        blocked = null;
+                    }
+                    byte[] p = source.poll(now, this::nextTsdu);
+                    if (p != null) {
+                        if (!suppressedForTest(p) && !link.send(p)) {
+                            blocked = p; // the kernel's buffer is full: this one goes first when it has room
                         }
                         continue;
                     }
-                    send(PgmWriter.data(PgmPacket.ODATA, gsi, sourcePort, destPort, sqn, sqn, tsdu, 0, tsdu.length));
-                    sqn = (sqn + 1) & 0xffffffffL;
-                    lastSent = System.nanoTime();
+                    if (ended) {
+                        if (endedAt == 0) {
+                            endedAt = now;
+                        }
+                        // what the socket queued is sent; the heartbeat SPMs that follow it let receivers
+                        // ask for its last packets, and their NAKs are answered
+                        if (source.settled() || now - endedAt >= LINGER_TAIL_NANOS) {
+                            break;
+                        }
+                    }
+                    long wait = source.waitNanos(now, !ended && pipe.checkRead());
+                    if (ended) {
+                        wait = Math.min(wait, LINGER_TAIL_NANOS);
+                    }
+                    link.await(wait, false);
                 }
-                if (ended) {
-                    spm(); // tell receivers where the stream ended
-                }
-            } catch (java.nio.channels.ClosedChannelException e) {
+            } catch (java.nio.channels.ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
                 // closed by disconnect or close: the normal end
             } catch (IOException | RuntimeException e) {
-                if (!closed) {
+                if (!aborted) {
                     LOG.log(System.Logger.Level.ERROR, endpoint + ": epgm sending failed; the endpoint stops", e);
                 }
             } catch (Error e) {
                 LOG.log(System.Logger.Level.ERROR, endpoint + ": epgm send thread died", e);
                 throw e;
             } finally {
-                close();
+                abort();
                 pipe.terminate();
+                done.countDown();
             }
+        }
+
+        private byte[] nextTsdu() {
+            return ended ? null : packer.next(this::pull);
         }
 
         @SuppressWarnings("ReferenceEquality") // Pipe.DELIMITER is a sentinel: identity is the point
@@ -311,20 +345,33 @@ public final class EpgmTransport implements Transport {
             return f;
         }
 
-        private void spm() throws IOException {
-            send(PgmWriter.spm(gsi, sourcePort, destPort, spmSqn, sqn, (sqn - 1) & 0xffffffffL, nla));
-            spmSqn = (spmSqn + 1) & 0xffffffffL;
+        private boolean suppressedForTest(byte[] p) {
+            java.util.function.LongPredicate hook = suppressForTest;
+            if (hook == null || p[4] != PgmPacket.ODATA) {
+                return false;
+            }
+            long sqn = ((p[16] & 0xffL) << 24) | ((p[17] & 0xffL) << 16) | ((p[18] & 0xffL) << 8) | (p[19] & 0xffL);
+            return hook.test(sqn);
         }
 
-        /** Sends one packet when RATE allows (IP and UDP headers counted, as OpenPGM does). */
-        private void send(byte[] packet) throws IOException {
-            long now = System.nanoTime();
-            while (nextSend - now > 0 && !closed) {
-                java.util.concurrent.locks.LockSupport.parkNanos(this, nextSend - now);
-                now = System.nanoTime();
+        private void warnBadNaks() {
+            long bad = source.badNaks();
+            if (bad == warnedBad) {
+                return;
             }
-            nextSend = Math.max(nextSend, now - RATE_BURST_NANOS) + (packet.length + 28) * 1_000_000_000L / bytesPerSecond;
-            channel.send(ByteBuffer.wrap(packet), group);
+            long now = System.nanoTime();
+            if (now - lastWarn >= WARN_INTERVAL_NANOS) {
+                lastWarn = now;
+                LOG.log(System.Logger.Level.WARNING, endpoint + ": ignored " + (bad - warnedBad)
+                        + " NAK(s) not meant for this source (the last: " + source.lastBadNak()
+                        + "); another source sending on this port from this host cannot be repaired through it");
+                warnedBad = bad;
+            }
+        }
+
+        /** @return the source's counters (read on any thread: a snapshot may lag) */
+        PgmSource.Stats stats() {
+            return source.stats();
         }
 
         @Override
@@ -332,19 +379,46 @@ public final class EpgmTransport implements Transport {
             return endpoint;
         }
 
+        /** Socket close or disconnect: at once with LINGER 0, else once what is queued is sent. */
         @Override
         public void close() {
-            closed = true;
-            senders.remove(this);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
+            int linger = socket.optionsSnapshot().linger();
+            if (linger == 0 || done.getCount() == 0) {
+                abort();
+                return;
             }
+            lingerUntil = linger < 0 ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime()
+                    + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(linger);
+            lingering = true;
+            wake();
+        }
+
+        /** Waits (for the context's close) until a lingering sender has ended or its LINGER is over. */
+        void awaitLinger() {
+            if (!lingering) {
+                return;
+            }
+            try {
+                while (!done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (System.nanoTime() - lingerUntil >= 0) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Ends the endpoint now: what is still queued is dropped. */
+        void abort() {
+            aborted = true;
+            senders.remove(this);
+            link.close();
             wake();
         }
 
         private void wake() {
+            link.wakeup();
             Thread t = thread;
             if (t != null) {
                 java.util.concurrent.locks.LockSupport.unpark(t);

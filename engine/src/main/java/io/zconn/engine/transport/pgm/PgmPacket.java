@@ -43,6 +43,8 @@ public final class PgmPacket {
     public static final int OPT_NAK_LIST = 0x02;
     /** Set in the type byte of the last option. */
     public static final int OPT_END = 0x80;
+    /** Most sequence numbers an OPT_NAK_LIST carries (the packet's own comes on top: 63 in all). */
+    public static final int MAX_NAK_LIST = 62;
     /** Address family of an IPv4 NLA. */
     public static final int AFI_IP = 1;
     /** Address family of an IPv6 NLA. */
@@ -69,6 +71,8 @@ public final class PgmPacket {
     private long fragmentSqn;
     private long fragmentOffset;
     private long fragmentLength;
+    private int nakListOffset;
+    private int nakListSize;
 
     private PgmPacket(byte[] buf, int start, int length) {
         this.buf = buf;
@@ -196,6 +200,13 @@ public final class PgmPacket {
                 fragmentSqn = u32(at + 4);
                 fragmentOffset = u32(at + 8);
                 fragmentLength = u32(at + 12);
+            } else if ((t & 0x7f) == OPT_NAK_LIST) {
+                // four bytes of option header, then up to 62 sequence numbers beyond the packet's own
+                if ((len - 4) % 4 != 0 || (len - 4) / 4 > MAX_NAK_LIST) {
+                    throw bad("OPT_NAK_LIST of " + len + " bytes");
+                }
+                nakListOffset = at + 4;
+                nakListSize = (len - 4) / 4;
             }
             last = (t & OPT_END) != 0;
             at += len;
@@ -313,6 +324,22 @@ public final class PgmPacket {
     /** @return OPT_FRAGMENT: the APDU's length */
     public long fragmentLength() {
         return fragmentLength;
+    }
+
+    /** @return how many sequence numbers OPT_NAK_LIST adds to a NAK, NNAK or NCF (0 without one) */
+    public int nakListSize() {
+        return nakListSize;
+    }
+
+    /**
+     * @param i which one, from 0 to {@link #nakListSize()} - 1
+     * @return that sequence number of OPT_NAK_LIST
+     */
+    public long nakListSqn(int i) {
+        if (i < 0 || i >= nakListSize) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return u32(nakListOffset + 4 * i);
     }
 
     /** @return the datagram array the TSDU lies in (not a copy) */

@@ -89,6 +89,71 @@ public final class PgmWriter {
         return checksum(p);
     }
 
+    // ---- the source's repair packets (NCF with OPT_NAK_LIST, RDATA) ----------------------------
+
+    /**
+     * Writes the RDATA that repairs an ODATA: the same packet (header, options, TSDU) with the
+     * type RDATA and the transmit window's current trailing edge, as OpenPGM retransmits.
+     *
+     * @param odata an ODATA packet as {@link #data} wrote it
+     * @param trail the trailing edge now
+     * @return a new packet; {@code odata} is not changed
+     */
+    public static byte[] rdata(byte[] odata, long trail) {
+        if (odata.length < PgmPacket.HEADER + 8 || odata[4] != PgmPacket.ODATA) {
+            throw new IllegalArgumentException("not an ODATA packet");
+        }
+        byte[] p = odata.clone();
+        p[4] = (byte) PgmPacket.RDATA;
+        u32(p, 20, trail);
+        p[6] = 0;
+        p[7] = 0;
+        return checksum(p);
+    }
+
+    /**
+     * Writes the NCF a source multicasts for a NAK: the sequence numbers confirmed, the first in
+     * the packet and the others (at most {@link PgmPacket#MAX_NAK_LIST}) in OPT_NAK_LIST, with the
+     * NAK's NLAs and the source's own ports.
+     *
+     * @param gsi        the source's GSI
+     * @param sourcePort the source's data-source port
+     * @param destPort   the destination port (the endpoint's)
+     * @param sqns       the sequence numbers confirmed
+     * @param count      how many of {@code sqns} (1 to 63)
+     * @param source     the source's IPv4 address
+     * @param group      the multicast group's IPv4 address
+     * @return the packet
+     */
+    public static byte[] ncf(long gsi, int sourcePort, int destPort, long[] sqns, int count, byte[] source,
+                             byte[] group) {
+        if (count < 1 || count > PgmPacket.MAX_NAK_LIST + 1 || count > sqns.length) {
+            throw new IllegalArgumentException("NCF of " + count + " sequence numbers");
+        }
+        if (count == 1) {
+            return nak(PgmPacket.NCF, gsi, sourcePort, destPort, sqns[0], source, group);
+        }
+        int base = PgmPacket.HEADER + 4 + 8 + 8;
+        int list = 4 + 4 * (count - 1);
+        byte[] p = new byte[base + 4 + list];
+        header(p, PgmPacket.NCF, gsi, sourcePort, destPort, 0);
+        p[5] = (byte) (PgmPacket.OPT_PRESENT | PgmPacket.OPT_NETWORK);
+        u32(p, 16, sqns[0]);
+        u16(p, 20, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(source), 0, p, 24, 4);
+        u16(p, 28, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(group), 0, p, 32, 4);
+        p[base] = PgmPacket.OPT_LENGTH;
+        p[base + 1] = 4;
+        u16(p, base + 2, 4 + list);
+        p[base + 4] = (byte) (PgmPacket.OPT_NAK_LIST | PgmPacket.OPT_END);
+        p[base + 5] = (byte) list;
+        for (int i = 1; i < count; i++) {
+            u32(p, base + 8 + 4 * (i - 1), sqns[i]);
+        }
+        return checksum(p);
+    }
+
     private static byte[] ipv4(byte[] a) {
         if (a.length != 4) {
             throw new IllegalArgumentException("not an IPv4 address: " + a.length + " bytes");

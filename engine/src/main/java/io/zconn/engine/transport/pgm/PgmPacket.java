@@ -69,6 +69,8 @@ public final class PgmPacket {
     private long fragmentSqn;
     private long fragmentOffset;
     private long fragmentLength;
+    private int nakListOffset;
+    private int nakListCount;
 
     private PgmPacket(byte[] buf, int start, int length) {
         this.buf = buf;
@@ -197,6 +199,13 @@ public final class PgmPacket {
                 fragmentOffset = u32(at + 8);
                 fragmentLength = u32(at + 12);
             }
+            if ((t & 0x7f) == OPT_NAK_LIST && (type == NAK || type == NCF || type == NNAK)) {
+                if (len < 4 || (len - 4) % 4 != 0) {
+                    throw bad("OPT_NAK_LIST of " + len + " bytes");
+                }
+                nakListOffset = at + 4;
+                nakListCount = (len - 4) / 4;
+            }
             last = (t & OPT_END) != 0;
             at += len;
         }
@@ -293,6 +302,22 @@ public final class PgmPacket {
         byte[] b = new byte[n];
         System.arraycopy(buf, start + at, b, 0, n);
         return b;
+    }
+
+    /** @return how many more sequence numbers a NAK, NNAK or NCF names in OPT_NAK_LIST (0 without one) */
+    public int nakListCount() {
+        return nakListCount;
+    }
+
+    /**
+     * @param i which one, 0 to {@link #nakListCount()} - 1
+     * @return that sequence number of the OPT_NAK_LIST
+     */
+    public long nakListSqn(int i) {
+        if (i < 0 || i >= nakListCount) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return u32(nakListOffset + 4 * i);
     }
 
     /** @return whether OPT_FRAGMENT is present (part of an APDU larger than one TSDU) */

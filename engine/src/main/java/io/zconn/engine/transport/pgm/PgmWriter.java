@@ -89,6 +89,67 @@ public final class PgmWriter {
         return checksum(p);
     }
 
+    // ---- receiver side (epgm-rx): NAK with OPT_NAK_LIST, SPMR ----
+
+    /**
+     * Writes a NAK for up to {@link NakScheduler#NAK_LIST_MAX} sequence numbers, as OpenPGM does:
+     * the first in the NAK's own field, the others in an OPT_NAK_LIST (after OPT_LENGTH; the
+     * options flagged present and network-significant). One number gives a plain NAK.
+     *
+     * @param gsi        the source's GSI
+     * @param sourcePort the header's source port (the data's destination port)
+     * @param destPort   the header's destination port (the source's port)
+     * @param sqns       the sequence numbers (32-bit values in longs)
+     * @param count      how many (1 to 63)
+     * @param source     the source's IPv4 NLA (from its SPM)
+     * @param group      the multicast group's IPv4 address
+     * @return the packet
+     */
+    public static byte[] nakList(long gsi, int sourcePort, int destPort, long[] sqns, int count, byte[] source,
+                                 byte[] group) {
+        if (count < 1 || count > NakScheduler.NAK_LIST_MAX || count > sqns.length) {
+            throw new IllegalArgumentException("a NAK names 1 to " + NakScheduler.NAK_LIST_MAX + " numbers: " + count);
+        }
+        if (count == 1) {
+            return nak(PgmPacket.NAK, gsi, sourcePort, destPort, sqns[0], source, group);
+        }
+        int base = PgmPacket.HEADER + 4 + 8 + 8;
+        int listLength = 4 + 4 * (count - 1);
+        byte[] p = new byte[base + 4 + listLength];
+        header(p, PgmPacket.NAK, gsi, sourcePort, destPort, 0);
+        p[5] = (byte) (PgmPacket.OPT_PRESENT | PgmPacket.OPT_NETWORK);
+        u32(p, 16, sqns[0]);
+        u16(p, 20, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(source), 0, p, 24, 4);
+        u16(p, 28, PgmPacket.AFI_IP);
+        System.arraycopy(ipv4(group), 0, p, 32, 4);
+        p[base] = PgmPacket.OPT_LENGTH;
+        p[base + 1] = 4;
+        u16(p, base + 2, 4 + listLength);
+        p[base + 4] = (byte) (PgmPacket.OPT_NAK_LIST | PgmPacket.OPT_END);
+        p[base + 5] = (byte) listLength;
+        for (int i = 1; i < count; i++) {
+            u32(p, base + 8 + 4 * (i - 1), sqns[i]);
+        }
+        return checksum(p);
+    }
+
+    /**
+     * Writes an SPMR: a receiver asks a source for an SPM (it needs the source's NLA to NAK).
+     *
+     * @param gsi        the source's GSI
+     * @param sourcePort the header's source port (the data's destination port)
+     * @param destPort   the header's destination port (the source's port)
+     * @return the packet
+     */
+    public static byte[] spmr(long gsi, int sourcePort, int destPort) {
+        byte[] p = new byte[PgmPacket.HEADER];
+        header(p, PgmPacket.SPMR, gsi, sourcePort, destPort, 0);
+        return checksum(p);
+    }
+
+    // ---- end of the receiver side ----
+
     private static byte[] ipv4(byte[] a) {
         if (a.length != 4) {
             throw new IllegalArgumentException("not an IPv4 address: " + a.length + " bytes");

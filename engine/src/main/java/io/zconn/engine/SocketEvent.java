@@ -67,7 +67,17 @@ public final class SocketEvent {
          * events (the value) were dropped since the last such report. Always delivered to typed
          * listeners, whatever types they asked for.
          */
-        EVENTS_DROPPED(0);
+        EVENTS_DROPPED(0),
+        /**
+         * zconn only, never in libzmq's format (libzmq has no such event: its PGM receiver silently
+         * restarts at the next message): a multicast (epgm) receiver gave up data it could not have
+         * repaired (NAK retries spent, or the source's window moved past it). The value is the number
+         * of packets lost (a message or more of that source is missing); the endpoint is the epgm
+         * endpoint; {@link #peerAddress()} names the source ({@code pgm-tsi:} then its TSI in hex).
+         * Its code lies beyond libzmq's 16 bits, so that no libzmq mask selects it; listeners
+         * registered for all types (no types named) get it.
+         */
+        DATA_LOST(0x10000);
 
         /** libzmq's {@code ZMQ_EVENT_ALL}. */
         public static final int ALL = 0xFFFF;
@@ -78,7 +88,10 @@ public final class SocketEvent {
             this.code = code;
         }
 
-        /** @return libzmq's event number ({@code ZMQ_EVENT_*}), 0 for {@link #EVENTS_DROPPED} */
+        /**
+         * @return libzmq's event number ({@code ZMQ_EVENT_*}), 0 for {@link #EVENTS_DROPPED}, a bit beyond
+         *         libzmq's 16 for {@link #DATA_LOST}
+         */
         public int code() {
             return code;
         }
@@ -98,11 +111,11 @@ public final class SocketEvent {
 
         /**
          * @param types some types; none means all
-         * @return their libzmq event mask
+         * @return their event mask: libzmq's bits, plus {@link #DATA_LOST}'s when named or when none is
          */
         public static int mask(Type... types) {
             if (types.length == 0) {
-                return ALL;
+                return ALL | DATA_LOST.code;
             }
             int m = 0;
             for (Type t : types) {

@@ -898,7 +898,7 @@ public abstract class SocketBase implements Pipe.Events {
                 throw e;
             }
             SocketListener publisher = e -> {
-                if (e.type().code() != 0) {
+                if (e.type().code() != 0 && (e.type().code() & ~SocketEvent.Type.ALL) == 0) {
                     try {
                         pair.sendMessage(new Message(List.of(Frame.wrap(e.libzmqFrame()),
                                 Frame.wrap(e.endpoint().getBytes(java.nio.charset.StandardCharsets.UTF_8)))), 0);

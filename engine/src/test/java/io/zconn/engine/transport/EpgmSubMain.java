@@ -4,6 +4,7 @@ import io.zconn.engine.Context;
 import io.zconn.engine.Frame;
 import io.zconn.engine.Message;
 import io.zconn.engine.Socket;
+import io.zconn.engine.SocketEvent;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.transport.pgm.EpgmTestHooks;
@@ -16,9 +17,11 @@ import java.nio.charset.StandardCharsets;
  * (see the test's script) and checks each: the first is whole (a late joiner starts at a message
  * boundary), each body has the announced size and pattern, and the numbers are consecutive (none
  * lost, none merged). Prints {@code OK first=N sizes=...} and exits 0, or prints what was wrong and
- * exits 1. With {@code args[2]} = {@code drop=N}, every N-th data packet is dropped in the receive
- * path ({@link EpgmTestHooks}): then numbers may jump, but every message delivered must still be
- * whole and intact, and the loss must have been reported (a WARNING from the transport).
+ * exits 1. With {@code args[2]} = {@code drop=N}, every N-th ODATA packet is dropped in the receive
+ * path ({@link EpgmTestHooks}): NAKs must bring its RDATA, so every message still arrives, in order.
+ * With {@code lose=N}, the RDATA of those packets is dropped too: then numbers may jump, but every
+ * message delivered must still be whole and intact, and the loss must have been reported (a
+ * WARNING from the transport and a {@link SocketEvent.Type#DATA_LOST} event).
  */
 public final class EpgmSubMain {
     private EpgmSubMain() {
@@ -29,8 +32,13 @@ public final class EpgmSubMain {
      */
     public static void main(String[] args) {
         int want = Integer.parseInt(args[1]);
-        int dropEvery = args.length > 2 && args[2].startsWith("drop=") ? Integer.parseInt(args[2].substring(5)) : 0;
-        java.util.concurrent.atomic.AtomicLong dropped = dropEvery > 0 ? EpgmTestHooks.dropEvery(dropEvery, 7) : null;
+        String mode = args.length > 2 ? args[2] : "";
+        boolean repair = mode.startsWith("drop=");
+        boolean lose = mode.startsWith("lose=");
+        java.util.concurrent.atomic.AtomicLong dropped = repair
+                ? EpgmTestHooks.dropEvery(Integer.parseInt(mode.substring(5)), 7)
+                : lose ? EpgmTestHooks.loseEvery(Integer.parseInt(mode.substring(5)), 7) : null;
+        java.util.concurrent.atomic.AtomicLong lostEvents = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicInteger lossWarnings = new java.util.concurrent.atomic.AtomicInteger();
         java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.zconn.engine.transport.pgm.EpgmTransport");
         log.addHandler(new java.util.logging.Handler() {
@@ -57,6 +65,11 @@ public final class EpgmSubMain {
             // kernel's buffer: 4 MiB (the usual rmem_max cap) is some seconds of the PUB's stream
             sub.setOption(ZmqOption.RCVBUF, 4 << 20);
             sub.subscribe("t".getBytes(StandardCharsets.US_ASCII));
+            sub.monitor(e -> {
+                if (e.type() == SocketEvent.Type.DATA_LOST) {
+                    lostEvents.addAndGet(e.value());
+                }
+            });
             sub.connect(args[0]);
             long first = -1;
             long prev = -1;
@@ -96,7 +109,7 @@ public final class EpgmSubMain {
                 }
                 if (first < 0) {
                     first = i;
-                } else if (dropped == null) {
+                } else if (!lose) {
                     check(i == prev + 1, "message " + i + " after " + prev + ": lost or reordered");
                 } else {
                     check(i > prev, "message " + i + " after " + prev + ": reordered or repeated");
@@ -107,12 +120,19 @@ public final class EpgmSubMain {
                 prev = i;
                 sizes.add(size);
             }
-            if (dropped != null) {
+            if (repair) {
+                check(dropped.get() > 0, "nothing dropped");
+                check(lossWarnings.get() == 0 && lostEvents.get() == 0, "loss reported although repaired: "
+                        + lossWarnings + " warnings, " + lostEvents + " packets in DATA_LOST events");
+            }
+            if (lose) {
                 check(jumps > 0 && dropped.get() > 0, "no loss seen: dropped " + dropped + ", jumps " + jumps);
-                check(lossWarnings.get() > 0, "the loss of " + dropped + " packets was not reported");
+                check(lossWarnings.get() > 0, "the loss of " + dropped + " packets was not logged");
+                check(lostEvents.get() > 0, "the loss of " + dropped + " packets gave no DATA_LOST event");
             }
             System.out.println("OK first=" + first + " last=" + prev + " multipart=" + multipart + " sizes=" + sizes
-                    + (dropped == null ? "" : " dropped=" + dropped + " jumps=" + jumps + " warnings=" + lossWarnings));
+                    + (dropped == null ? "" : " dropped=" + dropped + " jumps=" + jumps + " warnings=" + lossWarnings
+                    + " lostEvents=" + lostEvents));
         } catch (RuntimeException e) {
             e.printStackTrace(System.out);
             System.exit(1);

@@ -29,17 +29,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code epgm://}: PGM (RFC 3208) over UDP, as libzmq speaks it with OpenPGM. A SUB or XSUB socket
  * joins the group on the named interface, takes the ODATA of every source in sequence order, and
- * delivers libzmq's messages (see {@link PgmReceiver}). A lost packet is reported (a WARNING, at most
- * one per {@link #WARN_INTERVAL_NANOS} per endpoint) and the stream resumes at the next message
- * start. A PUB or XPUB socket sends ODATA and SPMs paced to RATE, keeps RECOVERY_IVL of them and
- * repairs what receivers NAK with NCF and RDATA ({@link Sender}, {@link PgmSource}). Not yet:
- * pgm:// and IPv6 (EPROTONOSUPPORT).
+ * delivers libzmq's messages (see {@link PgmReceiver}). A lost packet is NAKed and its RDATA awaited,
+ * later packets held meanwhile ({@link ReceiveWindow}, {@link NakScheduler}); a packet that cannot be
+ * repaired is reported (a WARNING, at most one per {@link #WARN_INTERVAL_NANOS} per endpoint, a
+ * {@link io.zconn.engine.SocketEvent.Type#DATA_LOST} event, {@link Stats}) and the stream resumes at
+ * the next message start. A PUB or XPUB socket sends ODATA and SPMs paced to RATE, keeps RECOVERY_IVL
+ * of them and repairs what receivers NAK with NCF and RDATA ({@link Sender}, {@link PgmSource}).
+ * Not yet: IPv6 (EPROTONOSUPPORT).
  *
  * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one thread, from the
- * host's executor or thread factory when it gave one; a receiver blocks in the channel's receive,
- * a sender waits in a selector for messages, NAKs or its next SPM (at most {@link #SPM_IVL_NANOS});
- * both end when the channel closes (disconnect, socket close, context close; a sender with LINGER
- * sends what was queued first).
+ * host's executor or thread factory when it gave one; a receiver waits for datagrams or its next
+ * NAK timer, a sender waits in a selector for messages, NAKs or its next SPM (at most
+ * {@link #SPM_IVL_NANOS}); both end when the channel closes (disconnect, socket close, context
+ * close; a sender with LINGER sends what was queued first).
  */
 public final class EpgmTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(EpgmTransport.class.getName());
@@ -47,8 +49,10 @@ public final class EpgmTransport implements Transport {
     private static final int MAX_DATAGRAM = 65535;
     /** At most one loss or malformed-packet warning per endpoint per this interval. */
     static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
-    /** Test hook: when set, a data packet whose sequence number it accepts is dropped in the receive path. */
+    /** Test hook: when set, an ODATA packet whose sequence number it accepts is dropped in the receive path. */
     static volatile java.util.function.LongPredicate dropForTest;
+    /** Test hook: when set, an RDATA packet whose sequence number it accepts is dropped in the receive path. */
+    static volatile java.util.function.LongPredicate dropRepairForTest;
     /** An idle sender sends an SPM this often. */
     static final long SPM_IVL_NANOS = 1_000_000_000L;
     /**
@@ -68,8 +72,20 @@ public final class EpgmTransport implements Transport {
     private final Set<Sender> senders = ConcurrentHashMap.newKeySet();
     private volatile boolean shutdown;
 
-    /** Counters of one receiving endpoint, read by tests and diagnostics. */
-    public record Stats(long messages, long packets, long lostPackets, long gaps, long malformed, long hwmDrops) {
+    /**
+     * Counters of one receiving endpoint, read by tests and diagnostics.
+     *
+     * @param messages    messages delivered to the socket's pipe (or dropped at its HWM)
+     * @param packets     data packets taken (ODATA and RDATA)
+     * @param lostPackets data packets lost beyond repair
+     * @param gaps        runs of packets lost beyond repair (each reported)
+     * @param malformed   malformed packets or streams
+     * @param hwmDrops    messages dropped at RCVHWM
+     * @param naksSent    NAK packets sent
+     * @param repaired    missing packets that arrived later (by RDATA, mostly)
+     */
+    public record Stats(long messages, long packets, long lostPackets, long gaps, long malformed, long hwmDrops,
+                        long naksSent, long repaired) {
     }
 
     /**
@@ -105,7 +121,17 @@ public final class EpgmTransport implements Transport {
             return sender(socket, ep, address, opts);
         }
         DatagramChannel ch = open(address, opts, ep);
-        Receiver r = new Receiver(socket, ep.text(), ch, opts);
+        Receiver r;
+        try {
+            r = new Receiver(socket, ep.text(), ch, address, opts);
+        } catch (RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing what failed to open
+            }
+            throw e;
+        }
         receivers.add(r);
         try {
             start(r);
@@ -131,7 +157,9 @@ public final class EpgmTransport implements Transport {
             if (rcvbuf > 0) {
                 ch.setOption(StandardSocketOptions.SO_RCVBUF, rcvbuf);
             }
-            ch.bind(new InetSocketAddress(a.port()));
+            // bound to the group, not the wildcard: a source on this host shares the port (OpenPGM's
+            // SO_REUSEPORT), and a unicast NAK to it must reach its socket, never this one
+            ch.bind(new InetSocketAddress(a.group(), a.port()));
             ch.join(a.group(), a.networkInterface());
             return ch;
         } catch (IOException | RuntimeException e) {
@@ -440,23 +468,45 @@ public final class EpgmTransport implements Transport {
         }
     }
 
-    /** One receiving endpoint: its channel, its pipe to the socket, its thread's loop. */
-    final class Receiver implements EndpointHandle, PgmReceiver.Listener, Pipe.Events {
+    /**
+     * One receiving endpoint: its channel, its pipe to the socket, its thread's loop. The thread
+     * waits in a selector for a datagram or the next NAK timer (never longer than
+     * {@link #SPM_IVL_NANOS}); close wakes it. NAKs and SPMRs leave through a second, unbound
+     * channel (the receive channel is bound to the group's address, so that unicast NAKs to a
+     * source on this host reach the source's socket, not ours, when both share the port).
+     */
+    final class Receiver implements EndpointHandle, PgmReceiver.Listener, PgmReceiver.Control, Pipe.Events {
         private final String endpoint;
         private final DatagramChannel channel;
+        private final int port;
         private final Pipe pipe;
         private final PgmReceiver pgm;
+        private final SocketBase socket;
+        private final java.nio.channels.Selector selector;
+        private DatagramChannel control;
         private volatile boolean closed;
         private long hwmDrops;
         private long lastWarn = System.nanoTime() - WARN_INTERVAL_NANOS;
         private long unwarnedLost;
         private long unwarnedMalformed;
-        private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0);
+        private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
 
-        Receiver(SocketBase socket, String endpoint, DatagramChannel channel, Options opts) {
+        Receiver(SocketBase socket, String endpoint, DatagramChannel channel, EpgmAddress a, Options opts) {
             this.endpoint = endpoint;
             this.channel = channel;
-            this.pgm = new PgmReceiver(this, opts.get(ZmqOption.MAXMSGSIZE));
+            this.socket = socket;
+            this.port = a.port();
+            java.security.SecureRandom seed = new java.security.SecureRandom();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed.nextLong());
+            this.pgm = new PgmReceiver(this, opts.get(ZmqOption.MAXMSGSIZE), this, a.group().getAddress(),
+                    System::nanoTime, bo -> random.nextLong(1_000L, bo));
+            try {
+                this.selector = java.nio.channels.Selector.open();
+                channel.configureBlocking(false);
+                channel.register(selector, java.nio.channels.SelectionKey.OP_READ);
+            } catch (IOException e) {
+                throw new ZmqException(Errno.EOTHER, "cannot wait on the epgm channel of " + endpoint + ": " + e, e);
+            }
             Pipe[] pair = Pipe.pair(0, opts.rcvHwm());
             pair[0].attachment(this);
             pair[0].peerSocketType(SocketType.PUB.name());
@@ -470,23 +520,31 @@ public final class EpgmTransport implements Transport {
             ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
             try {
                 while (!closed) {
-                    buf.clear();
-                    if (channel.receive(buf) == null) {
-                        continue;
+                    long delay = pgm.timerDelay();
+                    if (delay > 0) {
+                        long ms = Math.min(SPM_IVL_NANOS, delay + 999_999L) / 1_000_000L;
+                        selector.select(Math.max(1, ms));
+                        selector.selectedKeys().clear();
                     }
                     pipe.drainInbound(); // subscriptions the socket wrote: PGM carries none upstream
-                    java.util.function.LongPredicate drop = dropForTest;
-                    if (drop != null && buf.position() >= PgmPacket.HEADER + 8
-                            && (buf.get(4) == PgmPacket.ODATA || buf.get(4) == PgmPacket.RDATA)
-                            && drop.test(buf.getInt(16) & 0xffffffffL)) {
-                        continue;
+                    for (int n = 0; n < 1024 && !closed; n++) {
+                        buf.clear();
+                        java.net.SocketAddress from = channel.receive(buf);
+                        if (from == null) {
+                            break;
+                        }
+                        if (dropped(buf)) {
+                            continue;
+                        }
+                        byte[] src = from instanceof InetSocketAddress isa ? isa.getAddress().getAddress() : null;
+                        pgm.datagram(buf.array(), 0, buf.position(), src);
                     }
-                    pgm.datagram(buf.array(), 0, buf.position());
+                    pgm.timers();
                     pipe.flush();
                     stats = new Stats(pgm.messages(), pgm.packets(), pgm.lostPackets(), pgm.gaps(),
-                            pgm.malformedCount(), hwmDrops);
+                            pgm.malformedCount(), hwmDrops, pgm.naksSent(), pgm.repaired());
                 }
-            } catch (ClosedChannelException e) {
+            } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
                 // closed by disconnect or close: the normal end
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -497,7 +555,42 @@ public final class EpgmTransport implements Transport {
                 throw e;
             } finally {
                 close();
+                if (control != null) {
+                    try {
+                        control.close();
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the NAK channel failed", e);
+                    }
+                }
                 pipe.terminate(); // only this thread writes the pipe
+            }
+        }
+
+        /** The loss test hook ({@link #dropForTest}): whether to drop this datagram before the receiver sees it. */
+        private boolean dropped(ByteBuffer buf) {
+            java.util.function.LongPredicate drop = dropForTest;
+            if (drop == null || buf.position() < PgmPacket.HEADER + 8) {
+                return false;
+            }
+            int type = buf.get(4);
+            long sqn = buf.getInt(16) & 0xffffffffL;
+            if (type == PgmPacket.ODATA) {
+                return drop.test(sqn);
+            }
+            java.util.function.LongPredicate repair = dropRepairForTest;
+            return type == PgmPacket.RDATA && repair != null && repair.test(sqn);
+        }
+
+        @Override
+        public void unicast(byte[] packet, byte[] nla) {
+            try {
+                if (control == null) {
+                    control = DatagramChannel.open(StandardProtocolFamily.INET);
+                }
+                control.send(ByteBuffer.wrap(packet), new InetSocketAddress(java.net.InetAddress.getByAddress(nla), port));
+            } catch (IOException e) {
+                // the NAK is retried by its timer, and the loss reported when the retries run out
+                warn("cannot send a NAK or SPMR to " + java.util.Arrays.toString(nla) + ": " + e);
             }
         }
 
@@ -514,11 +607,15 @@ public final class EpgmTransport implements Transport {
         }
 
         @Override
-        public void gap(long tsi, long expected, long got, long lost) {
-            unwarnedLost += lost;
-            warn("lost " + lost + " packet(s) of source " + Long.toHexString(tsi) + " (expected sequence " + expected
-                    + ", got " + got + "); repair (NAK/RDATA) is not supported yet: the partial message is dropped and"
-                    + " delivery resumes at the next message start");
+        public void lost(long tsi, long first, long count, String why) {
+            unwarnedLost += count;
+            warn("lost " + count + " packet(s) of source " + Long.toHexString(tsi) + " from sequence " + first
+                    + " beyond repair (" + why + "): the partial message is dropped and delivery resumes at the next"
+                    + " message start");
+            if (socket.monitored()) {
+                socket.event(new io.zconn.engine.SocketEvent(io.zconn.engine.SocketEvent.Type.DATA_LOST, endpoint,
+                        (int) Math.min(count, Integer.MAX_VALUE), "pgm-tsi:" + Long.toHexString(tsi), null));
+            }
         }
 
         @Override
@@ -557,6 +654,11 @@ public final class EpgmTransport implements Transport {
                 channel.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
+            }
+            try {
+                selector.close(); // wakes the thread if it waits
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the selector failed", e);
             }
         }
 

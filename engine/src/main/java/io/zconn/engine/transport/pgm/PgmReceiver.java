@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The receiving half of libzmq's PGM transport, without the network: per source (TSI) it takes
@@ -14,17 +16,26 @@ import java.util.Map;
  * message start (so a late joiner never delivers the tail of a message), and decodes libzmq's v1
  * framing into whole messages.
  *
- * <p>Not yet: repair. A sequence gap (a packet lost or reordered) is counted and reported to the
- * {@link Listener}, the message in progress is dropped, and the source is joined again at the next
- * message start, as libzmq does when OpenPGM reports unrecoverable loss. Never silent, never merged.
+ * <p>Repair, as OpenPGM does it for libzmq: packets after a missing one are held in the source's
+ * {@link ReceiveWindow} while its {@link NakScheduler} NAKs the missing one (unicast to the NLA
+ * the source's SPM gave, through the {@link Control}; an SPMR first when no SPM was seen yet);
+ * once the RDATA arrives they are handed on in order. A number that cannot be repaired (retries
+ * spent, the source's trailing edge moved past it, the window or {@link #MAX_HELD_BYTES} full) is
+ * given up and reported to the {@link Listener}: the message in progress is dropped and the source
+ * is joined again at the next message start, as libzmq does when OpenPGM reports unrecoverable
+ * loss. Never silent, never merged.
  *
  * <p>Bounded: at most {@link #MAX_SOURCES} sources are tracked (packets of further sources are
  * counted and dropped); each holds at most what it sent of its message in progress plus
- * {@link V1Decoder#CHUNK}. Not thread-safe: one receive thread drives it.
+ * {@link V1Decoder#CHUNK}, and the packets that arrived after a missing one (at most
+ * {@link ReceiveWindow#MAX_SQNS} per source, {@link #MAX_HELD_BYTES} in all). Not thread-safe: one
+ * receive thread drives it, and passes the time in through the clock it was given.
  */
 final class PgmReceiver {
     /** Most sources tracked at once. */
     static final int MAX_SOURCES = 256;
+    /** Most TSDU bytes held after missing packets, over all sources; beyond, the oldest loss is given up. */
+    static final long MAX_HELD_BYTES = 16L << 20;
 
     /** What the receiver reports. */
     interface Listener {
@@ -34,14 +45,14 @@ final class PgmReceiver {
         void message(List<Frame> message);
 
         /**
-         * Data was lost: the source's stream resumes at its next message start.
+         * Data was lost beyond repair: the source's stream resumes at its next message start.
          *
-         * @param tsi      the source
-         * @param expected the sequence number expected
-         * @param got      the one received
-         * @param lost     how many packets were skipped
+         * @param tsi   the source
+         * @param first the first sequence number lost
+         * @param count how many packets were lost
+         * @param why   why they could not be repaired
          */
-        void gap(long tsi, long expected, long got, long lost);
+        void lost(long tsi, long first, long count, String why);
 
         /**
          * A packet or the stream in it was malformed; the source's stream resumes at its next message start.
@@ -52,9 +63,26 @@ final class PgmReceiver {
         void malformed(long tsi, String why);
     }
 
-    private final class Source implements V1Decoder.Sink {
+    /** Where control packets go (NAK, SPMR): the network. */
+    interface Control {
+        /**
+         * Sends a packet unicast to a source.
+         *
+         * @param packet the PGM packet
+         * @param nla    the source's IPv4 address
+         */
+        void unicast(byte[] packet, byte[] nla);
+    }
+
+    private final class Source implements V1Decoder.Sink, ReceiveWindow.Sink, NakScheduler.Actions {
         final long tsi;
-        long next = -1;
+        final ReceiveWindow window = new ReceiveWindow(new NakScheduler(backoff));
+        /** The path NLA from the last SPM, null before one. */
+        byte[] nla;
+        /** Where the data came from (IP), for an SPMR before any SPM. */
+        byte[] from;
+        /** The data's destination port (a NAK's source port). */
+        int dataPort;
         boolean joined;
         V1Decoder decoder;
         final List<Frame> frames = new ArrayList<>();
@@ -79,10 +107,51 @@ final class PgmReceiver {
             decoder = null;
             frames.clear();
         }
+
+        @Override
+        public void data(byte[] b, int at, int len) {
+            tsdu(this, b, at, len);
+        }
+
+        @Override
+        public void lost(long first, long count, String why) {
+            leave();
+            gaps++;
+            lostPackets += count;
+            listener.lost(tsi, first, count, why);
+        }
+
+        @Override
+        public boolean canNak() {
+            return control != null && nla != null && group != null;
+        }
+
+        @Override
+        public void nak(long[] sqns, int count) {
+            for (int i = 0; i < count; i++) {
+                sqns[i] &= 0xffffffffL;
+            }
+            control.unicast(PgmWriter.nakList(tsi >>> 16, dataPort, (int) (tsi & 0xffff), sqns, count, nla, group),
+                    nla);
+            naksSent++;
+        }
+
+        @Override
+        public void spmRequest() {
+            byte[] to = nla != null ? nla : from;
+            if (control != null && to != null) {
+                control.unicast(PgmWriter.spmr(tsi >>> 16, dataPort, (int) (tsi & 0xffff)), to);
+                spmrsSent++;
+            }
+        }
     }
 
     private final Listener listener;
     private final long maxMsgSize;
+    private final Control control;
+    private final byte[] group;
+    private final LongSupplier clock;
+    private final LongUnaryOperator backoff;
     private final Map<Long, Source> sources = new HashMap<>();
     private long messages;
     private long packets;
@@ -91,14 +160,37 @@ final class PgmReceiver {
     private long duplicates;
     private long refusedSources;
     private long malformed;
+    private long naksSent;
+    private long spmrsSent;
+    private long heldBytes;
 
     /**
+     * A receiver that cannot send (no NAKs: missing packets are given up after the NAK retries).
+     *
      * @param listener   gets messages and reports
      * @param maxMsgSize MAXMSGSIZE (-1 = none)
      */
     PgmReceiver(Listener listener, long maxMsgSize) {
+        this(listener, maxMsgSize, null, null, System::nanoTime,
+                bo -> java.util.concurrent.ThreadLocalRandom.current().nextLong(1_000L, bo));
+    }
+
+    /**
+     * @param listener   gets messages and reports
+     * @param maxMsgSize MAXMSGSIZE (-1 = none)
+     * @param control    where NAKs and SPMRs go, or null
+     * @param group      the multicast group's IPv4 address (named in NAKs), or null
+     * @param clock      the time in nanoseconds (System::nanoTime, or a test's)
+     * @param backoff    given NAK_BO_IVL, a random back-off below it
+     */
+    PgmReceiver(Listener listener, long maxMsgSize, Control control, byte[] group, LongSupplier clock,
+                LongUnaryOperator backoff) {
         this.listener = listener;
         this.maxMsgSize = maxMsgSize;
+        this.control = control;
+        this.group = group == null ? null : group.clone();
+        this.clock = clock;
+        this.backoff = backoff;
     }
 
     /**
@@ -109,6 +201,18 @@ final class PgmReceiver {
      * @param len length
      */
     void datagram(byte[] buf, int off, int len) {
+        datagram(buf, off, len, null);
+    }
+
+    /**
+     * Takes one datagram's payload.
+     *
+     * @param buf  datagram
+     * @param off  start
+     * @param len  length
+     * @param from the IPv4 address it came from, or null
+     */
+    void datagram(byte[] buf, int off, int len, byte[] from) {
         PgmPacket p;
         try {
             p = PgmPacket.parse(buf, off, len);
@@ -117,49 +221,98 @@ final class PgmReceiver {
             listener.malformed(0, e.getMessage());
             return;
         }
-        packet(p);
+        packet(p, from);
     }
 
-    /** @param p a parsed packet; only ODATA and RDATA carry data, the rest is ignored here */
+    /** @param p a parsed packet */
     void packet(PgmPacket p) {
-        if (p.type() != PgmPacket.ODATA && p.type() != PgmPacket.RDATA) {
-            return;
-        }
-        packets++;
-        Source s = sources.get(p.tsi());
+        packet(p, null);
+    }
+
+    private Source source(long tsi) {
+        Source s = sources.get(tsi);
         if (s == null) {
             if (sources.size() >= MAX_SOURCES) {
                 refusedSources++;
-                return;
+                return null;
             }
-            s = new Source(p.tsi());
-            sources.put(p.tsi(), s);
+            s = new Source(tsi);
+            sources.put(tsi, s);
         }
-        long sqn = p.sqn();
-        if (s.next >= 0) {
-            int diff = (int) (sqn - s.next); // serial-number arithmetic modulo 2^32
-            if (diff < 0) {
-                duplicates++;
-                return;
+        return s;
+    }
+
+    private void packet(PgmPacket p, byte[] from) {
+        switch (p.type()) {
+            case PgmPacket.ODATA, PgmPacket.RDATA -> data(p, from);
+            case PgmPacket.SPM -> {
+                Source s = source(p.tsi());
+                if (s == null) {
+                    return;
+                }
+                if (p.nlaAfi() == PgmPacket.AFI_IP) {
+                    s.nla = p.nla();
+                }
+                s.dataPort = p.destPort();
+                s.window.spm(p.trail(), p.lead(), clock.getAsLong(), s);
             }
-            if (diff > 0) {
-                gaps++;
-                lostPackets += diff;
-                s.leave();
-                listener.gap(s.tsi, s.next, sqn, diff);
+            case PgmPacket.NCF, PgmPacket.NAK -> {
+                // an NCF travels from the source (its TSI as in ODATA); another receiver's NAK towards
+                // it (the source's port is the NAK's destination port)
+                boolean ncf = p.type() == PgmPacket.NCF;
+                Source s = sources.get(ncf ? p.tsi() : (p.gsi() << 16) | p.destPort());
+                if (s == null) {
+                    return;
+                }
+                long now = clock.getAsLong();
+                s.window.confirmed(p.sqn(), ncf, now);
+                for (int i = 0; i < p.nakListSize(); i++) {
+                    s.window.confirmed(p.nakListSqn(i), ncf, now);
+                }
+            }
+            default -> {
+                // NNAK, SPMR: for sources and network elements
             }
         }
-        s.next = (sqn + 1) & 0xffffffffL;
-        if (p.isFragment()) {
+    }
+
+    private void data(PgmPacket p, byte[] from) {
+        packets++;
+        Source s = source(p.tsi());
+        if (s == null) {
+            return;
+        }
+        s.dataPort = p.destPort();
+        if (s.nla == null && s.from == null && from != null) {
+            s.from = from.clone();
+        }
+        long before = s.window.heldBytes();
+        boolean fresh = s.window.data(p.sqn(), p.trail(), p.array(), p.tsduStart(), p.tsduLength(), p.isFragment(),
+                clock.getAsLong(), s);
+        if (!fresh) {
+            duplicates++;
+            return;
+        }
+        heldBytes += s.window.heldBytes() - before;
+        while (heldBytes > MAX_HELD_BYTES) {
+            before = s.window.heldBytes();
+            boolean any = s.window.loseOldest("over " + MAX_HELD_BYTES + " bytes held waiting for repair", s);
+            heldBytes += s.window.heldBytes() - before;
+            if (!any) {
+                break;
+            }
+        }
+    }
+
+    /** One TSDU in sequence order: the leading offset, then libzmq's v1 framing. */
+    private void tsdu(Source s, byte[] b, int at, int len) {
+        if (b == ReceiveWindow.FRAGMENT) {
             // libzmq's sender never fragments (one TSDU per packet); an APDU over several is not decoded
             s.leave();
             malformed++;
             listener.malformed(s.tsi, "fragmented APDU (OPT_FRAGMENT) not supported");
             return;
         }
-        int len = p.tsduLength();
-        int at = p.tsduStart();
-        byte[] b = p.array();
         if (len < 2) {
             s.leave();
             malformed++;
@@ -191,6 +344,61 @@ final class PgmReceiver {
         }
     }
 
+    /**
+     * Runs the NAK timers of every source that are due.
+     */
+    void timers() {
+        long now = clock.getAsLong();
+        for (Source s : sources.values()) {
+            long before = s.window.heldBytes();
+            s.window.expire(now, s, s);
+            heldBytes += s.window.heldBytes() - before;
+        }
+    }
+
+    /** @return nanoseconds until the next NAK timer is due (0: now), {@link Long#MAX_VALUE} when none */
+    long timerDelay() {
+        long now = clock.getAsLong();
+        long d = Long.MAX_VALUE;
+        for (Source s : sources.values()) {
+            d = Math.min(d, s.window.naks().delay(now));
+        }
+        return d;
+    }
+
+    /** @return NAK packets sent */
+    long naksSent() {
+        return naksSent;
+    }
+
+    /** @return SPMRs sent */
+    long spmrsSent() {
+        return spmrsSent;
+    }
+
+    /** @return data packets that arrived after being found missing (repaired, mostly by RDATA) */
+    long repaired() {
+        long n = 0;
+        for (Source s : sources.values()) {
+            n += s.window.repaired();
+        }
+        return n;
+    }
+
+    /** @return missing ranges (pending or given up) over all sources */
+    int missingRanges() {
+        int n = 0;
+        for (Source s : sources.values()) {
+            n += s.window.naks().rangeCount();
+        }
+        return n;
+    }
+
+    /** @return TSDU bytes held after missing packets, over all sources */
+    long windowBytes() {
+        return heldBytes;
+    }
+
     /** @return messages delivered */
     long messages() {
         return messages;
@@ -201,12 +409,12 @@ final class PgmReceiver {
         return packets;
     }
 
-    /** @return data packets found missing by sequence gaps */
+    /** @return data packets lost beyond repair */
     long lostPackets() {
         return lostPackets;
     }
 
-    /** @return sequence gaps seen */
+    /** @return runs of packets lost beyond repair */
     long gaps() {
         return gaps;
     }
@@ -231,9 +439,9 @@ final class PgmReceiver {
         return sources.size();
     }
 
-    /** @return body bytes held for messages in progress, over all sources */
+    /** @return bytes held for messages in progress and in receive windows, over all sources */
     long heldBytes() {
-        long n = 0;
+        long n = heldBytes;
         for (Source s : sources.values()) {
             if (s.decoder != null) {
                 n += s.decoder.heldBytes();

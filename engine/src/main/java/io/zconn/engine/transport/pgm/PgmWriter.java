@@ -127,16 +127,46 @@ public final class PgmWriter {
      */
     public static byte[] ncf(long gsi, int sourcePort, int destPort, long[] sqns, int count, byte[] source,
                              byte[] group) {
+        return listed(PgmPacket.NCF, gsi, sourcePort, destPort, sqns, count, source, group);
+    }
+
+    // ---- receiver side: NAK with OPT_NAK_LIST, SPMR ----
+
+    /**
+     * Writes a NAK for up to {@link NakScheduler#NAK_LIST_MAX} sequence numbers, as OpenPGM does:
+     * the first in the NAK's own field, the others in an OPT_NAK_LIST. One number gives a plain NAK.
+     *
+     * @param gsi        the source's GSI
+     * @param sourcePort the header's source port (the data's destination port)
+     * @param destPort   the header's destination port (the source's port)
+     * @param sqns       the sequence numbers (32-bit values in longs)
+     * @param count      how many (1 to 63)
+     * @param source     the source's IPv4 NLA (from its SPM)
+     * @param group      the multicast group's IPv4 address
+     * @return the packet
+     */
+    public static byte[] nakList(long gsi, int sourcePort, int destPort, long[] sqns, int count, byte[] source,
+                                 byte[] group) {
+        return listed(PgmPacket.NAK, gsi, sourcePort, destPort, sqns, count, source, group);
+    }
+
+    /**
+     * A NAK or NCF naming several sequence numbers: the first in the packet's own field, the others
+     * in an OPT_NAK_LIST (after OPT_LENGTH; the options flagged present and network-significant).
+     */
+    private static byte[] listed(int type, long gsi, int sourcePort, int destPort, long[] sqns, int count,
+                                 byte[] source, byte[] group) {
         if (count < 1 || count > PgmPacket.MAX_NAK_LIST + 1 || count > sqns.length) {
-            throw new IllegalArgumentException("NCF of " + count + " sequence numbers");
+            throw new IllegalArgumentException("a NAK or NCF names 1 to " + (PgmPacket.MAX_NAK_LIST + 1)
+                    + " sequence numbers: " + count);
         }
         if (count == 1) {
-            return nak(PgmPacket.NCF, gsi, sourcePort, destPort, sqns[0], source, group);
+            return nak(type, gsi, sourcePort, destPort, sqns[0], source, group);
         }
         int base = PgmPacket.HEADER + 4 + 8 + 8;
         int list = 4 + 4 * (count - 1);
         byte[] p = new byte[base + 4 + list];
-        header(p, PgmPacket.NCF, gsi, sourcePort, destPort, 0);
+        header(p, type, gsi, sourcePort, destPort, 0);
         p[5] = (byte) (PgmPacket.OPT_PRESENT | PgmPacket.OPT_NETWORK);
         u32(p, 16, sqns[0]);
         u16(p, 20, PgmPacket.AFI_IP);
@@ -151,6 +181,20 @@ public final class PgmWriter {
         for (int i = 1; i < count; i++) {
             u32(p, base + 8 + 4 * (i - 1), sqns[i]);
         }
+        return checksum(p);
+    }
+
+    /**
+     * Writes an SPMR: a receiver asks a source for an SPM (it needs the source's NLA to NAK).
+     *
+     * @param gsi        the source's GSI
+     * @param sourcePort the header's source port (the data's destination port)
+     * @param destPort   the header's destination port (the source's port)
+     * @return the packet
+     */
+    public static byte[] spmr(long gsi, int sourcePort, int destPort) {
+        byte[] p = new byte[PgmPacket.HEADER];
+        header(p, PgmPacket.SPMR, gsi, sourcePort, destPort, 0);
         return checksum(p);
     }
 

@@ -32,7 +32,7 @@ class PgmReceiverFuzzTest {
             }
 
             @Override
-            public void gap(long tsi, long expected, long got, long lost) {
+            public void lost(long tsi, long first, long count, String why) {
             }
 
             @Override

@@ -7,13 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PgmReceiverTest {
+    /** A fixed NAK back-off. */
+    private static final long BO = 10_000_000L;
+    private static final byte[] GROUP = {(byte) 239, (byte) 192, 1, 1};
+    private static final byte[] LOCALHOST = {127, 0, 0, 1};
     private final List<List<Frame>> messages = new ArrayList<>();
     private final List<String> reports = new ArrayList<>();
+    private final List<PgmPacket> control = new ArrayList<>();
+    private final List<byte[]> controlTo = new ArrayList<>();
+    private long now;
     private final PgmReceiver rx = new PgmReceiver(new PgmReceiver.Listener() {
         @Override
         public void message(List<Frame> message) {
@@ -21,15 +29,18 @@ class PgmReceiverTest {
         }
 
         @Override
-        public void gap(long tsi, long expected, long got, long lost) {
-            reports.add("gap " + expected + "->" + got + " lost " + lost);
+        public void lost(long tsi, long first, long count, String why) {
+            reports.add("lost " + first + " count " + count);
         }
 
         @Override
         public void malformed(long tsi, String why) {
             reports.add("malformed " + why);
         }
-    }, -1);
+    }, -1, (packet, nla) -> {
+        control.add(PgmPacket.parse(packet, 0, packet.length));
+        controlTo.add(nla);
+    }, GROUP, () -> now, bo -> BO);
 
     private void feed(byte[] packet) {
         rx.datagram(packet, 0, packet.length);
@@ -81,19 +92,159 @@ class PgmReceiverTest {
         assertEquals("whole", text(messages.get(0).get(0)));
     }
 
+    /** @return the packet with its type changed to RDATA (checksum zeroed: none) */
+    private static byte[] rdata(byte[] odata) {
+        byte[] p = odata.clone();
+        p[4] = PgmPacket.RDATA;
+        p[6] = 0;
+        p[7] = 0;
+        return p;
+    }
+
+    private static byte[] odata(long sqn, long trail, int offset, byte[] stream) {
+        byte[] tsdu = new byte[2 + stream.length];
+        tsdu[0] = (byte) (offset >>> 8);
+        tsdu[1] = (byte) offset;
+        System.arraycopy(stream, 0, tsdu, 2, stream.length);
+        return PgmWriter.data(PgmPacket.ODATA, Fixtures.GSI, Fixtures.SPORT, 5555, sqn, trail, tsdu, 0, tsdu.length);
+    }
+
+    private static byte[] message(String text) {
+        return Fixtures.v1(false, text.getBytes(StandardCharsets.US_ASCII));
+    }
+
     @Test
-    void aGapIsReportedAndThePartialMessageDroppedNotMerged() {
+    void packetsAfterAGapAreHeldAndDeliveredInOrderOnceTheRdataFillsIt() {
         feed(Fixtures.packet("libzmq-odata-0")); // hello, topic+x..., start of y*3000
-        feed(Fixtures.packet("libzmq-odata-2")); // sequence 1 lost: the rest of y*3000
+        feed(Fixtures.packet("libzmq-odata-2")); // sequence 1 missing: held
         assertEquals(2, messages.size());
-        assertEquals(List.of("gap 1->2 lost 1"), reports);
+        assertTrue(rx.heldBytes() > 0);
+        feed(rdata(Fixtures.packet("libzmq-odata-1")));
+        assertEquals(3, messages.size());
+        assertEquals("y".repeat(3000), text(messages.get(2).get(0)));
+        assertEquals(List.of(), reports);
+        assertEquals(1, rx.repaired());
+        assertEquals(0, rx.lostPackets());
+        assertEquals(0, rx.heldBytes());
+        assertEquals(0, rx.missingRanges());
+    }
+
+    @Test
+    void aGapIsNakedUnicastToTheNlaOfTheSourcesSpm() {
+        feed(Fixtures.packet("libzmq-spm")); // NLA 127.0.0.1
+        feed(odata(10, 0, 0, message("a")));
+        feed(odata(13, 0, 0, message("d"))); // 11 and 12 missing
+        assertEquals(BO, rx.timerDelay());
+        now += BO - 1;
+        rx.timers();
+        assertEquals(List.of(), control);
+        now += 1;
+        rx.timers();
+        assertEquals(1, control.size());
+        PgmPacket nak = control.get(0);
+        assertEquals(PgmPacket.NAK, nak.type());
+        assertEquals(11, nak.sqn());
+        assertEquals(1, nak.nakListSize());
+        assertEquals(12, nak.nakListSqn(0));
+        assertEquals(Fixtures.GSI, nak.gsi());
+        assertEquals(5555, nak.sourcePort()); // the data's destination port
+        assertEquals(Fixtures.SPORT, nak.destPort()); // the source's port
+        assertArrayEquals(LOCALHOST, nak.nla());
+        assertArrayEquals(GROUP, nak.groupNla());
+        assertArrayEquals(LOCALHOST, controlTo.get(0));
+        // the source's NCF: now waiting for RDATA, no NAK repeated within NAK_RDATA_IVL
+        byte[] ncf = PgmWriter.nak(PgmPacket.NCF, Fixtures.GSI, Fixtures.SPORT, 5555, 11, LOCALHOST, GROUP);
+        feed(ncf);
+        byte[] ncf2 = PgmWriter.nak(PgmPacket.NCF, Fixtures.GSI, Fixtures.SPORT, 5555, 12, LOCALHOST, GROUP);
+        feed(ncf2);
+        now += NakScheduler.NAK_RDATA_IVL_NANOS - 1;
+        rx.timers();
+        assertEquals(1, control.size());
+        feed(rdata(odata(12, 0, 0, message("c"))));
+        feed(rdata(odata(11, 0, 0, message("b"))));
+        assertEquals(List.of("a", "b", "c", "d"), messages.stream().map(m -> text(m.get(0))).toList());
+        assertEquals(1, rx.naksSent());
+        assertEquals(Long.MAX_VALUE, rx.timerDelay());
+    }
+
+    @Test
+    void aGapBeforeAnySpmAsksForOneWithAnSpmr() {
+        byte[] p = odata(10, 0, 0, message("a"));
+        rx.datagram(p, 0, p.length, LOCALHOST);
+        p = odata(12, 0, 0, message("c"));
+        rx.datagram(p, 0, p.length, LOCALHOST);
+        now += BO;
+        rx.timers();
+        assertEquals(1, control.size());
+        assertEquals(PgmPacket.SPMR, control.get(0).type());
+        assertEquals(Fixtures.SPORT, control.get(0).destPort());
+        assertArrayEquals(LOCALHOST, controlTo.get(0));
+    }
+
+    @Test
+    void theSourcesTrailPassingAGapReportsTheLossAndDeliveryResumesAtTheNextMessageStart() {
+        feed(Fixtures.packet("libzmq-odata-0")); // hello, topic+x..., start of y*3000
+        feed(Fixtures.packet("libzmq-odata-2")); // sequence 1 missing: the rest of y*3000, held
+        assertEquals(List.of(), reports);
+        feed(odata(3, 2, 0, message("after"))); // trail 2: sequence 1 can no longer be repaired
+        assertEquals(List.of("lost 1 count 1"), reports);
         assertEquals(1, rx.lostPackets());
         assertEquals(1, rx.gaps());
         assertEquals(0, rx.heldBytes());
-        // the stream resumes at the next message start
-        feed(Fixtures.odata(3, 0, Fixtures.v1(false, "after".getBytes(StandardCharsets.US_ASCII))));
-        assertEquals(3, messages.size());
-        assertEquals("after", text(messages.get(2).get(0)));
+        // the partial y*3000 was dropped, never merged; the stream resumed at the next message start
+        assertEquals(List.of("hello", "topic", "after"), messages.stream().map(m -> text(m.get(0))).toList());
+    }
+
+    @Test
+    void anSpmTrailPassingAGapReportsTheLoss() {
+        feed(odata(10, 0, 0, message("a")));
+        feed(odata(12, 0, 0, message("c")));
+        feed(PgmWriter.spm(Fixtures.GSI, Fixtures.SPORT, 5555, 1, 12, 12, LOCALHOST));
+        assertEquals(List.of("lost 11 count 1"), reports);
+        assertEquals(List.of("a", "c"), messages.stream().map(m -> text(m.get(0))).toList());
+    }
+
+    @Test
+    void anSpmLeadBeyondWhatArrivedMakesTheTailMissing() {
+        feed(odata(10, 0, 0, message("a")));
+        feed(PgmWriter.spm(Fixtures.GSI, Fixtures.SPORT, 5555, 1, 0, 12, LOCALHOST));
+        now += BO;
+        rx.timers();
+        assertEquals(1, control.size());
+        assertEquals(11, control.get(0).sqn());
+        assertEquals(12, control.get(0).nakListSqn(0));
+    }
+
+    @Test
+    void unansweredNaksEndInAReportedLossAndLaterMessagesStillArrive() {
+        feed(Fixtures.packet("libzmq-spm"));
+        feed(odata(10, 0, 0, message("a")));
+        feed(odata(12, 0, 0, message("c")));
+        for (int i = 0; i < 1000 && reports.isEmpty(); i++) {
+            now += 50_000_000L;
+            rx.timers();
+        }
+        assertEquals(List.of("lost 11 count 1"), reports);
+        assertEquals(NakScheduler.NCF_RETRIES + 1, rx.naksSent());
+        assertEquals(List.of("a", "c"), messages.stream().map(m -> text(m.get(0))).toList());
+        assertEquals(Long.MAX_VALUE, rx.timerDelay());
+    }
+
+    @Test
+    void aFloodOfFarAheadSequenceNumbersHoldsOnlyWhatArrived() {
+        feed(odata(0, 0, 0, message("first")));
+        long fed = 0;
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 2000; i++) {
+            byte[] p = odata(random.nextInt() & 0xffffffffL, 0, 0, message("x"));
+            fed += p.length;
+            feed(p);
+            assertTrue(rx.heldBytes() <= fed, "holds " + rx.heldBytes() + " after " + fed);
+            assertTrue(rx.missingRanges() <= 2 + ReceiveWindow.MAX_SQNS, "ranges " + rx.missingRanges());
+        }
+        // each jump of more than the window gives up what it skipped, as a reported loss
+        assertTrue(rx.gaps() > 0);
+        assertTrue(rx.lostPackets() > 0);
     }
 
     @Test
@@ -136,8 +287,8 @@ class PgmReceiverTest {
             }
 
             @Override
-            public void gap(long tsi, long expected, long got, long lost) {
-                seen.add("gap");
+            public void lost(long tsi, long first, long count, String why) {
+                seen.add("lost");
             }
 
             @Override

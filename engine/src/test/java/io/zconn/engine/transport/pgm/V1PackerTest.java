@@ -61,8 +61,8 @@ class V1PackerTest {
                 }
 
                 @Override
-                public void gap(long tsi, long expected, long got1, long lost) {
-                    throw new AssertionError("gap");
+                public void lost(long tsi, long first, long count, String why) {
+                    throw new AssertionError("lost: " + why);
                 }
 
                 @Override

@@ -84,7 +84,7 @@ final class ScaleTools {
      */
     void pub(String endpoint, String control, int size, long count) {
         requireTag(size);
-        try (PerfContext ctx = api.newContext()) {
+        try (PerfContext ctx = bounded(api.newContext())) {
             PerfSocket pub = ctx.socket(Kind.PUB);
             pub.setHwm(hwm);
             pub.setLinger(0);
@@ -138,7 +138,7 @@ final class ScaleTools {
      */
     void sub(String endpoint, String control, int size, int subscribers, long count) {
         requireTag(size);
-        try (PerfContext ctx = api.newContext()) {
+        try (PerfContext ctx = bounded(api.newContext())) {
             List<PerfSocket> subs = new ArrayList<>(subscribers);
             for (int i = 0; i < subscribers; i++) {
                 PerfSocket s = ctx.socket(Kind.SUB);
@@ -262,7 +262,7 @@ final class ScaleTools {
      * @param requests requests to echo (plus ZPERF_WARMUP)
      */
     void router(String endpoint, int size, long requests) {
-        try (PerfContext ctx = api.newContext()) {
+        try (PerfContext ctx = bounded(api.newContext())) {
             PerfSocket s = ctx.socket(Kind.ROUTER);
             s.setHwm(hwm);
             s.setLinger(-1);
@@ -293,7 +293,7 @@ final class ScaleTools {
      * @param count    replies to time (after ZPERF_WARMUP untimed ones)
      */
     void dealers(String endpoint, int size, int dealers, long count) {
-        try (PerfContext ctx = api.newContext()) {
+        try (PerfContext ctx = bounded(api.newContext())) {
             List<PerfSocket> socks = new ArrayList<>(dealers);
             for (int i = 0; i < dealers; i++) {
                 PerfSocket s = ctx.socket(Kind.DEALER);
@@ -404,7 +404,7 @@ final class ScaleTools {
      * @param concurrency connections opened at a time
      */
     void connect(String endpoint, long connections, int concurrency) {
-        try (PerfContext ctx = api.newContext()) {
+        try (PerfContext ctx = bounded(api.newContext())) {
             long total = warmup + connections;
             long done = 0;
             long start = System.nanoTime();
@@ -447,6 +447,43 @@ final class ScaleTools {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Closing a context waits at most this long (then the process exit takes it down). */
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    /**
+     * A context whose close waits at most {@link #CLOSE_WAIT_MILLIS}: after a failure sockets are
+     * still open, and closing JeroMQ's context then waits for them forever, hiding the failure.
+     */
+    private static PerfContext bounded(PerfContext ctx) {
+        return new PerfContext() {
+            @Override
+            public PerfSocket socket(Kind kind) {
+                return ctx.socket(kind);
+            }
+
+            @Override
+            public PerfPoller poller(int capacity) {
+                return ctx.poller(capacity);
+            }
+
+            @Override
+            public void close() {
+                Thread t = new Thread(ctx::close, "zperf-close");
+                t.setDaemon(true);
+                t.start();
+                try {
+                    t.join(CLOSE_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    System.err.println("note: the context did not close in " + CLOSE_WAIT_MILLIS
+                            + " ms; the process exit ends it");
+                }
+            }
+        };
+    }
 
     private static byte[] tagged(int tag, int size) {
         byte[] b = new byte[size];

@@ -93,13 +93,14 @@ final class ScaleTools {
             ctl.setLinger(0);
             ctl.setReceiveTimeout(10);
             ctl.bind(control);
-            // ticks until the subscriber side says every SUB has one
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(setupTimeout);
+            // ticks until the subscriber side says every SUB has one (waiting twice its set-up
+            // timeout: it started later and reports its own failure)
+            long deadline = System.nanoTime() + 2 * TimeUnit.MILLISECONDS.toNanos(setupTimeout);
             while (ctl.recv() < 0) {
                 pub.send(tagged(TICK, size));
                 if (System.nanoTime() > deadline) {
                     throw new Tools.Failure(Tools.EXIT_INCOMPLETE, "error: the SUBs did not all subscribe in "
-                            + setupTimeout + " ms");
+                            + 2L * setupTimeout + " ms");
                 }
             }
             for (long i = 0; i < warmup; i++) {

@@ -21,6 +21,32 @@ public final class JeromqApi implements PerfApi {
             }
 
             @Override
+            public PerfPoller poller(int capacity) {
+                ZMQ.Poller poller = ctx.poller(capacity);
+                return new PerfPoller() {
+                    @Override
+                    public int register(PerfSocket socket) {
+                        return poller.register(((JeromqSocket) socket).s, ZMQ.Poller.POLLIN);
+                    }
+
+                    @Override
+                    public int poll(long timeoutMillis) {
+                        return poller.poll(timeoutMillis);
+                    }
+
+                    @Override
+                    public boolean readable(int index) {
+                        return poller.pollin(index);
+                    }
+
+                    @Override
+                    public void close() {
+                        poller.close();
+                    }
+                };
+            }
+
+            @Override
             public void close() {
                 ctx.close();
             }
@@ -29,6 +55,7 @@ public final class JeromqApi implements PerfApi {
 
     private static final class JeromqSocket implements PerfSocket {
         private final ZMQ.Socket s;
+        private int tag = -1;
 
         JeromqSocket(ZMQ.Socket s) {
             this.s = s;
@@ -100,6 +127,42 @@ public final class JeromqApi implements PerfApi {
                 throw new ZMQException("send failed", s.errno());
             }
             return b.length;
+        }
+
+        @Override
+        public void subscribeAll() {
+            s.subscribe(new byte[0]);
+        }
+
+        @Override
+        public int tryRecv() {
+            byte[] b = s.recv(ZMQ.DONTWAIT);
+            if (b == null) {
+                return -1;
+            }
+            tag = b.length == 0 ? -1 : b[0] & 0xff;
+            return b.length;
+        }
+
+        @Override
+        public int lastTag() {
+            return tag;
+        }
+
+        @Override
+        public int echoRouted() {
+            byte[] id = s.recv(0);
+            if (id == null) {
+                return -1;
+            }
+            byte[] body = s.recv(0);
+            if (body == null) {
+                throw new ZMQException("request without a body", s.errno());
+            }
+            if (!s.sendMore(id) || !s.send(body, 0)) {
+                throw new ZMQException("send failed", s.errno());
+            }
+            return body.length;
         }
 
         @Override

@@ -12,7 +12,13 @@ import java.util.Arrays;
  *   remote_lat &lt;connect-endpoint&gt; &lt;message-size&gt; &lt;roundtrip-count&gt;
  *   inproc_thr &lt;message-size&gt; &lt;message-count&gt;
  *   inproc_lat &lt;message-size&gt; &lt;roundtrip-count&gt;
+ *   scale_pub     &lt;endpoint&gt; &lt;control-endpoint&gt; &lt;message-size&gt; &lt;message-count&gt;
+ *   scale_sub     &lt;endpoint&gt; &lt;control-endpoint&gt; &lt;message-size&gt; &lt;subscribers&gt; &lt;message-count&gt;
+ *   scale_router  &lt;bind-endpoint&gt; &lt;message-size&gt; &lt;requests&gt;
+ *   scale_dealers &lt;connect-endpoint&gt; &lt;message-size&gt; &lt;dealers&gt; &lt;reply-count&gt;
+ *   scale_connect &lt;connect-endpoint&gt; &lt;connections&gt; &lt;concurrency&gt;
  * </pre>
+ * (the scale tools: see {@link ScaleTools}).
  * With {@code -Dzperf.exit=true} the JVM exits in order (shutdown hooks run: use it when
  * profiling with {@code -XX:StartFlightRecording}); otherwise it halts once the run is reported.
  * Exit status: 0 done, 1 bad usage or an error, 2 a receiver timed out (ZPERF_RCVTIMEO_MS) before
@@ -27,8 +33,14 @@ public final class Perf {
             "  remote_lat <connect-endpoint> <message-size> <roundtrip-count>",
             "  inproc_thr <message-size> <message-count>",
             "  inproc_lat <message-size> <roundtrip-count>",
+            "  scale_pub     <endpoint> <control-endpoint> <message-size> <message-count>",
+            "  scale_sub     <endpoint> <control-endpoint> <message-size> <subscribers> <message-count>",
+            "  scale_router  <bind-endpoint> <message-size> <requests>",
+            "  scale_dealers <connect-endpoint> <message-size> <dealers> <reply-count>",
+            "  scale_connect <connect-endpoint> <connections> <concurrency>",
             "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1),",
-            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0)");
+            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0),",
+            "  ZPERF_SETUP_TIMEOUT_MS (scale tools: connecting, default 120000)");
 
     private Perf() {
     }
@@ -77,6 +89,9 @@ public final class Perf {
         }
         String tool = args[1];
         String[] a = Arrays.copyOfRange(args, 2, args.length);
+        if (tool.startsWith("scale_")) {
+            return scale(new ScaleTools(api, System.out), tool, a);
+        }
         Tools tools = new Tools(api, System.out);
         boolean inproc = tool.startsWith("inproc_");
         if (a.length != (inproc ? 2 : 3)) {
@@ -94,6 +109,33 @@ public final class Perf {
                 System.err.println("unknown tool '" + tool + "'\n" + USAGE);
                 return 1;
             }
+        }
+        return 0;
+    }
+
+    private static int scale(ScaleTools tools, String tool, String[] a) {
+        int want = switch (tool) {
+            case "scale_sub" -> 5;
+            case "scale_pub", "scale_dealers" -> 4;
+            case "scale_router", "scale_connect" -> 3;
+            default -> -1;
+        };
+        if (want < 0) {
+            System.err.println("unknown tool '" + tool + "'\n" + USAGE);
+            return 1;
+        }
+        if (a.length != want) {
+            System.err.println("wrong number of arguments for " + tool + "\n" + USAGE);
+            return 1;
+        }
+        switch (tool) {
+            case "scale_pub" -> tools.pub(a[0], a[1], intArg(a[2], "message size"), longArg(a[3], "message count"));
+            case "scale_sub" -> tools.sub(a[0], a[1], intArg(a[2], "message size"), intArg(a[3], "subscribers"),
+                    longArg(a[4], "message count"));
+            case "scale_router" -> tools.router(a[0], intArg(a[1], "message size"), longArg(a[2], "requests"));
+            case "scale_dealers" -> tools.dealers(a[0], intArg(a[1], "message size"), intArg(a[2], "dealers"),
+                    longArg(a[3], "reply count"));
+            default -> tools.connect(a[0], longArg(a[1], "connections"), intArg(a[2], "concurrency"));
         }
         return 0;
     }

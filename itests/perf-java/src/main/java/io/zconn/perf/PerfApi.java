@@ -15,7 +15,15 @@ public interface PerfApi {
         /** Latency client. */
         REQ,
         /** Latency echo server. */
-        REP
+        REP,
+        /** Scale tools: the publisher. */
+        PUB,
+        /** Scale tools: a subscriber. */
+        SUB,
+        /** Scale tools: the request/reply server. */
+        ROUTER,
+        /** Scale tools: a request/reply client. */
+        DEALER
     }
 
     /** @return the implementation's name as given on the command line */
@@ -31,6 +39,36 @@ public interface PerfApi {
          * @return a new socket
          */
         PerfSocket socket(Kind kind);
+
+        /**
+         * @param capacity how many sockets will be registered (a hint)
+         * @return a new poller: the implementation's own way to wait on many sockets in one thread
+         */
+        PerfPoller poller(int capacity);
+
+        @Override
+        void close();
+    }
+
+    /** Waits for input on many sockets (zconn's {@code Poller}, JeroMQ's {@code ZMQ.Poller}). */
+    interface PerfPoller extends AutoCloseable {
+        /**
+         * @param socket a socket of this poller's context, polled for input
+         * @return its index for {@link #readable(int)}
+         */
+        int register(PerfSocket socket);
+
+        /**
+         * @param timeoutMillis how long to wait at most; 0 returns at once
+         * @return how many sockets have input
+         */
+        int poll(long timeoutMillis);
+
+        /**
+         * @param index a registered socket's index
+         * @return whether it had input at the last poll
+         */
+        boolean readable(int index);
 
         @Override
         void close();
@@ -81,6 +119,26 @@ public interface PerfApi {
 
         /** @return receives a message and sends it straight back; its size, or -1 on RCVTIMEO */
         int echo();
+
+        /** SUB: subscribes to everything. */
+        void subscribeAll();
+
+        /**
+         * Receives one single-frame message if one is ready, without blocking.
+         *
+         * @return its size, or -1 when none is ready; its first byte is then {@link #lastTag()}
+         */
+        int tryRecv();
+
+        /** @return the first byte (0-255) of the message last received by {@link #tryRecv()}, -1 if it was empty */
+        int lastTag();
+
+        /**
+         * ROUTER: receives a request (routing id, body) and sends the body back to its sender.
+         *
+         * @return the body's size, or -1 on RCVTIMEO
+         */
+        int echoRouted();
 
         @Override
         void close();

@@ -3,6 +3,8 @@ package io.zconn.perf;
 import io.zconn.engine.Context;
 import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
+import io.zconn.engine.Message;
+import io.zconn.engine.Poller;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
@@ -27,14 +29,44 @@ public final class ZconnApi implements PerfApi {
             }
 
             @Override
+            public PerfPoller poller(int capacity) {
+                return new ZconnPoller();
+            }
+
+            @Override
             public void close() {
                 ctx.close();
             }
         };
     }
 
+    private static final class ZconnPoller implements PerfPoller {
+        private final Poller poller = new Poller();
+
+        @Override
+        public int register(PerfSocket socket) {
+            return poller.register(((ZconnSocket) socket).s, Poller.POLLIN);
+        }
+
+        @Override
+        public int poll(long timeoutMillis) {
+            return poller.poll(timeoutMillis);
+        }
+
+        @Override
+        public boolean readable(int index) {
+            return poller.isReadable(index);
+        }
+
+        @Override
+        public void close() {
+            poller.close();
+        }
+    }
+
     private static final class ZconnSocket implements PerfSocket {
         private final Socket s;
+        private int tag = -1;
 
         ZconnSocket(Socket s) {
             this.s = s;
@@ -109,6 +141,42 @@ public final class ZconnApi implements PerfApi {
             }
             s.send(f);
             return f.size();
+        }
+
+        @Override
+        public void subscribeAll() {
+            s.subscribe("");
+        }
+
+        @Override
+        public int tryRecv() {
+            Frame f = s.tryRecvFrame();
+            if (f == null) {
+                return -1;
+            }
+            int size = f.size();
+            tag = size == 0 ? -1 : f.byteAt(0) & 0xff;
+            return size;
+        }
+
+        @Override
+        public int lastTag() {
+            return tag;
+        }
+
+        @Override
+        public int echoRouted() {
+            Message m;
+            try {
+                m = s.recvMessage();
+            } catch (ZmqException e) {
+                if (e.errno() == Errno.EAGAIN) {
+                    return -1;
+                }
+                throw e;
+            }
+            s.send(m);
+            return m.get(m.size() - 1).size();
         }
 
         @Override

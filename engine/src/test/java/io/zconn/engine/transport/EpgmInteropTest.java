@@ -38,10 +38,11 @@ class EpgmInteropTest {
      * libzmq PUB: sends numbered messages without end (until the namespace's processes are killed),
      * sizes cycling over one byte to several PGM packets, three frames ({@code t}, {@code i:size},
      * body) or one ({@code ti:size|body}); byte j of message i's body is (i + j) mod 256. No HWM on
-     * the PUB and a high RATE, so libzmq itself drops nothing.
+     * the PUB and a high RATE, so libzmq itself drops nothing. It pauses {@code PUB_SLEEP} seconds
+     * (environment, default 0.003) after each message.
      */
     private static final String PUB = String.join("\n",
-            "import sys, time, zmq",
+            "import os, sys, time, zmq",
             "ctx = zmq.Context()",
             "p = ctx.socket(zmq.PUB)",
             "p.setsockopt(zmq.SNDHWM, 0)",
@@ -49,6 +50,7 @@ class EpgmInteropTest {
             "p.connect(sys.argv[1])",
             "sizes = [0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000]",
             "i = 0",
+            "pause = float(os.environ.get('PUB_SLEEP', '0.003'))",
             "t0 = time.time()",
             "while time.time() - t0 < 120:",
             "    size = sizes[i % len(sizes)]",
@@ -59,7 +61,7 @@ class EpgmInteropTest {
             "    else:",
             "        p.send_multipart([b't', head, body])",
             "    i += 1",
-            "    time.sleep(0.003)");
+            "    if pause: time.sleep(pause)");
 
     /**
      * libzmq SUB: takes {@code argv[2]} messages of {@link EpgmPubMain} and checks them as
@@ -125,10 +127,11 @@ class EpgmInteropTest {
     /**
      * Runs the libzmq PUB and {@link EpgmSubMain} in a network namespace of their own.
      *
+     * @param pubSleep the PUB's pause after each message, in seconds
      * @param mainArgs the arguments after the endpoint
      * @return what the child printed, after it exited 0
      */
-    private static String runInNamespace(String... mainArgs) throws Exception {
+    private static String runInNamespace(String pubSleep, String... mainArgs) throws Exception {
         PythonPeer.require();
         requireNamespaces();
         String java = ProcessHandle.current().info().command()
@@ -144,7 +147,9 @@ class EpgmInteropTest {
         List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-n", "bash", "-c", inside,
                 "epgm-test", PythonPeer.PYTHON, PUB, ENDPOINT, java, "@" + cp, EpgmSubMain.class.getName(), ENDPOINT));
         cmd.addAll(List.of(mainArgs));
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PUB_SLEEP", pubSleep);
+        Process p = pb
                 .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             boolean ended = p.waitFor(140, TimeUnit.SECONDS);
@@ -272,7 +277,7 @@ class EpgmInteropTest {
 
     @Test
     void libzmqPubToZconnSubDeliversEveryMessageFromAMessageBoundary() throws Exception {
-        String text = runInNamespace("2000");
+        String text = runInNamespace("0.003", "2000");
         // the SUB joined after the PUB had started (a late joiner), took 2000 consecutive messages,
         // each whole and intact, of every size (one byte to 14 packets), multipart too
         assertThat(text).doesNotContain("OK first=0 ");
@@ -280,11 +285,22 @@ class EpgmInteropTest {
     }
 
     @Test
-    void lossIsReportedAndDeliveryResumesAtTheNextMessageStart() throws Exception {
-        // every 40th data packet dropped in zconn's receive path: messages are lost (no repair yet),
-        // never merged or cut; the loss is logged as a WARNING
-        String text = runInNamespace("1000", "drop=40");
+    void lossInTheReceivePathIsRepairedByNakAndRdata() throws Exception {
+        // every 40th ODATA dropped in zconn's receive path, the PUB unpaced: zconn NAKs each, libzmq
+        // answers with NCF and RDATA, and every message arrives, whole and in order (no jump allowed)
+        String text = runInNamespace("0", "3000", "drop=40");
         assertThat(text).containsPattern("dropped=[1-9]");
+        assertThat(text).contains("jumps=0 warnings=0 lostEvents=0");
+        assertThat(text).containsPattern("sizes=\\[0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000\\]");
+    }
+
+    @Test
+    void lossBeyondRepairIsReportedAndDeliveryResumesAtTheNextMessageStart() throws Exception {
+        // every 500th ODATA dropped and its RDATA too: the NAKs cannot repair it; the loss is logged
+        // as a WARNING and given as DATA_LOST events, and the messages after it arrive intact
+        String text = runInNamespace("0.003", "1500", "lose=500");
+        assertThat(text).containsPattern("dropped=[1-9]");
+        assertThat(text).containsPattern("lostEvents=[1-9]");
     }
 
     @Test

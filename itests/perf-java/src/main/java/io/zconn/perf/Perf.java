@@ -28,7 +28,9 @@ public final class Perf {
             "  inproc_thr <message-size> <message-count>",
             "  inproc_lat <message-size> <roundtrip-count>",
             "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1),",
-            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0)");
+            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0),",
+            "  ZPERF_ZCONN_CONFINED (zconn: 1, the default, confines each socket to its thread",
+            "  (THREAD_CONFINED, no lock per call); 0 runs zconn's default shared sockets)");
 
     private Perf() {
     }

@@ -4,6 +4,7 @@ import io.zconn.engine.core.SocketBase;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -179,6 +180,31 @@ public final class Socket implements AutoCloseable {
     /** @param text a frame with more to follow, as UTF-8 */
     public void sendMore(String text) {
         send(Frame.of(text).withMore(true));
+    }
+
+    /**
+     * Sends a burst of frames (messages, or parts of them: a frame with {@link Frame#hasMore()}
+     * continues its message into the next) as {@link #send(Frame)} would one by one, but flushes
+     * each peer's pipe once for the burst instead of once per message: the cross-thread fence and
+     * wake-up that each single send pays are paid once, which is what makes a burst of small
+     * messages cheap. When this returns, every frame queued is visible to the peers' I/O threads
+     * (nothing waits for a later send); a frame that must wait for room (HWM) first lets the peers
+     * see all before it. Blocks for each frame up to SNDTIMEO.
+     *
+     * <pre>{@code
+     * List<Frame> burst = new ArrayList<>();
+     * for (byte[] m : messages) {
+     *     burst.add(Frame.wrap(m));
+     * }
+     * socket.sendBatch(burst);
+     * }</pre>
+     *
+     * @param frames the frames, in order
+     * @return how many were queued: all, unless SNDTIMEO expired for the next one
+     * @throws ZmqException EFSM when not allowed in this state, ETERM when closed
+     */
+    public int sendBatch(List<Frame> frames) {
+        return base.sendBatch(frames, base.sendTimeoutNanos());
     }
 
     /**

@@ -561,6 +561,47 @@ public abstract class SocketBase implements Pipe.Events {
                 && blocking(timeoutNanos, () -> xsend(frame) ? Boolean.TRUE : null, NOT_STARTED) != null);
     }
 
+    /**
+     * Sends frames as a burst: the attached pipes are flushed (a full fence, and a wake-up of a
+     * sleeping reader) once at the end of the burst rather than after each message, and before
+     * any wait for room, so the reader sees every frame when this returns and never sleeps while
+     * the writer waits for it. A frame with MORE continues its message into the next frame.
+     *
+     * @param frames       the frames, in order
+     * @param timeoutNanos for each frame that must wait: 0 never blocks, -1 forever
+     * @return how many frames were queued: all unless a wait timed out
+     */
+    public final int sendBatch(List<Frame> frames, long timeoutNanos) {
+        int n = frames.size();
+        int i = 0;
+        while (i < n) {
+            boolean locked = enter();
+            try {
+                checkOpen();
+                processCommands();
+                for (Pipe p : pipes) {
+                    p.deferFlushes();
+                }
+                try {
+                    while (i < n && xsend(frames.get(i))) {
+                        i++;
+                    }
+                } finally {
+                    for (Pipe p : pipes) {
+                        p.endDeferral(); // also when xsend failed: what went before is seen
+                    }
+                }
+            } finally {
+                exit(locked);
+            }
+            if (i == n || !send(frames.get(i), timeoutNanos)) {
+                break; // all done, or that frame timed out (counted as a refusal)
+            }
+            i++;
+        }
+        return i;
+    }
+
     private boolean refusedIfFalse(boolean sent) {
         if (!sent) {
             counters.sendRefused();

@@ -9,6 +9,8 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}).
@@ -48,6 +50,7 @@ public final class ZconnApi implements PerfApi {
 
     private static final class ZconnSocket implements PerfSocket {
         private final Socket s;
+        private final List<Frame> burst = new ArrayList<>();
 
         ZconnSocket(Socket s) {
             this.s = s;
@@ -95,6 +98,17 @@ public final class ZconnApi implements PerfApi {
         @Override
         public void send(byte[] data) {
             s.send(Frame.wrap(data));
+        }
+
+        @Override
+        public void sendBatch(byte[][] data, int n) {
+            burst.clear();
+            for (int i = 0; i < n; i++) {
+                burst.add(Frame.wrap(data[i]));
+            }
+            if (s.sendBatch(burst) != n) {
+                throw new ZmqException(Errno.EAGAIN, "send timed out");
+            }
         }
 
         @Override

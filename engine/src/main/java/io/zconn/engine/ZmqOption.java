@@ -259,8 +259,9 @@ public final class ZmqOption<T> {
     /** The last endpoint bound, with the real port for {@code tcp://*:*}. Read-only. */
     public static final ZmqOption<String> LAST_ENDPOINT = new ZmqOption<>("LAST_ENDPOINT", String.class, "", v -> true, "", Access.READ_ONLY);
     /**
-     * Whether the socket may be used from several threads at once. Always true in zconn: every
-     * socket type is (libzmq says so only of its draft thread-safe types). Read-only.
+     * Whether the socket may be used from several threads at once. True in zconn for every socket
+     * type (libzmq says so only of its draft thread-safe types), unless {@link #THREAD_CONFINED}
+     * confines it to one thread. Read-only.
      */
     public static final ZmqOption<Boolean> THREAD_SAFE = new ZmqOption<>("THREAD_SAFE", Boolean.class, true, v -> true, "", Access.READ_ONLY);
 
@@ -323,6 +324,22 @@ public final class ZmqOption<T> {
     public static final ZmqOption<Path> SWAP_DIR = new ZmqOption<>("SWAP_DIR", Path.class,
             Path.of(System.getProperty("java.io.tmpdir"), "zconn-swap"), v -> !v.toString().isEmpty(),
             "a directory path", Access.READ_WRITE);
+
+    /**
+     * zconn: confine the socket to one thread, as a libzmq or JeroMQ socket is, instead of sharing
+     * it (the default, false: every call takes the socket's lock, so any thread may use it). Set
+     * to true, the socket belongs to the thread that set it: calls take no lock (faster for small
+     * messages), and a call from any other thread fails at once with {@link Errno#EFSM} naming both
+     * threads, touching nothing. Pipe events from the I/O threads (a new peer, a peer gone) are
+     * then taken at the owner's next call, as libzmq does, rather than at once. To hand the socket
+     * to another thread, its owner sets false, then the new thread sets true. A
+     * {@link Context#close()} run by another thread marks a confined socket closed and wakes it:
+     * its blocked and later calls fail with {@link Errno#ETERM}, and its owner's next call
+     * releases what it holds; close a confined socket on its own thread before the context, or
+     * what it still queues may not be sent. Not with {@link #MBEAN_NAME} (JMX reads the socket from
+     * other threads): EINVAL. {@link #THREAD_SAFE} reads false while confined.
+     */
+    public static final ZmqOption<Boolean> THREAD_CONFINED = boolOption("THREAD_CONFINED", false);
 
     /** Who may read or write an option. */
     public enum Access {

@@ -204,7 +204,7 @@ public final class Ctx {
         try {
             for (SocketBase s : new ArrayList<>(sockets)) {
                 try {
-                    s.close();
+                    s.closeByContext();
                 } catch (RuntimeException e) {
                     // one socket failing to close must not keep the others open or the threads running
                     System.getLogger(Ctx.class.getName()).log(System.Logger.Level.WARNING,

@@ -29,7 +29,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * the {@code x*} hooks, as in libzmq's socket_base.
  *
  * <p>Threading: every public operation runs under the socket's lock, so a socket may be shared;
- * I/O threads never take the lock — they post to the mailbox, which the next operation drains.
+ * I/O threads never wait for the lock — they post to the mailbox, which the next operation drains
+ * (or they drain it themselves when the lock is free and the socket is shared).
+ *
+ * <p>Confined ({@link ZmqOption#THREAD_CONFINED}): one owner thread, no lock. Every entry
+ * checks the caller against the owner (one volatile read) and fails with EFSM before touching
+ * anything; the mailbox is drained by the owner only; another thread's close (the context's) only
+ * marks the socket closed and wakes it, and the owner's next call tears it down. Switching the
+ * mode takes the lock, and a caller that read "shared" re-checks under the lock, so a thread that
+ * raced a switch to confined fails rather than running beside the owner.
  */
 public abstract class SocketBase implements Pipe.Events {
     private static final int ATTACH = 0, READ = 1, WRITE = 2, TERM = 3, HICCUP = 4;
@@ -46,6 +54,10 @@ public abstract class SocketBase implements Pipe.Events {
     private final Set<Pipe> pipes = new LinkedHashSet<>();
     private final Map<String, List<EndpointHandle>> endpoints = new LinkedHashMap<>();
     private volatile boolean closed;
+    /** Whether {@link #close()}'s teardown ran (a confined socket may be marked closed before it). */
+    private boolean tornDown;
+    /** THREAD_CONFINED: the one thread allowed in (no lock taken); null when shared (the default). */
+    private volatile Thread owner;
     private boolean connecting;
     private boolean rcvMore;
     private String lastEndpoint = "";
@@ -224,11 +236,14 @@ public abstract class SocketBase implements Pipe.Events {
     private void post(int kind, Pipe pipe) {
         mailbox.offer(new Cmd(kind, pipe));
         wake();
-        if ((kind == ATTACH || kind == TERM || kind == HICCUP) && !lock.isHeldByCurrentThread() && lock.tryLock()) {
+        if ((kind == ATTACH || kind == TERM || kind == HICCUP) && owner == null
+                && !lock.isHeldByCurrentThread() && lock.tryLock()) {
             // a socket nobody is calling into still takes new peers at once (a bound SUB sends
-            // them its subscriptions); when the lock is busy, its holder processes the command
+            // them its subscriptions); when the lock is busy, its holder processes the command;
+            // a confined socket's owner does (the check again under the lock: it may have just
+            // become confined)
             try {
-                if (!closed) {
+                if (!closed && owner == null) {
                     processCommands();
                 }
             } finally {
@@ -373,7 +388,7 @@ public abstract class SocketBase implements Pipe.Events {
      * @return structure name to number of entries
      */
     public final Map<String, Integer> routingState() {
-        lock.lock();
+        boolean locked = enter();
         try {
             if (!closed) {
                 processCommands();
@@ -384,7 +399,7 @@ public abstract class SocketBase implements Pipe.Events {
             xroutingState(out);
             return out;
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -402,7 +417,73 @@ public abstract class SocketBase implements Pipe.Events {
 
     private void checkOpen() {
         if (closed) {
+            if (!tornDown && (owner == Thread.currentThread() || lock.isHeldByCurrentThread())) {
+                teardown(); // closed by another thread while confined (the context's): finished here
+            }
             throw new ZmqException(Errno.ETERM, "socket " + this + " is closed");
+        }
+    }
+
+    /**
+     * Enters a public operation: takes the lock when the socket is shared; when confined, checks
+     * that the caller is the owner.
+     *
+     * @return whether the lock was taken (pass to {@link #exit})
+     * @throws ZmqException EFSM when confined to another thread
+     */
+    @SuppressWarnings("LockNotBeforeTry") // held on return: every caller releases it in its finally (exit)
+    private boolean enter() {
+        Thread o = owner;
+        if (o == null) {
+            lock.lock();
+            o = owner;
+            if (o == null) {
+                return true;
+            }
+            lock.unlock(); // became confined while this thread waited for the lock
+        }
+        if (o != Thread.currentThread()) {
+            throw notOwner(o);
+        }
+        return false;
+    }
+
+    private void exit(boolean locked) {
+        if (locked) {
+            lock.unlock();
+        }
+    }
+
+    private ZmqException notOwner(Thread o) {
+        return new ZmqException(Errno.EFSM, "socket " + this + " is confined to thread '" + o.getName()
+                + "' (THREAD_CONFINED) and was called from thread '" + Thread.currentThread().getName()
+                + "'; leave THREAD_CONFINED false (the default) to share it");
+    }
+
+    /**
+     * Switches between shared and confined (THREAD_CONFINED); the caller is inside {@link #enter}.
+     */
+    private void confine(boolean confined) {
+        if (!confined) {
+            lock.lock(); // every later caller takes the lock, after this
+            try {
+                owner = null;
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        if (!options.get(ZmqOption.MBEAN_NAME).isEmpty()) {
+            throw new ZmqException(Errno.EINVAL, "THREAD_CONFINED cannot go with MBEAN_NAME: JMX reads "
+                    + this + " from other threads");
+        }
+        if (owner == null) {
+            lock.lock(); // held already (shared); set under it so lockers re-check and see it
+            try {
+                owner = Thread.currentThread();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -447,7 +528,7 @@ public abstract class SocketBase implements Pipe.Events {
         long key = 0;
         try {
             while (true) {
-                lock.lock();
+                boolean locked = enter();
                 try {
                     checkOpen();
                     processCommands();
@@ -456,7 +537,7 @@ public abstract class SocketBase implements Pipe.Events {
                         return r;
                     }
                 } finally {
-                    lock.unlock();
+                    exit(locked);
                 }
                 boolean midway = started.getAsBoolean();
                 if (timeoutNanos == 0 && !midway) {
@@ -489,7 +570,7 @@ public abstract class SocketBase implements Pipe.Events {
      * @return whether it was queued
      */
     public final boolean send(Frame frame, long timeoutNanos) {
-        lock.lock(); // fast path: no allocation when the frame can go at once
+        boolean locked = enter(); // fast path: no allocation when the frame can go at once
         try {
             checkOpen();
             processCommands();
@@ -497,10 +578,51 @@ public abstract class SocketBase implements Pipe.Events {
                 return true;
             }
         } finally {
-            lock.unlock();
+            exit(locked);
         }
         return refusedIfFalse(timeoutNanos != 0
                 && blocking(timeoutNanos, () -> xsend(frame) ? Boolean.TRUE : null, NOT_STARTED) != null);
+    }
+
+    /**
+     * Sends frames as a burst: the attached pipes are flushed (a full fence, and a wake-up of a
+     * sleeping reader) once at the end of the burst rather than after each message, and before
+     * any wait for room, so the reader sees every frame when this returns and never sleeps while
+     * the writer waits for it. A frame with MORE continues its message into the next frame.
+     *
+     * @param frames       the frames, in order
+     * @param timeoutNanos for each frame that must wait: 0 never blocks, -1 forever
+     * @return how many frames were queued: all unless a wait timed out
+     */
+    public final int sendBatch(List<Frame> frames, long timeoutNanos) {
+        int n = frames.size();
+        int i = 0;
+        while (i < n) {
+            boolean locked = enter();
+            try {
+                checkOpen();
+                processCommands();
+                for (Pipe p : pipes) {
+                    p.deferFlushes();
+                }
+                try {
+                    while (i < n && xsend(frames.get(i))) {
+                        i++;
+                    }
+                } finally {
+                    for (Pipe p : pipes) {
+                        p.endDeferral(); // also when xsend failed: what went before is seen
+                    }
+                }
+            } finally {
+                exit(locked);
+            }
+            if (i == n || !send(frames.get(i), timeoutNanos)) {
+                break; // all done, or that frame timed out (counted as a refusal)
+            }
+            i++;
+        }
+        return i;
     }
 
     private boolean refusedIfFalse(boolean sent) {
@@ -540,7 +662,7 @@ public abstract class SocketBase implements Pipe.Events {
      * @return the next frame, or null on timeout
      */
     public final Frame recv(long timeoutNanos) {
-        lock.lock(); // fast path, as for send
+        boolean locked = enter(); // fast path, as for send
         try {
             checkOpen();
             processCommands();
@@ -550,7 +672,7 @@ public abstract class SocketBase implements Pipe.Events {
                 return f;
             }
         } finally {
-            lock.unlock();
+            exit(locked);
         }
         if (timeoutNanos == 0) {
             return null;
@@ -617,13 +739,13 @@ public abstract class SocketBase implements Pipe.Events {
      * @return the peers that count for {@link #awaitPeers}, after processing pending pipe events
      */
     public final int peers() {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             processCommands();
             return peerCount();
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -646,23 +768,23 @@ public abstract class SocketBase implements Pipe.Events {
 
     /** @return RCVMORE */
     public final boolean hasReceiveMore() {
-        lock.lock();
+        boolean locked = enter();
         try {
             return rcvMore;
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
     /** @return POLLIN / POLLOUT readiness */
     public final int events() {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             processCommands();
             return (xhasIn() ? PollEvents.POLLIN : 0) | (xhasOut() ? PollEvents.POLLOUT : 0);
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -670,12 +792,20 @@ public abstract class SocketBase implements Pipe.Events {
 
     /** Sets an option after validating it. */
     public final <T> void setOption(ZmqOption<T> option, T value) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             option.validate(value);
+            if (option == ZmqOption.THREAD_CONFINED) {
+                confine((Boolean) value);
+                return;
+            }
             if (xsetOption(option, value)) {
                 return;
+            }
+            if (option == ZmqOption.MBEAN_NAME && owner != null) {
+                throw new ZmqException(Errno.EINVAL, "MBEAN_NAME cannot go with THREAD_CONFINED: JMX reads "
+                        + this + " from other threads");
             }
             if (option == ZmqOption.MBEAN_NAME) {
                 mbeans.register((String) value); // before storing: a name already taken is refused
@@ -685,7 +815,7 @@ public abstract class SocketBase implements Pipe.Events {
             }
             options.put(option, value instanceof byte[] b ? option.type().cast(b.clone()) : value);
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -694,7 +824,7 @@ public abstract class SocketBase implements Pipe.Events {
         if (option == ZmqOption.EVENTS) {
             return option.type().cast(events());
         }
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             if (option == ZmqOption.TYPE) {
@@ -706,13 +836,16 @@ public abstract class SocketBase implements Pipe.Events {
             if (option == ZmqOption.LAST_ENDPOINT) {
                 return option.type().cast(lastEndpoint);
             }
+            if (option == ZmqOption.THREAD_SAFE || option == ZmqOption.THREAD_CONFINED) {
+                return option.type().cast(option == ZmqOption.THREAD_SAFE ? owner == null : owner != null);
+            }
             if (option.access() == ZmqOption.Access.WRITE_ONLY) {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is write-only");
             }
             T v = options.get(option);
             return v instanceof byte[] b ? option.type().cast(b.clone()) : v;
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -725,7 +858,7 @@ public abstract class SocketBase implements Pipe.Events {
 
     /** Binds an endpoint. */
     public final void bind(String endpoint) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             Endpoint ep = Endpoint.parse(endpoint);
@@ -736,13 +869,13 @@ public abstract class SocketBase implements Pipe.Events {
                 endpoints.computeIfAbsent(h.endpoint(), k -> new ArrayList<>()).add(h);
             }
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
     /** Connects an endpoint. */
     public final void connect(String endpoint) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             Endpoint ep = Endpoint.parse(endpoint);
@@ -759,7 +892,7 @@ public abstract class SocketBase implements Pipe.Events {
             lastEndpoint = h.endpoint();
             endpoints.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(h);
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -774,7 +907,7 @@ public abstract class SocketBase implements Pipe.Events {
     }
 
     private void removeEndpoint(String endpoint, String what) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             Endpoint.parse(endpoint);
@@ -794,7 +927,7 @@ public abstract class SocketBase implements Pipe.Events {
                 }
             }
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -807,14 +940,14 @@ public abstract class SocketBase implements Pipe.Events {
      * @return the snapshot
      */
     public final SocketMetrics metrics() {
-        lock.lock();
+        boolean locked = enter();
         try {
             if (!closed) {
                 processCommands();
             }
             return counters.snapshot(type, pipes);
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -852,14 +985,14 @@ public abstract class SocketBase implements Pipe.Events {
      * @return its registration
      */
     public final SocketMonitor monitor(SocketListener listener, int mask) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             MonitorQueue q = new MonitorQueue(ctx.events(), mask, listener, this::monitorStopped);
             addMonitor(q);
             return q;
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -872,7 +1005,7 @@ public abstract class SocketBase implements Pipe.Events {
      * @param mask     libzmq's event mask (16 bits)
      */
     public final void monitor(String endpoint, int mask) {
-        lock.lock();
+        boolean locked = enter();
         try {
             checkOpen();
             if (endpoint != null) {
@@ -914,7 +1047,7 @@ public abstract class SocketBase implements Pipe.Events {
             addMonitor(q);
             libzmqMonitor = q;
         } finally {
-            lock.unlock();
+            exit(locked);
         }
     }
 
@@ -942,38 +1075,63 @@ public abstract class SocketBase implements Pipe.Events {
         return closed;
     }
 
-    /** Closes the socket; pending outbound messages linger in their sessions. Idempotent. */
+    /**
+     * Closes the socket; pending outbound messages linger in their sessions. Idempotent.
+     *
+     * @throws ZmqException EFSM when confined to another thread (the context uses {@link #closeByContext})
+     */
     public final void close() {
-        lock.lock();
+        boolean locked = enter();
         try {
-            if (closed) {
-                return;
+            if (!tornDown) {
+                teardown();
             }
-            closed = true;
-            for (List<EndpointHandle> hs : endpoints.values()) {
-                for (EndpointHandle h : hs) {
-                    h.close();
-                }
-            }
-            endpoints.clear();
-            processCommands();
-            for (Pipe p : new ArrayList<>(pipes)) {
-                terminatePipe(p);
-            }
-            Cmd c;
-            while ((c = mailbox.relaxedPoll()) != null) {
-                if (c.kind == ATTACH) {
-                    c.pipe.terminate();
-                }
-            }
-            libzmqMonitor = null;
-            for (MonitorQueue m : monitors) {
-                m.close();
-            }
-            mbeans.unregister();
         } finally {
-            lock.unlock();
+            exit(locked);
         }
+    }
+
+    /**
+     * The context closes the socket from its closing thread: a socket confined to another thread
+     * is only marked closed and woken (its owner may be inside a call; nothing else is touched),
+     * and its owner's next call tears it down and fails with ETERM.
+     */
+    final void closeByContext() {
+        Thread o = owner;
+        if (o != null && o != Thread.currentThread()) {
+            closed = true;
+            wake();
+            ctx.socketClosed(this);
+            return;
+        }
+        close();
+    }
+
+    /** Ends everything the socket holds; the caller holds the lock or is the confined owner. */
+    private void teardown() {
+        tornDown = true;
+        closed = true;
+        for (List<EndpointHandle> hs : endpoints.values()) {
+            for (EndpointHandle h : hs) {
+                h.close();
+            }
+        }
+        endpoints.clear();
+        processCommands();
+        for (Pipe p : new ArrayList<>(pipes)) {
+            terminatePipe(p);
+        }
+        Cmd c;
+        while ((c = mailbox.relaxedPoll()) != null) {
+            if (c.kind == ATTACH) {
+                c.pipe.terminate();
+            }
+        }
+        libzmqMonitor = null;
+        for (MonitorQueue m : monitors) {
+            m.close();
+        }
+        mbeans.unregister();
         wake();
         ctx.socketClosed(this);
     }

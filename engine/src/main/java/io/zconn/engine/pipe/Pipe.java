@@ -73,6 +73,10 @@ public final class Pipe {
     Runnable afterMemoryEmpty;
     /** SWAP, writer: the message being written goes to the spill file. */
     private boolean toSpill;
+    /** Writer: {@link #flush()} only notes that a flush is owed, until {@link #endDeferral()}. */
+    private boolean deferFlush;
+    /** Writer: a flush was owed while deferred. */
+    private boolean flushOwed;
 
     private Pipe(MsgQueue in, MsgQueue out) {
         this.in = in;
@@ -207,9 +211,31 @@ public final class Pipe {
         }
     }
 
-    /** Makes written messages visible and wakes the reader if needed. */
+    /** Makes written messages visible and wakes the reader if needed (see {@link #deferFlushes()}). */
     public void flush() {
+        if (deferFlush) {
+            flushOwed = true;
+            return;
+        }
         out.flush();
+    }
+
+    /**
+     * Writer: a burst follows; {@link #flush()} only notes that it is owed (no fence, no wake-up)
+     * until {@link #endDeferral()}, which the writer must call before it stops writing or waits
+     * for room (the reader may be asleep until then).
+     */
+    public void deferFlushes() {
+        deferFlush = true;
+    }
+
+    /** Writer: ends {@link #deferFlushes()}, flushing once if any flush was owed. */
+    public void endDeferral() {
+        deferFlush = false;
+        if (flushOwed) {
+            flushOwed = false;
+            out.flush();
+        }
     }
 
     /** @return the next frame, {@link #DELIMITER} at the end of a terminated pipe, or null */

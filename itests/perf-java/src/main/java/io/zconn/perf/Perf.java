@@ -40,7 +40,10 @@ public final class Perf {
             "  scale_connect <connect-endpoint> <connections> <concurrency>",
             "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1),",
             "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0),",
-            "  ZPERF_SETUP_TIMEOUT_MS (scale tools: connecting, default 120000)");
+            "  ZPERF_SETUP_TIMEOUT_MS (scale tools: connecting, default 120000),",
+            "  ZPERF_ZCONN_CONFINED (zconn: 1, the default, confines each socket to its thread",
+            "  (THREAD_CONFINED, no lock per call); 0 runs zconn's default shared sockets),",
+            "  ZPERF_BATCH (throughput senders: messages per burst, zconn's Socket.sendBatch; default 1)");
 
     private Perf() {
     }

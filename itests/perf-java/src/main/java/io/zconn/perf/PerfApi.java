@@ -114,6 +114,19 @@ public interface PerfApi {
          */
         void send(byte[] data);
 
+        /**
+         * Sends {@code n} single-frame messages as one burst, where the implementation has such a
+         * call (zconn's {@code Socket.sendBatch}: one pipe flush per burst); one by one otherwise.
+         *
+         * @param data the messages (not modified afterwards)
+         * @param n    how many of them, from the first
+         */
+        default void sendBatch(byte[][] data, int n) {
+            for (int i = 0; i < n; i++) {
+                send(data[i]);
+            }
+        }
+
         /** @return the size of the next message, or -1 when RCVTIMEO expired */
         int recv();
 

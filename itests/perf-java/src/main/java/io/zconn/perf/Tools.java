@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * any timed section, as libzmq's local_lat does: libzmq 4.3 can lose the tail of a stream when the
  * sending process closes at once, which would fail a crossed run for reasons not zconn's.
  * {@code ZPERF_WARMUP} (default 0, as libzmq's tools) messages or round trips go first, untimed;
- * both sides, and the C tools, read the same variable.
+ * both sides, and the C tools, read the same variable. {@code ZPERF_BATCH} (default 1) &gt; 1 makes
+ * throughput senders send bursts of that many messages with one call where the implementation
+ * has one (zconn's {@code Socket.sendBatch}), one by one otherwise (JeroMQ).
  */
 public final class Tools {
     /** Exit status when a receiver timed out before getting every message. */
@@ -36,6 +38,8 @@ public final class Tools {
     private final int rcvTimeout = envInt("ZPERF_RCVTIMEO_MS", -1);
     private final int settleMillis = envInt("ZPERF_SETTLE_MS", 500);
     private final long warmup = envInt("ZPERF_WARMUP", 0);
+    /** Throughput senders: messages per burst ({@link PerfSocket#sendBatch}); 1 (the default) sends one by one. */
+    private final int batch = Math.max(1, envInt("ZPERF_BATCH", 1));
 
     /**
      * @param api the implementation
@@ -230,9 +234,26 @@ public final class Tools {
     }
 
     private void sendAll(PerfSocket s, int size, long count) {
+        if (batch > 1) {
+            sendBatches(s, size, warmup + count);
+            return;
+        }
         // a fresh buffer per message, as an application would (and as libzmq's remote_thr does)
         for (long i = 0, n = warmup + count; i < n; i++) {
             s.send(new byte[size]);
+        }
+    }
+
+    /** ZPERF_BATCH &gt; 1: bursts of that many messages (fresh buffers too), see {@link PerfSocket#sendBatch}. */
+    private void sendBatches(PerfSocket s, int size, long total) {
+        byte[][] b = new byte[batch][];
+        for (long sent = 0; sent < total; ) {
+            int k = (int) Math.min(batch, total - sent);
+            for (int i = 0; i < k; i++) {
+                b[i] = new byte[size];
+            }
+            s.sendBatch(b, k);
+            sent += k;
         }
     }
 

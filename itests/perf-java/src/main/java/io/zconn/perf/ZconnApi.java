@@ -11,9 +11,20 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
-/** {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}). */
+/**
+ * {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}).
+ *
+ * <p>Each tool's socket is used by one thread, so it is confined to it
+ * ({@link ZmqOption#THREAD_CONFINED}, no lock per call), as a user who wants speed would do and as
+ * libzmq's and JeroMQ's sockets always are. {@code ZPERF_ZCONN_CONFINED=0} runs zconn's default
+ * shared sockets instead (a lock per call, safe to share between threads).
+ */
 public final class ZconnApi implements PerfApi {
+    private static final boolean CONFINED = !"0".equals(System.getenv("ZPERF_ZCONN_CONFINED"));
+
     @Override
     public String name() {
         return "zconn";
@@ -25,7 +36,11 @@ public final class ZconnApi implements PerfApi {
         return new PerfContext() {
             @Override
             public PerfSocket socket(Kind kind) {
-                return new ZconnSocket(ctx.socket(SocketType.valueOf(kind.name())));
+                Socket s = ctx.socket(SocketType.valueOf(kind.name()));
+                if (CONFINED) {
+                    s.setOption(ZmqOption.THREAD_CONFINED, true); // to the thread that runs the tool's loop
+                }
+                return new ZconnSocket(s);
             }
 
             @Override
@@ -67,6 +82,7 @@ public final class ZconnApi implements PerfApi {
     private static final class ZconnSocket implements PerfSocket {
         private final Socket s;
         private int tag = -1;
+        private final List<Frame> burst = new ArrayList<>();
 
         ZconnSocket(Socket s) {
             this.s = s;
@@ -114,6 +130,17 @@ public final class ZconnApi implements PerfApi {
         @Override
         public void send(byte[] data) {
             s.send(Frame.wrap(data));
+        }
+
+        @Override
+        public void sendBatch(byte[][] data, int n) {
+            burst.clear();
+            for (int i = 0; i < n; i++) {
+                burst.add(Frame.wrap(data[i]));
+            }
+            if (s.sendBatch(burst) != n) {
+                throw new ZmqException(Errno.EAGAIN, "send timed out");
+            }
         }
 
         @Override

@@ -226,12 +226,13 @@ class EpgmInteropTest {
     }
 
     @Test
-    void withoutRepairTheSameLossReachesLibzmqSub() {
-        // the control of the test above: the same loss, NAKs ignored, and the SUB sees messages missing
-        assertThat(assertThrows(AssertionError.class, () -> {
-            String text = runZconnPubInNamespace(3000, "suppress=20", "pace=1000", "norepair");
-            assertThat(text).contains("OK first=");
-        })).hasMessageContaining("FAIL");
+    void withoutRepairTheSameLossReachesLibzmqSub() throws Exception {
+        // the control of the test above: the same loss, NAKs ignored, and the SUB never gets its 3000
+        // consecutive intact messages (it times out waiting for a repair, or OpenPGM reports the loss
+        // and libzmq drops or mangles messages)
+        String text = runZconnPubInNamespace(3000, "suppress=20", "pace=1000", "norepair");
+        assertThat(text).containsPattern("suppressed=[1-9]");
+        assertThat(text).doesNotContain("OK first=");
     }
 
     @Test

@@ -28,7 +28,9 @@ public final class Perf {
             "  inproc_thr <message-size> <message-count>",
             "  inproc_lat <message-size> <roundtrip-count>",
             "environment: ZPERF_HWM (default 1000), ZPERF_RCVTIMEO_MS (default -1),",
-            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0)");
+            "  ZPERF_WARMUP (untimed messages or round trips before the measured ones, default 0),",
+            "  ZPERF_DIRECT (zconn, messages >= 8 KiB: 1 direct send + recv(ByteBuffer) [default],",
+            "  frame = direct send + lent frames released, 0 = the byte[] paths)");
 
     private Perf() {
     }

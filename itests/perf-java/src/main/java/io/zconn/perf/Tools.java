@@ -71,6 +71,7 @@ public final class Tools {
     public void localThr(String endpoint, int size, long count) {
         try (PerfContext ctx = api.newContext()) {
             PerfSocket s = receiver(ctx, Kind.PULL);
+            s.expectSize(size);
             s.bind(endpoint);
             long elapsed = receiveAll(s, size, count);
             s.close();
@@ -140,6 +141,7 @@ public final class Tools {
     public void inprocThr(int size, long count) {
         try (PerfContext ctx = api.newContext()) {
             PerfSocket s = receiver(ctx, Kind.PULL);
+            s.expectSize(size);
             s.bind(INPROC_THR);
             Worker w = new Worker("zperf-push", () -> {
                 PerfSocket push = sender(ctx, Kind.PUSH);
@@ -230,9 +232,10 @@ public final class Tools {
     }
 
     private void sendAll(PerfSocket s, int size, long count) {
-        // a fresh buffer per message, as an application would (and as libzmq's remote_thr does)
+        // a fresh buffer per message, as an application would (and as libzmq's remote_thr does),
+        // unless the implementation sends from memory it keeps (PerfSocket.sendSized)
         for (long i = 0, n = warmup + count; i < n; i++) {
-            s.send(new byte[size]);
+            s.sendSized(size);
         }
     }
 

@@ -8,10 +8,25 @@ import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}). */
+/**
+ * {@link PerfApi} on zconn's public API ({@link Context}, {@link Socket}, {@link Frame}).
+ *
+ * <p>Messages of at least {@value #DIRECT_MIN} bytes take the direct-memory paths unless
+ * {@code ZPERF_DIRECT=0}: the sender sends one direct {@link ByteBuffer} of the message size over
+ * and over (unchanged, so allowed: {@link Frame}), written without a copy; the receiver sets
+ * {@link ZmqOption#RECV_DIRECT} and receives with {@link Socket#recv(ByteBuffer)} into one direct
+ * buffer it reuses (libzmq's {@code zmq_recv(buf)}), or with {@code ZPERF_DIRECT=frame} takes each
+ * lent frame and releases it (libzmq's {@code zmq_msg_recv}). {@code ZPERF_DIRECT=0} keeps the
+ * {@code byte[]} paths: a fresh array per message sent, a frame (an array) per message received.
+ */
 public final class ZconnApi implements PerfApi {
+    /** Smallest message sent and received through direct memory. */
+    static final int DIRECT_MIN = 8192;
+    private static final String DIRECT = System.getenv().getOrDefault("ZPERF_DIRECT", "1").trim();
+
     @Override
     public String name() {
         return "zconn";
@@ -35,6 +50,10 @@ public final class ZconnApi implements PerfApi {
 
     private static final class ZconnSocket implements PerfSocket {
         private final Socket s;
+        /** The direct buffer sent again and again, or received into; null on the byte[] paths. */
+        private ByteBuffer direct;
+        private boolean recvDirect;
+        private boolean recvFrames;
 
         ZconnSocket(Socket s) {
             this.s = s;
@@ -85,8 +104,40 @@ public final class ZconnApi implements PerfApi {
         }
 
         @Override
+        public void sendSized(int size) {
+            if (size < DIRECT_MIN || DIRECT.equals("0")) {
+                s.send(Frame.wrap(new byte[size]));
+                return;
+            }
+            if (direct == null || direct.capacity() != size) {
+                direct = ByteBuffer.allocateDirect(size);
+            }
+            s.send(Frame.wrap(direct.duplicate()));
+        }
+
+        @Override
+        public void expectSize(int size) {
+            if (size < DIRECT_MIN || DIRECT.equals("0")) {
+                return;
+            }
+            s.setOption(ZmqOption.RECV_DIRECT, true);
+            recvFrames = DIRECT.equals("frame");
+            recvDirect = !recvFrames;
+            direct = ByteBuffer.allocateDirect(size);
+        }
+
+        @Override
         public int recv() {
             try {
+                if (recvDirect) {
+                    direct.clear();
+                    return s.recv(direct);
+                }
+                if (recvFrames) {
+                    Frame f = s.recvFrame();
+                    f.release();
+                    return f.size();
+                }
                 return s.recvFrame().size();
             } catch (ZmqException e) {
                 if (e.errno() == Errno.EAGAIN) {

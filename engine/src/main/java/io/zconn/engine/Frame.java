@@ -100,6 +100,10 @@ public final class Frame implements AutoCloseable {
             return state instanceof Runnable;
         }
 
+        boolean released() {
+            return state == RELEASED;
+        }
+
         void release() {
             Object s;
             while ((s = state) instanceof Runnable r) {
@@ -413,6 +417,9 @@ public final class Frame implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Frame[").append(size()).append(hasMore() ? " bytes, more]" : " bytes]");
+        if (store instanceof Loan l && l.released()) {
+            return sb.append(" (released)").toString();
+        }
         int n = Math.min(size(), 32);
         boolean printable = true;
         for (int i = 0; i < n; i++) {

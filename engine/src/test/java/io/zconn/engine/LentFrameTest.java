@@ -41,6 +41,7 @@ class LentFrameTest {
         assertThatThrownBy(f::buffer).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> f.byteAt(0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(f::sent).isInstanceOf(IllegalStateException.class);
+        assertThat(f).hasToString("Frame[5 bytes] (released)");
     }
 
     @Test

@@ -17,7 +17,7 @@
 #               (the binding PULL/REP is the server; ZPERF_MECHANISM in the tools); inproc has no
 #               security mechanism, so TRANSPORTS defaults to "tcp ipc" then
 #   TRANSPORTS  ["tcp ipc inproc"]
-#   SIZES       throughput message sizes in bytes ["1 64 1024 65536"]
+#   SIZES       throughput message sizes in bytes ["1 64 1024 65536 1048576"]
 #   LAT_SIZES   latency message sizes ["1 1024"]
 #   COUNT       messages per throughput run [10000000], capped by MAX_MB per run (long enough for
 #               the JVMs to reach steady state: with 1M messages zconn and JeroMQ measure mostly JIT)
@@ -102,7 +102,7 @@ case "$MECHANISM" in
   *) echo "unknown MECHANISM '$MECHANISM' (null or curve)" >&2; exit 64 ;;
 esac
 export ZPERF_MECHANISM="$MECHANISM"
-SIZES="${SIZES:-1 64 1024 65536}"
+SIZES="${SIZES:-1 64 1024 65536 1048576}"
 LAT_SIZES="${LAT_SIZES:-1 1024}"
 COUNT="${COUNT:-10000000}"
 MAX_MB="${MAX_MB:-2048}"

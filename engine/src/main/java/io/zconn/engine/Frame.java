@@ -1,5 +1,7 @@
 package io.zconn.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -9,10 +11,28 @@ import java.util.Optional;
 /**
  * One frame of a ZeroMQ message: an immutable view of bytes plus the MORE flag that says another
  * frame of the same message follows. A frame wraps a {@code byte[]} (or a region of one) or a
- * {@link ByteBuffer} without copying; the caller must not change the bytes after handing them to
- * {@link Socket#send(Frame)}.
+ * {@link ByteBuffer} without copying.
+ *
+ * <p><b>Sending hands the bytes over.</b> The application must not change a frame's bytes after
+ * handing it to {@link Socket#send(Frame)}: zconn reads them later, on its I/O thread, when the
+ * connection writes them, and there is no notification of that moment (a frame may also sit in a
+ * queue, or reach an inproc peer as the very same object). Sending the same unchanged bytes again
+ * and again is fine; new contents need a new buffer or array. A frame over a <em>direct</em>
+ * {@link ByteBuffer} of at least 8 KiB is written to tcp and ipc connections straight from that
+ * buffer (a gathering write, no copy: {@link #wrap(ByteBuffer)}); smaller frames and heap memory are
+ * copied into the connection's pooled write buffers, as they must be for the kernel anyway.
+ *
+ * <p><b>Lent frames.</b> With {@link ZmqOption#RECV_DIRECT} a socket receives large frames into
+ * pooled direct memory that the frame only borrows ({@link #isLent()}). {@link #release()} (or
+ * {@link #close()}, or {@link Message#close()}) gives it back for the next frame; the frame must not
+ * be used afterwards (it then throws {@link IllegalStateException}), nor any {@link #buffer()} view
+ * taken from it before. A lent frame that is never released costs nothing but memory until the
+ * garbage collector finds it and every view of it unreachable; only then is its memory freed, never
+ * reused while the application can still reach it. Sending a lent frame (forwarding it) ends the
+ * loan: the frame keeps its memory until it is garbage, and {@code release()} does nothing.
+ * Every other frame holds nothing to release: for them {@code release()} does nothing.
  */
-public final class Frame {
+public final class Frame implements AutoCloseable {
     private static final byte[] NO_BYTES = new byte[0];
 
     /** An empty, final frame (as used for REQ/REP envelope delimiters). */
@@ -28,15 +48,87 @@ public final class Frame {
      * takes four fields' worth of object (32 bytes with compressed references), as it did before.
      */
     private final int lengthAndMore;
-    private final ByteBuffer buffer;
+    /**
+     * Null when array-backed; else the {@link ByteBuffer} (position 0, limit = size), or a
+     * {@link Loan} for lent memory (one field for both keeps a frame at 32 bytes).
+     */
+    private final Object store;
     private final PeerMetadata metadata;
 
-    private Frame(byte[] array, int offset, int length, ByteBuffer buffer, boolean more, PeerMetadata metadata) {
+    private Frame(byte[] array, int offset, int length, Object store, boolean more, PeerMetadata metadata) {
         this.array = array;
         this.offset = offset;
         this.lengthAndMore = more ? length | MORE_BIT : length;
-        this.buffer = buffer;
+        this.store = store;
         this.metadata = metadata;
+    }
+
+    /**
+     * Lent memory: the buffer and what gives it back. Shared by the frames made from one another
+     * with {@link #withMore}, so it is given back once.
+     */
+    private static final class Loan {
+        private static final Object RELEASED = new Object();
+        private static final Object ENDED = new Object();
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Loan.class, "state", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final ByteBuffer buffer;
+        /** The release action; {@link #RELEASED} after release, {@link #ENDED} once sent. */
+        private volatile Object state;
+
+        Loan(ByteBuffer buffer, Runnable release) {
+            this.buffer = buffer;
+            this.state = release;
+        }
+
+        ByteBuffer buffer() {
+            if (state == RELEASED) {
+                throw new IllegalStateException("frame used after release()");
+            }
+            return buffer;
+        }
+
+        boolean lent() {
+            return state instanceof Runnable;
+        }
+
+        boolean released() {
+            return state == RELEASED;
+        }
+
+        void release() {
+            Object s;
+            while ((s = state) instanceof Runnable r) {
+                if (STATE.compareAndSet(this, s, RELEASED)) {
+                    r.run();
+                    return;
+                }
+            }
+        }
+
+        void end() {
+            Object s;
+            while ((s = state) instanceof Runnable) {
+                if (STATE.compareAndSet(this, s, ENDED)) {
+                    return;
+                }
+            }
+            if (s == RELEASED) {
+                throw new IllegalStateException("frame sent after release()");
+            }
+        }
+    }
+
+    private ByteBuffer buf() {
+        return store instanceof Loan l ? l.buffer() : (ByteBuffer) store;
     }
 
     /**
@@ -106,6 +198,62 @@ public final class Frame {
     }
 
     /**
+     * Lends memory to a frame, as a transport hands a frame received into pooled memory to its
+     * socket ({@link ZmqOption#RECV_DIRECT}): {@link #release()} runs {@code release} once, unless
+     * the frame was sent before (see the class comment). Not copied; the frame reads the buffer's
+     * remaining bytes as they are now.
+     *
+     * @param data     the bytes (a read-only view is best: the frame hands out views of it)
+     * @param more     whether another frame of the message follows
+     * @param metadata the connection's properties ({@link PeerMetadata#EMPTY} for none)
+     * @param release  gives the memory back; must not throw
+     * @return the frame
+     */
+    public static Frame lend(ByteBuffer data, boolean more, PeerMetadata metadata, Runnable release) {
+        Objects.requireNonNull(release, "release");
+        return new Frame(null, 0, data.remaining(), new Loan(data.slice(), release), more,
+                Objects.requireNonNull(metadata, "metadata"));
+    }
+
+    /**
+     * @return whether this frame borrows memory that {@link #release()} gives back (a frame
+     *         received with {@link ZmqOption#RECV_DIRECT}, not yet released nor sent)
+     */
+    public boolean isLent() {
+        return store instanceof Loan l && l.lent();
+    }
+
+    /**
+     * Gives back the memory a lent frame borrows ({@link #isLent()}), for the next frame received;
+     * the frame (and every view of it) must not be used afterwards. Does nothing for other frames,
+     * for a frame that was sent, and when called again.
+     */
+    public void release() {
+        if (store instanceof Loan l) {
+            l.release();
+        }
+    }
+
+    /** Same as {@link #release()}, for try-with-resources. */
+    @Override
+    public void close() {
+        release();
+    }
+
+    /**
+     * Ends the loan of a frame being sent: its memory is no longer given back on {@link #release()}
+     * but freed by the garbage collector once nothing references it (the connections writing it, the
+     * peers receiving it over inproc).
+     *
+     * @throws IllegalStateException if the frame was released
+     */
+    void sent() {
+        if (store instanceof Loan l) {
+            l.end();
+        }
+    }
+
+    /**
      * @param text a string
      * @return a frame holding its UTF-8 bytes
      */
@@ -118,7 +266,7 @@ public final class Frame {
      * @return this frame if the flag already matches, else a frame sharing the same bytes with the flag set
      */
     public Frame withMore(boolean more) {
-        return hasMore() == more ? this : new Frame(array, offset, size(), buffer, more, metadata);
+        return hasMore() == more ? this : new Frame(array, offset, size(), store, more, metadata);
     }
 
     /** @return whether another frame of the same message follows */
@@ -162,16 +310,34 @@ public final class Frame {
             return Arrays.copyOfRange(array, offset, offset + size());
         }
         byte[] copy = new byte[size()];
-        buffer.duplicate().get(copy);
+        buf().duplicate().get(copy);
         return copy;
     }
 
-    /** @return a read-only buffer over the frame's bytes (no copy) */
+    /** @return a read-only buffer over the frame's bytes (no copy); for a lent frame, valid until its release */
     public ByteBuffer buffer() {
         if (array != null) {
             return ByteBuffer.wrap(array, offset, size()).slice().asReadOnlyBuffer();
         }
-        return buffer.asReadOnlyBuffer();
+        return buf().asReadOnlyBuffer();
+    }
+
+    /**
+     * Copies the frame's first bytes into {@code dst} (as many as it has room for), advancing its
+     * position; no buffer or array is allocated.
+     *
+     * @param dst where the bytes go
+     * @return how many bytes were copied
+     */
+    public int copyTo(ByteBuffer dst) {
+        int n = Math.min(size(), dst.remaining());
+        if (array != null) {
+            dst.put(array, offset, n);
+        } else {
+            dst.put(dst.position(), buf(), 0, n);
+            dst.position(dst.position() + n);
+        }
+        return n;
     }
 
     /**
@@ -180,7 +346,7 @@ public final class Frame {
      */
     public byte byteAt(int index) {
         Objects.checkIndex(index, size());
-        return array != null ? array[offset + index] : buffer.get(index);
+        return array != null ? array[offset + index] : buf().get(index);
     }
 
     /** @return whether the frame is backed by an accessible array (see {@link #array()}) */
@@ -251,6 +417,9 @@ public final class Frame {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Frame[").append(size()).append(hasMore() ? " bytes, more]" : " bytes]");
+        if (store instanceof Loan l && l.released()) {
+            return sb.append(" (released)").toString();
+        }
         int n = Math.min(size(), 32);
         boolean printable = true;
         for (int i = 0; i < n; i++) {

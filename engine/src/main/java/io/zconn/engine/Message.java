@@ -10,9 +10,10 @@ import java.util.Optional;
 /**
  * A multipart ZeroMQ message: an ordered list of frames that travel together. Use it with
  * {@link Socket#send(Message)} and {@link Socket#recvMessage()}. Mutable and not thread-safe, like
- * a {@code StringBuilder}; the MORE flags of its frames are set when it is sent.
+ * a {@code StringBuilder}; the MORE flags of its frames are set when it is sent. {@link #close()}
+ * gives back the memory of its lent frames (see {@link Frame#release()}); it holds nothing else.
  */
-public final class Message implements Iterable<Frame> {
+public final class Message implements Iterable<Frame>, AutoCloseable {
     private final ArrayList<Frame> frames;
 
     /** Creates an empty message. */
@@ -150,6 +151,18 @@ public final class Message implements Iterable<Frame> {
             n += f.size();
         }
         return n;
+    }
+
+    /**
+     * {@link Frame#release() Releases} every frame: gives back the pooled memory of frames received
+     * with {@link ZmqOption#RECV_DIRECT}; the frames must not be used afterwards. Nothing to do for
+     * other frames. The message keeps its frames.
+     */
+    @Override
+    public void close() {
+        for (Frame f : frames) {
+            f.release();
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.zconn.engine;
 
 import io.zconn.engine.core.SocketBase;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -136,6 +137,7 @@ public final class Socket implements AutoCloseable {
      * @throws ZmqException EAGAIN on timeout, EFSM when not allowed in this state, ETERM when closed
      */
     public void send(Frame frame) {
+        frame.sent();
         if (!base.send(frame, base.sendTimeoutNanos())) {
             throw new ZmqException(Errno.EAGAIN, "send timed out on " + this);
         }
@@ -149,6 +151,7 @@ public final class Socket implements AutoCloseable {
      * @return false when it could not be queued in time
      */
     public boolean send(Frame frame, Duration timeout) {
+        frame.sent();
         return base.send(frame, nanos(timeout));
     }
 
@@ -159,6 +162,7 @@ public final class Socket implements AutoCloseable {
      * @return false when it would block
      */
     public boolean trySend(Frame frame) {
+        frame.sent();
         return base.send(frame, 0);
     }
 
@@ -214,6 +218,7 @@ public final class Socket implements AutoCloseable {
      * @throws ZmqException EAGAIN on timeout, EFSM, ETERM
      */
     public void send(Message message) {
+        sent(message);
         if (!base.sendMessage(message, base.sendTimeoutNanos())) {
             throw new ZmqException(Errno.EAGAIN, "send timed out on " + this);
         }
@@ -227,6 +232,7 @@ public final class Socket implements AutoCloseable {
      * @return false when it could not be queued in time (nothing was sent)
      */
     public boolean send(Message message, Duration timeout) {
+        sent(message);
         return base.sendMessage(message, nanos(timeout));
     }
 
@@ -235,7 +241,15 @@ public final class Socket implements AutoCloseable {
      * @return false when it would block (nothing was sent)
      */
     public boolean trySend(Message message) {
+        sent(message);
         return base.sendMessage(message, 0);
+    }
+
+    /** Ends the loans of a message's lent frames (see {@link Frame}: a sent frame keeps its memory). */
+    private static void sent(Message message) {
+        for (Frame f : message) {
+            f.sent();
+        }
     }
 
     // ---- receiving -----------------------------------------------------------------------------
@@ -270,6 +284,44 @@ public final class Socket implements AutoCloseable {
     /** @return the bytes of the next frame (blocking up to RCVTIMEO) */
     public byte[] recv() {
         return recvFrame().data();
+    }
+
+    /**
+     * Receives the next frame into the caller's buffer, blocking up to RCVTIMEO, as libzmq's
+     * {@code zmq_recv(socket, buf, len)}: copies as many of its bytes as {@code dst} has room for
+     * (from its position, which advances by that many; the rest of a longer frame is dropped) and
+     * returns the frame's full size, so a result above the room given means it was truncated.
+     * {@link #hasReceiveMore()} tells whether more of the message follows. A frame received into
+     * pooled memory ({@link ZmqOption#RECV_DIRECT}) is given back at once: the cheapest way to take
+     * large frames into memory the application reuses.
+     *
+     * @param dst where the bytes go (heap or direct)
+     * @return the frame's size in bytes
+     * @throws ZmqException EAGAIN on timeout, EFSM, ETERM
+     */
+    public int recv(ByteBuffer dst) {
+        return into(recvFrame(), dst);
+    }
+
+    /**
+     * {@link #recv(ByteBuffer)}, waiting at most {@code timeout}.
+     *
+     * @param dst     where the bytes go
+     * @param timeout how long to wait; {@code Duration.ZERO} never blocks
+     * @return the frame's size in bytes, or -1 when none arrived in time (nothing copied)
+     */
+    public int recv(ByteBuffer dst, Duration timeout) {
+        Frame f = recvFrame(timeout);
+        return f == null ? -1 : into(f, dst);
+    }
+
+    private static int into(Frame f, ByteBuffer dst) {
+        try {
+            f.copyTo(dst);
+            return f.size();
+        } finally {
+            f.release();
+        }
     }
 
     /** @return the next frame as UTF-8 (blocking up to RCVTIMEO) */

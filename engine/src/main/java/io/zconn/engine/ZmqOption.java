@@ -341,6 +341,21 @@ public final class ZmqOption<T> {
      */
     public static final ZmqOption<Boolean> THREAD_CONFINED = boolOption("THREAD_CONFINED", false);
 
+    // ---- large frames in direct memory (zconn) -------------------------------------------------
+
+    /**
+     * zconn only: receive the bodies of large frames (8 KiB to 16 MiB) from tcp and ipc connections
+     * into pooled direct memory instead of a new {@code byte[]} each: no zeroing, no garbage, and the
+     * application reads them as a {@link Frame#buffer()} or copies them with
+     * {@link Socket#recv(java.nio.ByteBuffer)}. Such frames are {@link Frame#isLent() lent}: give them
+     * back with {@link Frame#release()} / {@link Message#close()} once done (a frame never released
+     * is freed by the garbage collector, never reused while reachable). {@link Frame#data()} still
+     * works (a copy), {@link Frame#hasArray()} is false. The pool is shared by the JVM and bounded
+     * ({@code -Dio.zconn.recvDirectBytes}, default 64 MiB of live buffers); past it, frames are
+     * received into arrays as usual. Default false. Applies to connections made after it is set.
+     */
+    public static final ZmqOption<Boolean> RECV_DIRECT = boolOption("RECV_DIRECT", false);
+
     /** Who may read or write an option. */
     public enum Access {
         /** Settable and readable. */

@@ -6,6 +6,7 @@ import io.zconn.engine.Errno;
 import io.zconn.engine.Frame;
 import io.zconn.engine.PeerMetadata;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,8 @@ public final class FrameDecoder {
     private boolean lastMore;
     private Body body;
     private long skip;
+    /** Where large data bodies go when lent in direct memory; null: heap arrays. */
+    private BodyPool pool;
 
     /**
      * A decoder for the data phase that hands SUBSCRIBE and CANCEL to {@link Sink#onCommand}.
@@ -166,6 +169,22 @@ public final class FrameDecoder {
      */
     public static FrameDecoder forHandshake(long maxMsgSize, Sink sink, boolean raw) {
         return new FrameDecoder(maxMsgSize, sink, Subscriptions.AS_COMMANDS, PeerMetadata.EMPTY, true, raw);
+    }
+
+    /**
+     * Receives data bodies of {@link BodyPool#MIN_BODY} to {@link BodyPool#MAX_BODY} bytes into
+     * buffers of {@code pool}, handed over as {@link Frame#lend lent} frames (read-only). The bound on
+     * memory holds: a body whose bytes have not all arrived takes a buffer only if one is idle (memory
+     * already held) or if it is at most {@value #CHUNK} bytes (as a heap body would); otherwise its
+     * bytes are kept in chunks as they arrive and joined into a pooled buffer once complete. When the
+     * pool is at its limit, bodies are arrays as without it.
+     *
+     * @param pool the pool, or null for heap arrays
+     * @return this decoder
+     */
+    public FrameDecoder directBodies(BodyPool pool) {
+        this.pool = pool;
+        return this;
     }
 
     /**
@@ -242,16 +261,26 @@ public final class FrameDecoder {
                 }
             } else if (avail - headerSize >= size) {
                 in.skipBytes(headerSize);
-                byte[] data = new byte[(int) size];
-                in.readBytes(data);
                 lastMore = more;
-                if (!sink.onFrame(Frame.wrap(data, more, metadata))) {
+                ByteBuffer direct = pool != null && BodyPool.pooled(size) ? pool.take((int) size) : null;
+                Frame frame;
+                if (direct != null) {
+                    direct.limit((int) size);
+                    in.readBytes(direct);
+                    frame = lent(direct, (int) size, more);
+                } else {
+                    byte[] data = new byte[(int) size];
+                    in.readBytes(data);
+                    frame = Frame.wrap(data, more, metadata);
+                }
+                if (!sink.onFrame(frame)) {
                     return;
                 }
             } else if (size >= STREAM_THRESHOLD) {
                 in.skipBytes(headerSize);
                 lastMore = more;
                 body = new Body(DATA, (int) size, more, (byte) -1);
+                body.pool = pool != null && BodyPool.pooled(size) ? pool : null;
             } else {
                 return;
             }
@@ -325,7 +354,20 @@ public final class FrameDecoder {
         return sink.onCommand(parse(in.readSlice(size), false, raw));
     }
 
+    /** A frame lending {@code size} bytes of a pool's buffer, read-only, given back on release. */
+    private Frame lent(ByteBuffer direct, int size, boolean more) {
+        ByteBuffer view = direct.asReadOnlyBuffer();
+        view.position(0).limit(size);
+        return Frame.lend(view, more, metadata, pool.releaser(direct));
+    }
+
     private boolean deliver(Body b) {
+        if (b.kind == DATA && b.pool != null) {
+            ByteBuffer direct = b.directResult();
+            if (direct != null) {
+                return sink.onFrame(lent(direct, b.size, b.more));
+            }
+        }
         byte[] data = b.result();
         return switch (b.kind) {
             case DATA -> sink.onFrame(Frame.wrap(data, b.more, metadata));
@@ -368,6 +410,10 @@ public final class FrameDecoder {
         long held;
         byte[] single;
         List<byte[]> chunks;
+        /** The pool to lend the body from, or null. */
+        BodyPool pool;
+        /** The pooled buffer the body is received into, when one was available as it started. */
+        ByteBuffer direct;
 
         Body(int kind, int size, boolean more, byte first) {
             this.kind = kind;
@@ -379,6 +425,22 @@ public final class FrameDecoder {
 
         /** @return whether the body is complete */
         boolean fill(ByteBuf in) {
+            if (pool != null && received == 0 && direct == null && single == null && chunks == null && in.isReadable()) {
+                // memory already held (an idle buffer), or no more than a heap body would take
+                direct = size <= CHUNK ? pool.take(size) : pool.takeIdle(size);
+                if (direct != null) {
+                    direct.limit(size);
+                    held = direct.capacity();
+                }
+            }
+            if (direct != null) {
+                int n = Math.min(in.readableBytes(), size - received);
+                direct.limit(received + n);
+                in.readBytes(direct);
+                direct.limit(size);
+                received += n;
+                return received == size;
+            }
             while (received < size && in.isReadable()) {
                 if (prefix + size <= CHUNK) {
                     if (single == null) {
@@ -408,6 +470,30 @@ public final class FrameDecoder {
                 }
             }
             return received == size;
+        }
+
+        /**
+         * @return the whole body in a pooled buffer (chunks joined into one), or null when the pool
+         *         is at its limit (then {@link #result()})
+         */
+        ByteBuffer directResult() {
+            if (direct != null) {
+                return direct;
+            }
+            if (single != null) {
+                return null; // a small body that found the pool full as it started
+            }
+            ByteBuffer b = pool.take(size);
+            if (b == null) {
+                return null;
+            }
+            for (int i = 0; i < chunks.size(); i++) {
+                byte[] c = chunks.set(i, null);
+                b.put(c);
+            }
+            chunks = null;
+            b.flip();
+            return b;
         }
 
         /** @return the whole body (after the prefix); chunks are joined once, then let go */

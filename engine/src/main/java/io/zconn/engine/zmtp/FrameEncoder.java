@@ -43,6 +43,16 @@ public final class FrameEncoder {
     }
 
     /**
+     * Writes only a data frame's header, for a body written from its own buffer.
+     *
+     * @param frame a data frame (its MORE flag is written)
+     * @param out   the buffer
+     */
+    public static void encodeHeader(Frame frame, ByteBuf out) {
+        header(frame.hasMore() ? MORE : 0, frame.size(), out);
+    }
+
+    /**
      * @param command the command
      * @param out     the buffer
      */

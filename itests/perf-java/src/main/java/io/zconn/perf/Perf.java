@@ -43,7 +43,9 @@ public final class Perf {
             "  ZPERF_SETUP_TIMEOUT_MS (scale tools: connecting, default 120000),",
             "  ZPERF_ZCONN_CONFINED (zconn: 1, the default, confines each socket to its thread",
             "  (THREAD_CONFINED, no lock per call); 0 runs zconn's default shared sockets),",
-            "  ZPERF_BATCH (throughput senders: messages per burst, zconn's Socket.sendBatch; default 1)");
+            "  ZPERF_BATCH (throughput senders: messages per burst, zconn's Socket.sendBatch; default 1),",
+            "  ZPERF_DIRECT (zconn, messages >= 8 KiB: 1 direct send + recv(ByteBuffer) [default],",
+            "  frame = direct send + lent frames released, 0 = the byte[] paths)");
 
     private Perf() {
     }

@@ -127,6 +127,26 @@ public interface PerfApi {
             }
         }
 
+        /**
+         * Sends one single-frame message of {@code size} bytes for the throughput test, blocking
+         * while the HWM is reached. By default a fresh array per message, as libzmq's remote_thr
+         * makes a fresh message; an implementation may send from memory it keeps instead.
+         *
+         * @param size the message size
+         */
+        default void sendSized(int size) {
+            send(new byte[size]);
+        }
+
+        /**
+         * Says, before it binds or connects, the size of the messages this socket will receive, so
+         * that an implementation may prepare for them (e.g. a receive buffer). By default nothing.
+         *
+         * @param size the message size
+         */
+        default void expectSize(int size) {
+        }
+
         /** @return the size of the next message, or -1 when RCVTIMEO expired */
         int recv();
 

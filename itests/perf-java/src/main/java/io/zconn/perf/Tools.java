@@ -75,6 +75,7 @@ public final class Tools {
     public void localThr(String endpoint, int size, long count) {
         try (PerfContext ctx = api.newContext()) {
             PerfSocket s = receiver(ctx, Kind.PULL);
+            s.expectSize(size);
             s.bind(endpoint);
             long elapsed = receiveAll(s, size, count);
             s.close();
@@ -144,6 +145,7 @@ public final class Tools {
     public void inprocThr(int size, long count) {
         try (PerfContext ctx = api.newContext()) {
             PerfSocket s = receiver(ctx, Kind.PULL);
+            s.expectSize(size);
             s.bind(INPROC_THR);
             Worker w = new Worker("zperf-push", () -> {
                 PerfSocket push = sender(ctx, Kind.PUSH);
@@ -238,9 +240,10 @@ public final class Tools {
             sendBatches(s, size, warmup + count);
             return;
         }
-        // a fresh buffer per message, as an application would (and as libzmq's remote_thr does)
+        // a fresh buffer per message, as an application would (and as libzmq's remote_thr does),
+        // unless the implementation sends from memory it keeps (PerfSocket.sendSized)
         for (long i = 0, n = warmup + count; i < n; i++) {
-            s.send(new byte[size]);
+            s.sendSized(size);
         }
     }
 

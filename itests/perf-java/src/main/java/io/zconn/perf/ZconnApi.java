@@ -10,6 +10,7 @@ import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,20 @@ import java.util.List;
  * ({@link ZmqOption#THREAD_CONFINED}, no lock per call), as a user who wants speed would do and as
  * libzmq's and JeroMQ's sockets always are. {@code ZPERF_ZCONN_CONFINED=0} runs zconn's default
  * shared sockets instead (a lock per call, safe to share between threads).
+ *
+ * <p>Messages of at least {@value #DIRECT_MIN} bytes take the direct-memory paths unless
+ * {@code ZPERF_DIRECT=0}: the sender sends one direct {@link ByteBuffer} of the message size over
+ * and over (unchanged, so allowed: {@link Frame}), written without a copy; the receiver sets
+ * {@link ZmqOption#RECV_DIRECT} and receives with {@link Socket#recv(ByteBuffer)} into one direct
+ * buffer it reuses (libzmq's {@code zmq_recv(buf)}), or with {@code ZPERF_DIRECT=frame} takes each
+ * lent frame and releases it (libzmq's {@code zmq_msg_recv}). {@code ZPERF_DIRECT=0} keeps the
+ * {@code byte[]} paths: a fresh array per message sent, a frame (an array) per message received.
  */
 public final class ZconnApi implements PerfApi {
     private static final boolean CONFINED = !"0".equals(System.getenv("ZPERF_ZCONN_CONFINED"));
+    /** Smallest message sent and received through direct memory. */
+    static final int DIRECT_MIN = 8192;
+    private static final String DIRECT = System.getenv().getOrDefault("ZPERF_DIRECT", "1").trim();
 
     @Override
     public String name() {
@@ -83,6 +95,10 @@ public final class ZconnApi implements PerfApi {
         private final Socket s;
         private int tag = -1;
         private final List<Frame> burst = new ArrayList<>();
+        /** The direct buffer sent again and again, or received into; null on the byte[] paths. */
+        private ByteBuffer direct;
+        private boolean recvDirect;
+        private boolean recvFrames;
 
         ZconnSocket(Socket s) {
             this.s = s;
@@ -144,8 +160,40 @@ public final class ZconnApi implements PerfApi {
         }
 
         @Override
+        public void sendSized(int size) {
+            if (size < DIRECT_MIN || DIRECT.equals("0")) {
+                s.send(Frame.wrap(new byte[size]));
+                return;
+            }
+            if (direct == null || direct.capacity() != size) {
+                direct = ByteBuffer.allocateDirect(size);
+            }
+            s.send(Frame.wrap(direct.duplicate()));
+        }
+
+        @Override
+        public void expectSize(int size) {
+            if (size < DIRECT_MIN || DIRECT.equals("0")) {
+                return;
+            }
+            s.setOption(ZmqOption.RECV_DIRECT, true);
+            recvFrames = DIRECT.equals("frame");
+            recvDirect = !recvFrames;
+            direct = ByteBuffer.allocateDirect(size);
+        }
+
+        @Override
         public int recv() {
             try {
+                if (recvDirect) {
+                    direct.clear();
+                    return s.recv(direct);
+                }
+                if (recvFrames) {
+                    Frame f = s.recvFrame();
+                    f.release();
+                    return f.size();
+                }
                 return s.recvFrame().size();
             } catch (ZmqException e) {
                 if (e.errno() == Errno.EAGAIN) {

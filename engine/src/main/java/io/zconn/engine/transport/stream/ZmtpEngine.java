@@ -1,6 +1,7 @@
 package io.zconn.engine.transport.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,7 @@ import io.zconn.engine.security.Authenticator;
 import io.zconn.engine.security.CurveKeys;
 import io.zconn.engine.security.SecurityConfig;
 import io.zconn.engine.transport.stream.WarningLimiter.Kind;
+import io.zconn.engine.zmtp.BodyPool;
 import io.zconn.engine.zmtp.Command;
 import io.zconn.engine.zmtp.Cumulation;
 import io.zconn.engine.zmtp.FrameDecoder;
@@ -32,6 +34,7 @@ import io.zconn.engine.zmtp.PeerInfo;
 import io.zconn.engine.zmtp.ZmtpException;
 import io.zconn.engine.zmtp.ZmtpHandshakeHandler;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -63,6 +66,12 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
     private static final int WRITE_BUDGET = 256 * 1024;
     /** Encoding chunk: the largest size Netty's pooled allocator keeps in its thread caches. */
     private static final int WRITE_CHUNK = 32 * 1024;
+    /**
+     * A frame over a direct buffer at least this large is written from that buffer (its header
+     * goes into the chunk, the body follows as its own buffer of the gathering write): below it,
+     * copying into the chunk costs less than another buffer to write.
+     */
+    static final int ZERO_COPY_MIN = 8 * 1024;
 
     private final SocketType type;
     private final Options opts;
@@ -151,7 +160,8 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         PeerMetadata metadata = Metadata.forConnection(PeerAddress.of(channel), peer.zapProperties(), peer.properties());
         decoder = new FrameDecoder(opts.get(ZmqOption.MAXMSGSIZE), this,
                 type == SocketType.PUB || type == SocketType.XPUB
-                        ? FrameDecoder.Subscriptions.AS_FRAMES : FrameDecoder.Subscriptions.DISCARD, metadata);
+                        ? FrameDecoder.Subscriptions.AS_FRAMES : FrameDecoder.Subscriptions.DISCARD, metadata)
+                .directBodies(opts.get(ZmqOption.RECV_DIRECT) ? BodyPool.SHARED : null);
         subscriptionsAsCommands = peer.minorVersion() >= 1 && (type == SocketType.SUB || type == SocketType.XSUB);
         ctx.pipeline().addLast("zmtp", this);
         pipe.setEvents(this);
@@ -402,26 +412,45 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
             }
             // frames go into pooled chunks written together (one gathering write per flush); a
             // chunk is never grown, so no frame is copied twice
-            int need = f.size() + 24; // header, or a SUBSCRIBE/CANCEL command's name
+            boolean subscription = subscriptionsAsCommands && !moreOut && !f.hasMore() && f.size() > 0
+                    && (f.byteAt(0) == 1 || f.byteAt(0) == 0);
+            ByteBuffer direct = !subscription && f.size() >= ZERO_COPY_MIN && !f.hasArray() ? f.buffer() : null;
+            if (direct != null && !direct.isDirect()) {
+                direct = null;
+            }
+            // the header (or a SUBSCRIBE/CANCEL command's name), and the body unless written from its own buffer
+            int need = (direct != null ? 0 : f.size()) + 24;
             if (buf == null || buf.writableBytes() < need) {
                 if (buf != null) {
                     channel.write(buf, channel.voidPromise());
                 }
                 buf = channel.alloc().ioBuffer(Math.max(WRITE_CHUNK, need));
             }
-            if (subscriptionsAsCommands && !moreOut && !f.hasMore() && f.size() > 0
-                    && (f.byteAt(0) == 1 || f.byteAt(0) == 0)) {
+            if (subscription) {
                 byte[] d = f.data();
                 byte[] topic = java.util.Arrays.copyOfRange(d, 1, d.length);
                 FrameEncoder.encodeCommand(d[0] == 1 ? new Command.Subscribe(topic) : new Command.Cancel(topic), buf);
+            } else if (direct != null) {
+                // the application's direct buffer goes out as it is, after what the chunk holds so
+                // far (the chunk's rest stays in use for the frames that follow)
+                FrameEncoder.encodeHeader(f, buf);
+                channel.write(buf.readRetainedSlice(buf.readableBytes()), channel.voidPromise());
+                channel.write(Unpooled.wrappedBuffer(direct), channel.voidPromise());
             } else {
                 FrameEncoder.encode(f, buf);
             }
             moreOut = f.hasMore();
             bytes += f.size() + 9;
         }
-        if (buf != null) {
+        if (buf != null && buf.isReadable()) {
             channel.writeAndFlush(buf, channel.voidPromise());
+        } else {
+            if (buf != null) {
+                buf.release();
+            }
+            if (bytes > 0) {
+                channel.flush();
+            }
         }
         if (done) {
             channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)

@@ -70,6 +70,10 @@ public final class JcaStatistics implements StatisticsPlugin {
         m.put("QueueFillPercent", new Metric("The fullest peer queue now, in percent of its HWM",
                 s::getQueueFillPercent));
         m.put("PeersAtHwm", new Metric("Peers with a queue at its HWM now", s::getPeersAtHwm));
+        m.put("SpilledOut", new Metric("SWAP: messages waiting in spill files now (part of QueuedOut)",
+                s::getSpilledOut));
+        m.put("SpilledBytesOut", new Metric("SWAP: payload bytes waiting in spill files now", s::getSpilledBytesOut));
+        m.put("SpillLost", new Metric("SWAP: messages lost from spill files found corrupt", s::getSpillLost));
         return new JcaStatistics(m);
     }
 
@@ -98,7 +102,9 @@ public final class JcaStatistics implements StatisticsPlugin {
                 Map.entry("SendsRefused", "Sends (replies) refused: a peer at its HWM or gone"),
                 Map.entry("QueuedIn", "Received messages not taken by the receive loops yet"),
                 Map.entry("QueuedOut", "Replies queued for the peers now, not yet taken"),
-                Map.entry("PeersAtHwm", "Peers with a queue at its HWM now"));
+                Map.entry("PeersAtHwm", "Peers with a queue at its HWM now"),
+                Map.entry("SpilledOut", "SWAP: replies waiting in spill files now (part of QueuedOut)"),
+                Map.entry("SpillLost", "SWAP: replies lost from spill files found corrupt"));
         for (Map.Entry<String, ToLongFunction<ActivationStatsMXBean>> e : ACTIVATION_METRICS.entrySet()) {
             ToLongFunction<ActivationStatsMXBean> f = e.getValue();
             m.put(e.getKey(), new Metric(descriptions.get(e.getKey()) + ", summed over the activations",
@@ -131,17 +137,19 @@ public final class JcaStatistics implements StatisticsPlugin {
         m.put("QueuedIn", ActivationStatsMXBean::getQueuedIn);
         m.put("QueuedOut", ActivationStatsMXBean::getQueuedOut);
         m.put("PeersAtHwm", ActivationStatsMXBean::getPeersAtHwm);
+        m.put("SpilledOut", ActivationStatsMXBean::getSpilledOut);
+        m.put("SpillLost", ActivationStatsMXBean::getSpillLost);
         return Collections.unmodifiableMap(m);
     }
 
     /**
      * @return the metrics whose final counts an adapter keeps when an activation stops (not the
-     *         gauges InFlight, PeersConnected, QueuedIn, QueuedOut and PeersAtHwm)
+     *         gauges InFlight, PeersConnected, QueuedIn, QueuedOut, PeersAtHwm and SpilledOut)
      */
     public static List<ToLongFunction<ActivationStatsMXBean>> cumulativeActivationMetrics() {
         List<ToLongFunction<ActivationStatsMXBean>> l = new ArrayList<>(ACTIVATION_METRICS.values());
         l.remove(ACTIVATION_METRICS.get("InFlight"));
-        for (String gauge : List.of("PeersConnected", "QueuedIn", "QueuedOut", "PeersAtHwm")) {
+        for (String gauge : List.of("PeersConnected", "QueuedIn", "QueuedOut", "PeersAtHwm", "SpilledOut")) {
             l.remove(ACTIVATION_METRICS.get(gauge));
         }
         return l;

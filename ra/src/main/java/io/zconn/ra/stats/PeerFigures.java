@@ -36,9 +36,21 @@ public interface PeerFigures {
     /** @return messages queued for the peers attached now and not yet taken by them */
     long getQueuedOut();
 
-    /** @return the fullest queue (in or out) of any peer now, in percent of its HWM (0 when unbounded) */
+    /**
+     * @return the fullest queue (in or out) of any peer now, in percent of its HWM (0 when unbounded;
+     *         at most 100: with SWAP, what lies past the HWM is in {@link #getSpilledOut()})
+     */
     int getQueueFillPercent();
 
     /** @return peers with a queue (in or out) at its HWM now */
     int getPeersAtHwm();
+
+    /** @return SWAP: messages waiting in the spill files of the peers attached now (part of QueuedOut) */
+    long getSpilledOut();
+
+    /** @return SWAP: payload bytes of the messages waiting in spill files now */
+    long getSpilledBytesOut();
+
+    /** @return SWAP: messages lost because a spill file was found corrupt when read back, since start */
+    long getSpillLost();
 }

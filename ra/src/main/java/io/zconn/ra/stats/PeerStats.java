@@ -39,6 +39,7 @@ public final class PeerStats {
     /** HWM drops and refused sends of the sockets that have closed (guarded by this). */
     private long closedDrops;
     private long closedRefused;
+    private long closedSpillLost;
 
     /**
      * The HWM figures of the watched sockets now, from {@link Socket#metrics()}.
@@ -53,8 +54,13 @@ public final class PeerStats {
      * @param fillPercent  the fullest queue, in or out, of any peer now, in percent of its HWM (0 when
      *                     none is bounded, at most 100)
      * @param peersAtHwm   peers with a queue, in or out, at its HWM now
+     * @param spilledOut   SWAP: messages waiting in the spill files of the peers attached now (part of
+     *                     {@code queuedOut}, which may therefore exceed the HWM)
+     * @param spilledBytesOut SWAP: payload bytes of those messages
+     * @param spillLost    SWAP: messages dropped because a spill file was found corrupt, cumulative
      */
-    public record Hwm(long drops, long sendsRefused, long queuedIn, long queuedOut, int fillPercent, int peersAtHwm) {
+    public record Hwm(long drops, long sendsRefused, long queuedIn, long queuedOut, int fillPercent, int peersAtHwm,
+                      long spilledOut, long spilledBytesOut, long spillLost) {
     }
 
     /** @param name whose peers (for logs) */
@@ -126,6 +132,7 @@ public final class PeerStats {
                 SocketMetrics m = s.metrics(); // a closed socket still gives its totals
                 closedDrops += m.hwmDrops();
                 closedRefused += m.sendsRefused();
+                closedSpillLost += m.spillLost();
             }
         }
     }
@@ -139,10 +146,16 @@ public final class PeerStats {
         long queuedOut = 0;
         int fill = 0;
         int atHwm = 0;
+        long spilled = 0;
+        long spilledBytes = 0;
+        long spillLost = closedSpillLost;
         for (Socket s : sockets) {
             SocketMetrics m = s.metrics();
             drops += m.hwmDrops();
             refused += m.sendsRefused();
+            spilled += m.spilledOut();
+            spilledBytes += m.spilledBytesOut();
+            spillLost += m.spillLost();
             for (PeerMetrics p : m.peers()) {
                 queuedIn += p.queuedIn();
                 queuedOut += p.queuedOut();
@@ -152,7 +165,7 @@ public final class PeerStats {
                 }
             }
         }
-        return new Hwm(drops, refused, queuedIn, queuedOut, fill, atHwm);
+        return new Hwm(drops, refused, queuedIn, queuedOut, fill, atHwm, spilled, spilledBytes, spillLost);
     }
 
     private static int percent(long queued, long hwm) {

@@ -77,4 +77,19 @@ abstract class SocketFigures implements PeerFigures {
     public int getPeersAtHwm() {
         return peers.hwm().peersAtHwm();
     }
+
+    @Override
+    public long getSpilledOut() {
+        return peers.hwm().spilledOut();
+    }
+
+    @Override
+    public long getSpilledBytesOut() {
+        return peers.hwm().spilledBytesOut();
+    }
+
+    @Override
+    public long getSpillLost() {
+        return peers.hwm().spillLost();
+    }
 }

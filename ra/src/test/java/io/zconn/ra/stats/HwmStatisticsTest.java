@@ -17,10 +17,12 @@ import io.zconn.ra.outbound.ZmqManagedConnectionFactory;
 
 import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +106,33 @@ class HwmStatisticsTest extends RunningAdapterTest {
                 assertThat((Long) jca.getValue("SendsRefused")).isPositive();
                 assertThat(jca.getType("PeersAtHwm")).isEqualTo(long.class);
                 assertThat(jca.getDescription("PeersAtHwm")).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void aFactoryWithSwapShowsWhatWaitsOnDiskPastTheHwm(@TempDir Path swapDir) throws Exception {
+        try (ServerSocket silent = silentListener()) {
+            ZmqManagedConnectionFactory f = factory("PUSH", "tcp://127.0.0.1:" + silent.getLocalPort());
+            f.setSendHighWaterMark(2);
+            f.setSendTimeout(50);
+            f.setOptions("SWAP=1048576, SWAP_DIR=" + swapDir);
+            ZmqConnectionFactory cf = (ZmqConnectionFactory) f.createConnectionFactory();
+            ObjectName name = f.mbeanName();
+            try (ZmqConnection c = cf.getConnection()) {
+                for (int i = 0; i < 5; i++) {
+                    c.send("message " + i); // past SNDHWM: to the spill file, not refused
+                }
+                assertThat(attribute(name, "SendsRefused")).isEqualTo(0L);
+                assertThat(attribute(name, "QueuedOut")).isEqualTo(5L);
+                assertThat(attribute(name, "SpilledOut")).isEqualTo(3L);
+                assertThat(attribute(name, "SpilledBytesOut")).isEqualTo(3L * "message 0".length());
+                assertThat(attribute(name, "SpillLost")).isEqualTo(0L);
+                assertThat(attribute(name, "QueueFillPercent")).as("capped: the rest is on disk").isEqualTo(100);
+                StatisticsPlugin jca = f.getStatistics();
+                assertThat(jca.getValue("SpilledOut")).isEqualTo(3L);
+                assertThat(jca.getValue("SpilledBytesOut")).isEqualTo(27L);
+                assertThat(jca.getDescription("SpillLost")).isNotBlank();
             }
         }
     }

@@ -7,6 +7,7 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
+import io.zconn.engine.core.HostWorkers;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Transport;
@@ -24,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code epgm://}: PGM (RFC 3208) over UDP, as libzmq speaks it with OpenPGM. A SUB or XSUB socket
@@ -32,7 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * delivers libzmq's messages (see {@link PgmReceiver}). A lost packet is reported (a WARNING, at most
  * one per {@link #WARN_INTERVAL_NANOS} per endpoint) and the stream resumes at the next message
  * start. A PUB socket sends ODATA and SPMs paced to RATE ({@link Sender}). Not yet: repair by NAK and
- * RDATA (so RECOVERY_IVL has no effect), XPUB, pgm:// and IPv6 (EPROTONOSUPPORT).
+ * RDATA (so RECOVERY_IVL has no effect), XPUB and IPv6 (EPROTONOSUPPORT).
+ *
+ * <p>{@code pgm://} is the same PGM directly in IP (protocol 113): the endpoint's packets go through a
+ * raw socket ({@link RawLink}: JNA, Linux, root or CAP_NET_RAW) instead of UDP ({@link UdpLink}); the
+ * rest is shared ({@link PgmLink}).
  *
  * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one thread, from the
  * host's executor or thread factory when it gave one; a receiver blocks in the channel's receive,
@@ -51,10 +55,10 @@ public final class EpgmTransport implements Transport {
     static final long SPM_IVL_NANOS = 1_000_000_000L;
     /** How far a sender may fall behind RATE and catch up at once. */
     static final long RATE_BURST_NANOS = 10_000_000L;
+    /** A receiver's longest wait for a packet before it looks at its state again. */
+    static final long RECEIVE_WAIT_NANOS = 1_000_000_000L;
 
-    private final Executor executor;
-    private final ThreadFactory threadFactory;
-    private final AtomicInteger threads = new AtomicInteger();
+    private final Executor threads;
     private final Set<Receiver> receivers = ConcurrentHashMap.newKeySet();
     private final Set<Sender> senders = ConcurrentHashMap.newKeySet();
     private volatile boolean shutdown;
@@ -68,8 +72,7 @@ public final class EpgmTransport implements Transport {
      * @param threadFactory the host's thread factory, used when there is no executor, or null
      */
     public EpgmTransport(Executor executor, ThreadFactory threadFactory) {
-        this.executor = executor;
-        this.threadFactory = threadFactory;
+        this.threads = HostWorkers.threads("zconn-epgm", executor, threadFactory);
     }
 
     @Override
@@ -79,10 +82,6 @@ public final class EpgmTransport implements Transport {
 
     @Override
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
-        if (ep.transport() == Endpoint.Transport.PGM) {
-            throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "pgm:// (PGM over raw IP) needs raw sockets, which Java lacks; use epgm:// (PGM over UDP): " + ep);
-        }
         SocketType type = socket.type();
         if (type == SocketType.XPUB) {
             throw new ZmqException(Errno.EPROTONOSUPPORT, "XPUB over epgm is not supported yet (PUB is): " + ep);
@@ -98,7 +97,10 @@ public final class EpgmTransport implements Transport {
         if (type == SocketType.PUB) {
             return sender(socket, ep, address, opts);
         }
-        DatagramChannel ch = open(address, opts, ep);
+        PgmLink ch = ep.transport() == Endpoint.Transport.PGM
+                ? PgmLink.raw(address, true, opts.get(ZmqOption.MULTICAST_HOPS), false, opts.get(ZmqOption.RCVBUF),
+                        opts.get(ZmqOption.SNDBUF), ep.text())
+                : PgmLink.udp(open(address, opts, ep));
         Receiver r = new Receiver(socket, ep.text(), ch, opts);
         receivers.add(r);
         try {
@@ -146,19 +148,15 @@ public final class EpgmTransport implements Transport {
     }
 
     private void start(Runnable task) {
-        String name = "zconn-epgm-" + threads.incrementAndGet();
-        if (executor != null) {
-            executor.execute(task);
-        } else if (threadFactory != null) {
-            threadFactory.newThread(task).start();
-        } else {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            t.start();
-        }
+        threads.execute(task);
     }
 
     private EndpointHandle sender(SocketBase socket, Endpoint ep, EpgmAddress a, Options opts) {
+        if (ep.transport() == Endpoint.Transport.PGM) {
+            PgmLink raw = PgmLink.raw(a, false, opts.get(ZmqOption.MULTICAST_HOPS), false, opts.get(ZmqOption.RCVBUF),
+                    opts.get(ZmqOption.SNDBUF), ep.text());
+            return started(new Sender(socket, ep.text(), raw, a, opts), ep);
+        }
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -181,7 +179,10 @@ public final class EpgmTransport implements Transport {
             throw new ZmqException(Errno.EINVAL, "cannot send to " + a.group().getHostAddress() + " port " + a.port()
                     + " on " + a.interfaceText() + " for " + ep + ": " + e, e);
         }
-        Sender s = new Sender(socket, ep.text(), ch, a, opts);
+        return started(new Sender(socket, ep.text(), PgmLink.udp(ch), a, opts), ep);
+    }
+
+    private EndpointHandle started(Sender s, Endpoint ep) {
         senders.add(s);
         try {
             start((Runnable) s::run);
@@ -213,7 +214,7 @@ public final class EpgmTransport implements Transport {
      */
     final class Sender implements EndpointHandle, Pipe.Events {
         private final String endpoint;
-        private final DatagramChannel channel;
+        private final PgmLink channel;
         private final InetSocketAddress group;
         private final Pipe pipe;
         private final V1Packer packer;
@@ -230,7 +231,7 @@ public final class EpgmTransport implements Transport {
         /** When the rate allows the next packet (System.nanoTime). */
         private long nextSend = System.nanoTime();
 
-        Sender(SocketBase socket, String endpoint, DatagramChannel channel, EpgmAddress a, Options opts) {
+        Sender(SocketBase socket, String endpoint, PgmLink channel, EpgmAddress a, Options opts) {
             this.endpoint = endpoint;
             this.channel = channel;
             this.group = new InetSocketAddress(a.group(), a.port());
@@ -247,8 +248,9 @@ public final class EpgmTransport implements Transport {
                 }
             }
             this.nla = local;
-            // IP (20) + UDP (8) + PGM header (16) + ODATA fields (8)
-            this.packer = new V1Packer(Math.min(0xffff, opts.get(ZmqOption.MULTICAST_MAXTPDU) - 52));
+            // IP (20) + UDP (8, epgm only) + PGM header (16) + ODATA fields (8)
+            this.packer = new V1Packer(Math.min(0xffff, opts.get(ZmqOption.MULTICAST_MAXTPDU) - 24
+                    - channel.headerBytes()));
             this.bytesPerSecond = opts.get(ZmqOption.RATE) * 1000L / 8;
             Pipe[] pair = Pipe.pair(opts.sndHwm(), 0);
             pair[0].attachment(this);
@@ -323,7 +325,8 @@ public final class EpgmTransport implements Transport {
                 java.util.concurrent.locks.LockSupport.parkNanos(this, nextSend - now);
                 now = System.nanoTime();
             }
-            nextSend = Math.max(nextSend, now - RATE_BURST_NANOS) + (packet.length + 28) * 1_000_000_000L / bytesPerSecond;
+            nextSend = Math.max(nextSend, now - RATE_BURST_NANOS)
+                    + (packet.length + channel.headerBytes()) * 1_000_000_000L / bytesPerSecond;
             channel.send(ByteBuffer.wrap(packet), group);
         }
 
@@ -336,11 +339,7 @@ public final class EpgmTransport implements Transport {
         public void close() {
             closed = true;
             senders.remove(this);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
-            }
+            channel.close();
             wake();
         }
 
@@ -369,7 +368,7 @@ public final class EpgmTransport implements Transport {
     /** One receiving endpoint: its channel, its pipe to the socket, its thread's loop. */
     final class Receiver implements EndpointHandle, PgmReceiver.Listener, Pipe.Events {
         private final String endpoint;
-        private final DatagramChannel channel;
+        private final PgmLink channel;
         private final Pipe pipe;
         private final PgmReceiver pgm;
         private volatile boolean closed;
@@ -379,7 +378,7 @@ public final class EpgmTransport implements Transport {
         private long unwarnedMalformed;
         private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0);
 
-        Receiver(SocketBase socket, String endpoint, DatagramChannel channel, Options opts) {
+        Receiver(SocketBase socket, String endpoint, PgmLink channel, Options opts) {
             this.endpoint = endpoint;
             this.channel = channel;
             this.pgm = new PgmReceiver(this, opts.get(ZmqOption.MAXMSGSIZE));
@@ -397,7 +396,7 @@ public final class EpgmTransport implements Transport {
             try {
                 while (!closed) {
                     buf.clear();
-                    if (channel.receive(buf) == null) {
+                    if (channel.receive(buf, RECEIVE_WAIT_NANOS) == null) {
                         continue;
                     }
                     pipe.drainInbound(); // subscriptions the socket wrote: PGM carries none upstream
@@ -479,11 +478,7 @@ public final class EpgmTransport implements Transport {
         public void close() {
             closed = true;
             receivers.remove(this);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
-            }
+            channel.close();
         }
 
         @Override

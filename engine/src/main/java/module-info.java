@@ -20,6 +20,9 @@ module io.zconn.engine {
     requires org.jctools.core;
     requires org.bouncycastle.provider;
     requires java.management; // the sockets' MBeans (ZmqOption.MBEAN_NAME), registered only when asked
+    // pgm:// only (raw IP sockets through libc, transport.pgm.RawLink): optional; without JNA, pgm://
+    // fails with EPROTONOSUPPORT and everything else works
+    requires static com.sun.jna;
 
     exports io.zconn.engine;
 }

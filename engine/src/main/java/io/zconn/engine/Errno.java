@@ -34,5 +34,7 @@ public enum Errno {
     /** No specific libzmq error applies. */
     EOTHER,
     /** No space left on the device (or a disk quota reached), e.g. writing a SWAP file. */
-    ENOSPC
+    ENOSPC,
+    /** Permission denied, e.g. pgm:// (raw IP sockets) without root or CAP_NET_RAW. */
+    EACCES
 }

@@ -39,21 +39,35 @@ public final class HostWorkers {
         this.what = what;
         this.workers = workers;
         this.capacity = capacity;
-        if (executor != null) {
-            this.host = executor;
-        } else {
-            ThreadFactory f = factory != null ? factory : new ThreadFactory() {
-                private int n;
+        this.host = threads(prefix, executor, factory);
+    }
 
-                @Override
-                public synchronized Thread newThread(Runnable r) {
-                    Thread t = new Thread(r, prefix + "-" + ++n);
-                    t.setDaemon(true);
-                    return t;
-                }
-            };
-            this.host = task -> f.newThread(task).start();
+    /**
+     * The host's threads as one {@link Executor}, chosen as every zconn thread is: the host's executor,
+     * else a thread of its factory per task, else a daemon thread named {@code <prefix>-N} per task.
+     * For long-lived tasks of their own (e.g. an epgm endpoint's loop); short tasks go through a
+     * {@code HostWorkers} pool.
+     *
+     * @param prefix   the name prefix of the threads made when the host gave neither
+     * @param executor the host's executor, or null
+     * @param factory  the host's thread factory (used when there is no executor), or null
+     * @return the executor
+     */
+    public static Executor threads(String prefix, Executor executor, ThreadFactory factory) {
+        if (executor != null) {
+            return executor;
         }
+        ThreadFactory f = factory != null ? factory : new ThreadFactory() {
+            private int n;
+
+            @Override
+            public synchronized Thread newThread(Runnable r) {
+                Thread t = new Thread(r, prefix + "-" + ++n);
+                t.setDaemon(true);
+                return t;
+            }
+        };
+        return task -> f.newThread(task).start();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.zconn.engine.ZmqException;
 import io.zconn.engine.ZmqOption;
 import io.zconn.engine.core.Endpoint;
 import io.zconn.engine.core.EndpointHandle;
+import io.zconn.engine.core.HostWorkers;
 import io.zconn.engine.core.Options;
 import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Transport;
@@ -24,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code epgm://}: PGM (RFC 3208) over UDP, as libzmq speaks it with OpenPGM. A SUB or XSUB socket
@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the next message start. A PUB or XPUB socket sends ODATA and SPMs paced to RATE, keeps RECOVERY_IVL
  * of them and repairs what receivers NAK with NCF and RDATA ({@link Sender}, {@link PgmSource}).
  * Not yet: IPv6 (EPROTONOSUPPORT).
+ *
+ * <p>{@code pgm://} is the same PGM directly in IP (protocol 113): the endpoint's packets go through a
+ * raw socket ({@link RawLink}: JNA, Linux, root or CAP_NET_RAW) instead of UDP; a receiver reads
+ * them through a {@link PgmLink} ({@link UdpLink} or {@link RawLink}), a sender through a
+ * {@link SourceLink} ({@link UdpSourceLink} or {@link RawSourceLink}); the rest is shared.
  *
  * <p>As in libzmq, bind and connect mean the same for epgm. Each endpoint has one thread, from the
  * host's executor or thread factory when it gave one; a receiver waits for datagrams or its next
@@ -65,9 +70,7 @@ public final class EpgmTransport implements Transport {
     /** How long a lingering sender goes on after its last message: its heartbeat SPMs and their NAKs. */
     static final long LINGER_TAIL_NANOS = PgmSource.HEARTBEAT_NANOS * (PgmSource.HEARTBEATS + 1);
 
-    private final Executor executor;
-    private final ThreadFactory threadFactory;
-    private final AtomicInteger threads = new AtomicInteger();
+    private final Executor threads;
     private final Set<Receiver> receivers = ConcurrentHashMap.newKeySet();
     private final Set<Sender> senders = ConcurrentHashMap.newKeySet();
     private volatile boolean shutdown;
@@ -93,8 +96,7 @@ public final class EpgmTransport implements Transport {
      * @param threadFactory the host's thread factory, used when there is no executor, or null
      */
     public EpgmTransport(Executor executor, ThreadFactory threadFactory) {
-        this.executor = executor;
-        this.threadFactory = threadFactory;
+        this.threads = HostWorkers.threads("zconn-epgm", executor, threadFactory);
     }
 
     @Override
@@ -104,10 +106,6 @@ public final class EpgmTransport implements Transport {
 
     @Override
     public EndpointHandle connect(SocketBase socket, Endpoint ep) {
-        if (ep.transport() == Endpoint.Transport.PGM) {
-            throw new ZmqException(Errno.EPROTONOSUPPORT,
-                    "pgm:// (PGM over raw IP) needs raw sockets, which Java lacks; use epgm:// (PGM over UDP): " + ep);
-        }
         SocketType type = socket.type();
         if (type != SocketType.SUB && type != SocketType.XSUB && type != SocketType.PUB && type != SocketType.XPUB) {
             throw new ZmqException(Errno.EINVAL, type + " sockets cannot use epgm (PUB, XPUB, SUB, XSUB only): " + ep);
@@ -120,16 +118,15 @@ public final class EpgmTransport implements Transport {
         if (type == SocketType.PUB || type == SocketType.XPUB) {
             return sender(socket, ep, address, opts);
         }
-        DatagramChannel ch = open(address, opts, ep);
+        PgmLink ch = ep.transport() == Endpoint.Transport.PGM
+                ? PgmLink.raw(address, true, opts.get(ZmqOption.MULTICAST_HOPS), false, opts.get(ZmqOption.RCVBUF),
+                        opts.get(ZmqOption.SNDBUF), ep.text())
+                : open(address, opts, ep);
         Receiver r;
         try {
             r = new Receiver(socket, ep.text(), ch, address, opts);
         } catch (RuntimeException e) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // closing what failed to open
-            }
+            ch.close();
             throw e;
         }
         receivers.add(r);
@@ -143,7 +140,7 @@ public final class EpgmTransport implements Transport {
         return r;
     }
 
-    private static DatagramChannel open(EpgmAddress a, Options opts, Endpoint ep) {
+    private static PgmLink open(EpgmAddress a, Options opts, Endpoint ep) {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -161,7 +158,7 @@ public final class EpgmTransport implements Transport {
             // SO_REUSEPORT), and a unicast NAK to it must reach its socket, never this one
             ch.bind(new InetSocketAddress(a.group(), a.port()));
             ch.join(a.group(), a.networkInterface());
-            return ch;
+            return PgmLink.udp(ch);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 try {
@@ -180,26 +177,25 @@ public final class EpgmTransport implements Transport {
     }
 
     private void start(Runnable task) {
-        String name = "zconn-epgm-" + threads.incrementAndGet();
-        if (executor != null) {
-            executor.execute(task);
-        } else if (threadFactory != null) {
-            threadFactory.newThread(task).start();
-        } else {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            t.start();
-        }
+        threads.execute(task);
     }
 
     private EndpointHandle sender(SocketBase socket, Endpoint ep, EpgmAddress a, Options opts) {
         byte[] nla = ipv4Of(a.networkInterface());
-        UdpSourceLink link;
-        try {
-            link = UdpSourceLink.open(a, nla, opts.get(ZmqOption.MULTICAST_HOPS), opts.get(ZmqOption.SNDBUF), ep.text());
-        } catch (IOException | RuntimeException e) {
-            throw new ZmqException(Errno.EINVAL, "cannot send to " + a.group().getHostAddress() + " port " + a.port()
-                    + " on " + a.interfaceText() + " for " + ep + ": " + e, e);
+        SourceLink link;
+        if (ep.transport() == Endpoint.Transport.PGM) {
+            // a raw socket hears the NAKs to the endpoint's port without binding it; loop-back off, as libzmq
+            link = new RawSourceLink(PgmLink.raw(a, false, opts.get(ZmqOption.MULTICAST_HOPS), false,
+                    opts.get(ZmqOption.RCVBUF), opts.get(ZmqOption.SNDBUF), ep.text()),
+                    new InetSocketAddress(a.group(), a.port()));
+        } else {
+            try {
+                link = UdpSourceLink.open(a, nla, opts.get(ZmqOption.MULTICAST_HOPS), opts.get(ZmqOption.SNDBUF),
+                        ep.text());
+            } catch (IOException | RuntimeException e) {
+                throw new ZmqException(Errno.EINVAL, "cannot send to " + a.group().getHostAddress() + " port "
+                        + a.port() + " on " + a.interfaceText() + " for " + ep + ": " + e, e);
+            }
         }
         Sender s = new Sender(socket, ep.text(), link, a, nla, opts);
         senders.add(s);
@@ -255,7 +251,7 @@ public final class EpgmTransport implements Transport {
     final class Sender implements EndpointHandle, Pipe.Events {
         private final SocketBase socket;
         private final String endpoint;
-        private final UdpSourceLink link;
+        private final SourceLink link;
         private final Pipe pipe;
         private final V1Packer packer;
         private final PgmSource source;
@@ -269,7 +265,7 @@ public final class EpgmTransport implements Transport {
         private long lastWarn = System.nanoTime() - WARN_INTERVAL_NANOS;
         private long warnedBad;
 
-        Sender(SocketBase socket, String endpoint, UdpSourceLink link, EpgmAddress a, byte[] nla, Options opts) {
+        Sender(SocketBase socket, String endpoint, SourceLink link, EpgmAddress a, byte[] nla, Options opts) {
             this.socket = socket;
             this.endpoint = endpoint;
             this.link = link;
@@ -277,13 +273,13 @@ public final class EpgmTransport implements Transport {
             long gsi = random.nextLong() & 0xffffffffffffL;
             int sourcePort = 1 + random.nextInt(0xfffe);
             int maxTpdu = opts.get(ZmqOption.MULTICAST_MAXTPDU);
-            // IP (20) + UDP (8) + PGM header (16) + ODATA fields (8)
-            this.packer = new V1Packer(Math.min(0xffff, maxTpdu - 52));
+            // IP (20) + UDP (8, epgm only) + PGM header (16) + ODATA fields (8)
+            this.packer = new V1Packer(Math.min(0xffff, maxTpdu - 24 - link.headerBytes()));
             int rate = opts.get(ZmqOption.RATE);
             TransmitWindow window = new TransmitWindow(
                     TransmitWindow.packets(rate, opts.get(ZmqOption.RECOVERY_IVL), maxTpdu), 0);
             this.source = new PgmSource(gsi, sourcePort, a.port(), nla, a.group().getAddress(), window,
-                    rate * 1000L / 8, SPM_IVL_NANOS, System.nanoTime());
+                    rate * 1000L / 8, SPM_IVL_NANOS, System.nanoTime(), link.headerBytes());
             Pipe[] pair = Pipe.pair(opts.sndHwm(), 0);
             pair[0].attachment(this);
             pair[0].peerSocketType(SocketType.SUB.name());
@@ -469,20 +465,20 @@ public final class EpgmTransport implements Transport {
     }
 
     /**
-     * One receiving endpoint: its channel, its pipe to the socket, its thread's loop. The thread
-     * waits in a selector for a datagram or the next NAK timer (never longer than
-     * {@link #SPM_IVL_NANOS}); close wakes it. NAKs and SPMRs leave through a second, unbound
-     * channel (the receive channel is bound to the group's address, so that unicast NAKs to a
-     * source on this host reach the source's socket, not ours, when both share the port).
+     * One receiving endpoint: its link, its pipe to the socket, its thread's loop. The thread
+     * waits in the link for a packet or the next NAK timer (never longer than
+     * {@link #SPM_IVL_NANOS}); close wakes it. Over epgm, NAKs and SPMRs leave through a second,
+     * unbound channel (the receive channel is bound to the group's address, so that unicast NAKs to
+     * a source on this host reach the source's socket, not ours, when both share the port); over
+     * pgm (raw IP, no ports to share) they leave through the link.
      */
     final class Receiver implements EndpointHandle, PgmReceiver.Listener, PgmReceiver.Control, Pipe.Events {
         private final String endpoint;
-        private final DatagramChannel channel;
+        private final PgmLink channel;
         private final int port;
         private final Pipe pipe;
         private final PgmReceiver pgm;
         private final SocketBase socket;
-        private final java.nio.channels.Selector selector;
         private DatagramChannel control;
         private volatile boolean closed;
         private long hwmDrops;
@@ -491,7 +487,7 @@ public final class EpgmTransport implements Transport {
         private long unwarnedMalformed;
         private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
 
-        Receiver(SocketBase socket, String endpoint, DatagramChannel channel, EpgmAddress a, Options opts) {
+        Receiver(SocketBase socket, String endpoint, PgmLink channel, EpgmAddress a, Options opts) {
             this.endpoint = endpoint;
             this.channel = channel;
             this.socket = socket;
@@ -500,13 +496,6 @@ public final class EpgmTransport implements Transport {
             java.util.SplittableRandom random = new java.util.SplittableRandom(seed.nextLong());
             this.pgm = new PgmReceiver(this, opts.get(ZmqOption.MAXMSGSIZE), this, a.group().getAddress(),
                     System::nanoTime, bo -> random.nextLong(1_000L, bo));
-            try {
-                this.selector = java.nio.channels.Selector.open();
-                channel.configureBlocking(false);
-                channel.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            } catch (IOException e) {
-                throw new ZmqException(Errno.EOTHER, "cannot wait on the epgm channel of " + endpoint + ": " + e, e);
-            }
             Pipe[] pair = Pipe.pair(0, opts.rcvHwm());
             pair[0].attachment(this);
             pair[0].peerSocketType(SocketType.PUB.name());
@@ -521,15 +510,14 @@ public final class EpgmTransport implements Transport {
             try {
                 while (!closed) {
                     long delay = pgm.timerDelay();
-                    if (delay > 0) {
-                        long ms = Math.min(SPM_IVL_NANOS, delay + 999_999L) / 1_000_000L;
-                        selector.select(Math.max(1, ms));
-                        selector.selectedKeys().clear();
-                    }
-                    pipe.drainInbound(); // subscriptions the socket wrote: PGM carries none upstream
+                    // the first receive waits (for a packet or the next NAK timer), the rest only take
+                    long wait = delay > 0 ? Math.min(SPM_IVL_NANOS, delay) : 0;
                     for (int n = 0; n < 1024 && !closed; n++) {
                         buf.clear();
-                        java.net.SocketAddress from = channel.receive(buf);
+                        java.net.SocketAddress from = channel.receive(buf, n == 0 ? wait : 0);
+                        if (n == 0) {
+                            pipe.drainInbound(); // subscriptions the socket wrote: PGM carries none upstream
+                        }
                         if (from == null) {
                             break;
                         }
@@ -544,7 +532,7 @@ public final class EpgmTransport implements Transport {
                     stats = new Stats(pgm.messages(), pgm.packets(), pgm.lostPackets(), pgm.gaps(),
                             pgm.malformedCount(), hwmDrops, pgm.naksSent(), pgm.repaired());
                 }
-            } catch (ClosedChannelException | java.nio.channels.ClosedSelectorException e) {
+            } catch (ClosedChannelException e) {
                 // closed by disconnect or close: the normal end
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -584,10 +572,15 @@ public final class EpgmTransport implements Transport {
         @Override
         public void unicast(byte[] packet, byte[] nla) {
             try {
+                InetSocketAddress to = new InetSocketAddress(java.net.InetAddress.getByAddress(nla), port);
+                if (!(channel instanceof UdpLink)) { // pgm: no UDP port to share
+                    channel.send(ByteBuffer.wrap(packet), to);
+                    return;
+                }
                 if (control == null) {
                     control = DatagramChannel.open(StandardProtocolFamily.INET);
                 }
-                control.send(ByteBuffer.wrap(packet), new InetSocketAddress(java.net.InetAddress.getByAddress(nla), port));
+                control.send(ByteBuffer.wrap(packet), to);
             } catch (IOException e) {
                 // the NAK is retried by its timer, and the loss reported when the retries run out
                 warn("cannot send a NAK or SPMR to " + java.util.Arrays.toString(nla) + ": " + e);
@@ -650,16 +643,7 @@ public final class EpgmTransport implements Transport {
         public void close() {
             closed = true;
             receivers.remove(this);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the channel failed", e);
-            }
-            try {
-                selector.close(); // wakes the thread if it waits
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the selector failed", e);
-            }
+            channel.close(); // wakes the thread if it waits
         }
 
         @Override

@@ -42,10 +42,11 @@ final class PgmSource {
     static final int HEARTBEATS = 4;
     /** How far the sender may fall behind RATE and catch up at once. */
     static final long BURST_NANOS = 10_000_000L;
-    /** IPv4 and UDP headers, counted against RATE. */
+    /** IPv4 and UDP headers, counted against RATE (epgm). */
     private static final int IP_UDP = 28;
     private static final long MASK = 0xffffffffL;
 
+    private final int headerBytes;
     private final long gsi;
     private final int sourcePort;
     private final int destPort;
@@ -95,6 +96,15 @@ final class PgmSource {
      */
     PgmSource(long gsi, int sourcePort, int destPort, byte[] nla, byte[] group, TransmitWindow window,
               long bytesPerSecond, long ambientNanos, long now) {
+        this(gsi, sourcePort, destPort, nla, group, window, bytesPerSecond, ambientNanos, now, IP_UDP);
+    }
+
+    /**
+     * As the other constructor, with the network's header bytes per packet counted against RATE
+     * (28: IPv4 and UDP for epgm; 20: IPv4 alone for pgm).
+     */
+    PgmSource(long gsi, int sourcePort, int destPort, byte[] nla, byte[] group, TransmitWindow window,
+              long bytesPerSecond, long ambientNanos, long now, int headerBytes) {
         if (nla.length != 4 || group.length != 4 || bytesPerSecond <= 0) {
             throw new IllegalArgumentException("IPv4 addresses and a positive rate are needed");
         }
@@ -109,6 +119,7 @@ final class PgmSource {
         this.nextSend = now;
         this.lastSpm = now;
         this.nextHeartbeat = now;
+        this.headerBytes = headerBytes;
     }
 
     /**
@@ -222,7 +233,7 @@ final class PgmSource {
             }
         }
         if (p != null) {
-            nextSend = Math.max(nextSend, now - BURST_NANOS) + (p.length + IP_UDP) * 1_000_000_000L / bytesPerSecond;
+            nextSend = Math.max(nextSend, now - BURST_NANOS) + (p.length + headerBytes) * 1_000_000_000L / bytesPerSecond;
         }
         return p;
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * used and repair cannot work (a WARNING says so). Multicast loop-back is off, as libzmq's PGM
  * sockets have it whatever MULTICAST_LOOP says. All channel calls of a source are here.
  */
-final class UdpSourceLink implements AutoCloseable {
+final class UdpSourceLink implements SourceLink {
     private static final System.Logger LOG = System.getLogger(UdpSourceLink.class.getName());
     private static final long MILLI = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -100,7 +100,8 @@ final class UdpSourceLink implements AutoCloseable {
     }
 
     /** @return whether the socket is on the endpoint's port, where receivers send NAKs */
-    boolean hearsNaks() {
+    @Override
+    public boolean hearsNaks() {
         return hearsNaks;
     }
 
@@ -116,7 +117,8 @@ final class UdpSourceLink implements AutoCloseable {
      * @return false when the kernel's send buffer is full (nothing sent: try again later)
      * @throws IOException when sending failed (a closed link: ClosedChannelException)
      */
-    boolean send(byte[] packet) throws IOException {
+    @Override
+    public boolean send(byte[] packet) throws IOException {
         return channel.send(ByteBuffer.wrap(packet), group) > 0;
     }
 
@@ -127,7 +129,8 @@ final class UdpSourceLink implements AutoCloseable {
      * @return false when none was waiting
      * @throws IOException when receiving failed
      */
-    boolean receive(ByteBuffer buf) throws IOException {
+    @Override
+    public boolean receive(ByteBuffer buf) throws IOException {
         buf.clear();
         return channel.receive(buf) != null;
     }
@@ -140,7 +143,8 @@ final class UdpSourceLink implements AutoCloseable {
      * @param writable also wake when the send buffer has room again
      * @throws IOException when the selector failed
      */
-    void await(long nanos, boolean writable) throws IOException {
+    @Override
+    public void await(long nanos, boolean writable) throws IOException {
         if (nanos <= 0) {
             return;
         }
@@ -154,8 +158,14 @@ final class UdpSourceLink implements AutoCloseable {
     }
 
     /** Ends a wait in the selector (a parked wait ends by unpark). */
-    void wakeup() {
+    @Override
+    public void wakeup() {
         selector.wakeup();
+    }
+
+    @Override
+    public int headerBytes() {
+        return UdpLink.HEADER_BYTES;
     }
 
     @Override

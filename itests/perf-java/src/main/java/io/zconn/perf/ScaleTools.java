@@ -57,11 +57,11 @@ final class ScaleTools {
 
     private final PerfApi api;
     private final PrintStream out;
-    private final int hwm = envInt("ZPERF_HWM", 1000);
-    private final int rcvTimeout = envInt("ZPERF_RCVTIMEO_MS", -1);
-    private final int setupTimeout = envInt("ZPERF_SETUP_TIMEOUT_MS", 120_000);
-    private final int settleMillis = envInt("ZPERF_SETTLE_MS", 500);
-    private final long warmup = envInt("ZPERF_WARMUP", 0);
+    private final int hwm = Tools.envInt("ZPERF_HWM", 1000);
+    private final int rcvTimeout = Tools.envInt("ZPERF_RCVTIMEO_MS", -1);
+    private final int setupTimeout = Tools.envInt("ZPERF_SETUP_TIMEOUT_MS", 120_000);
+    private final int settleMillis = Tools.envInt("ZPERF_SETTLE_MS", 500);
+    private final long warmup = Tools.envInt("ZPERF_WARMUP", 0);
 
     /**
      * @param api the implementation
@@ -280,7 +280,7 @@ final class ScaleTools {
             long rss = rssBytes();
             out.printf(Locale.ROOT, "requests echoed: %d%n", warmup + requests);
             reportMemory(rss);
-            settle();
+            Tools.settle(settleMillis);
             s.close();
         }
     }
@@ -530,20 +530,5 @@ final class ScaleTools {
         out.printf(Locale.ROOT, "rss: %.1f [MB]%n", rss / 1e6);
         out.printf(Locale.ROOT, "heap: %.1f [MB]%n", heap / 1e6);
         out.flush();
-    }
-
-    private void settle() {
-        if (settleMillis > 0) {
-            try {
-                Thread.sleep(settleMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static int envInt(String name, int def) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? def : Integer.parseInt(v.trim());
     }
 }

@@ -316,16 +316,31 @@ public final class Tools {
     }
 
     private void settle() {
-        if (settleMillis > 0) {
+        settle(settleMillis);
+    }
+
+    /**
+     * Lets a peer that has just connected settle before the clock starts (the tools' protocol, as
+     * libzmq's remote tools sleep before sending).
+     *
+     * @param millis how long, 0 for not at all
+     */
+    static void settle(int millis) {
+        if (millis > 0) {
             try {
-                Thread.sleep(settleMillis);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private static int envInt(String name, int def) {
+    /**
+     * @param name an environment variable
+     * @param def  its default
+     * @return its integer value, or {@code def} when unset or blank
+     */
+    static int envInt(String name, int def) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? def : Integer.parseInt(v.trim());
     }

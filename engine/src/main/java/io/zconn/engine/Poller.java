@@ -1,16 +1,19 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.PollEvents;
-import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Waiter;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Waits for readiness on many sockets at once, like {@code zmq_poll}. Sockets on different
  * transports may be mixed. A poller belongs to one thread at a time.
+ *
+ * <p>The poller's waiter is attached to its sockets at the first poll that has to block and stays
+ * attached while the set of sockets is unchanged ({@link #register}/{@link #unregister} attach or
+ * detach the one socket; {@link #close()} detaches all), so a wake-up costs one scan of the
+ * sockets' readiness, not a registration on every socket.
  *
  * <pre>{@code
  * try (Poller poller = new Poller()) {
@@ -29,9 +32,12 @@ public final class Poller implements AutoCloseable {
     /** Ready to send a frame without blocking. */
     public static final int POLLOUT = PollEvents.POLLOUT;
 
-    private final List<Socket> sockets = new ArrayList<>();
-    private final List<Integer> interests = new ArrayList<>();
+    private Socket[] sockets = new Socket[4];
+    private int[] interests = new int[4];
     private int[] ready = new int[4];
+    private int size;
+    /** Whether {@link #waiter} is in the waiter list of every registered socket. */
+    private boolean attached;
     private final Waiter waiter = new Waiter();
 
     /** Creates a poller with no sockets registered. */
@@ -50,12 +56,20 @@ public final class Poller implements AutoCloseable {
         if ((events & ~(POLLIN | POLLOUT)) != 0 || events == 0) {
             throw new ZmqException(Errno.EINVAL, "events must be POLLIN, POLLOUT or both, was " + events);
         }
-        sockets.add(socket);
-        interests.add(events);
-        if (ready.length < sockets.size()) {
-            ready = java.util.Arrays.copyOf(ready, sockets.size() * 2);
+        if (size == sockets.length) {
+            int capacity = size * 2;
+            sockets = Arrays.copyOf(sockets, capacity);
+            interests = Arrays.copyOf(interests, capacity);
+            ready = Arrays.copyOf(ready, capacity);
         }
-        return sockets.size() - 1;
+        sockets[size] = socket;
+        interests[size] = events;
+        ready[size] = 0;
+        size++;
+        if (attached) {
+            socket.base.addWaiter(waiter);
+        }
+        return size - 1;
     }
 
     /**
@@ -64,16 +78,25 @@ public final class Poller implements AutoCloseable {
      * @param socket the socket
      */
     public void unregister(Socket socket) {
-        int i = sockets.indexOf(socket);
-        if (i >= 0) {
-            sockets.remove(i);
-            interests.remove(i);
+        for (int i = 0; i < size; i++) {
+            if (sockets[i] == socket) {
+                int tail = size - i - 1;
+                System.arraycopy(sockets, i + 1, sockets, i, tail);
+                System.arraycopy(interests, i + 1, interests, i, tail);
+                System.arraycopy(ready, i + 1, ready, i, tail);
+                size--;
+                sockets[size] = null;
+                if (attached) {
+                    socket.base.removeWaiter(waiter);
+                }
+                return;
+            }
         }
     }
 
     /** @return how many sockets are registered */
     public int size() {
-        return sockets.size();
+        return size;
     }
 
     /**
@@ -81,47 +104,62 @@ public final class Poller implements AutoCloseable {
      *
      * @param timeoutMillis -1 waits forever, 0 returns at once
      * @return the number of sockets ready
-     * @throws ZmqException ETERM when a registered socket is closed
+     * @throws ZmqException ETERM when a registered socket is closed or the thread is interrupted
      */
     public int poll(long timeoutMillis) {
+        if (timeoutMillis == 0) {
+            return scan();
+        }
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (true) {
+        if (!attached) {
             int n = scan();
-            if (n > 0 || timeoutMillis == 0) {
+            if (n > 0) {
                 return n;
             }
-            long key = waiter.prepare();
-            for (Socket s : sockets) {
-                s.base.addWaiter(waiter);
-            }
-            try {
-                n = scan();
+            attach();
+        }
+        try {
+            while (true) {
+                // The waiter is attached: a pipe event after prepare() moves its sequence on, so
+                // readiness that the scan misses still ends the await (no lost wake-up).
+                long key = waiter.prepare();
+                int n = scan();
                 if (n > 0) {
                     return n;
                 }
-                long now = System.nanoTime();
-                if (timeoutMillis >= 0 && now >= deadline) {
-                    return 0;
+                long left = -1;
+                if (timeoutMillis > 0) {
+                    left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return 0;
+                    }
                 }
-                waiter.await(key, timeoutMillis < 0 ? -1 : deadline - now);
-            } finally {
-                for (Socket s : sockets) {
-                    s.base.removeWaiter(waiter);
+                waiter.await(key, left);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ZmqException(Errno.ETERM, "interrupted while polling");
                 }
             }
-            if (timeoutMillis >= 0 && System.nanoTime() >= deadline) {
-                return scan();
-            }
+        } finally {
+            waiter.release(); // no unpark of this thread for events while it is not polling
         }
+    }
+
+    private void attach() {
+        for (int i = 0; i < size; i++) {
+            sockets[i].base.addWaiter(waiter);
+        }
+        attached = true;
     }
 
     private int scan() {
         int n = 0;
-        for (int i = 0; i < sockets.size(); i++) {
-            SocketBase b = sockets.get(i).base;
-            int r = b.events() & interests.get(i);
-            ready[i] = r;
-            if (r != 0) {
+        Socket[] s = sockets;
+        int[] in = interests;
+        int[] r = ready;
+        for (int i = 0; i < size; i++) {
+            int e = s[i].base.events() & in[i];
+            r[i] = e;
+            if (e != 0) {
                 n++;
             }
         }
@@ -133,7 +171,7 @@ public final class Poller implements AutoCloseable {
      * @return whether it was readable at the last poll
      */
     public boolean isReadable(int index) {
-        return (ready[index] & POLLIN) != 0;
+        return (ready[checkIndex(index)] & POLLIN) != 0;
     }
 
     /**
@@ -141,7 +179,7 @@ public final class Poller implements AutoCloseable {
      * @return whether it was writable at the last poll
      */
     public boolean isWritable(int index) {
-        return (ready[index] & POLLOUT) != 0;
+        return (ready[checkIndex(index)] & POLLOUT) != 0;
     }
 
     /**
@@ -149,13 +187,28 @@ public final class Poller implements AutoCloseable {
      * @return the socket at that index
      */
     public Socket socket(int index) {
-        return sockets.get(index);
+        return sockets[checkIndex(index)];
     }
 
-    /** Forgets all sockets (it does not close them). */
+    private int checkIndex(int index) {
+        return Objects.checkIndex(index, size);
+    }
+
+    /** Forgets all sockets (it does not close them) and detaches from them. */
     @Override
     public void close() {
-        sockets.clear();
-        interests.clear();
+        if (attached) {
+            for (int i = 0; i < size; i++) {
+                sockets[i].base.removeWaiter(waiter);
+            }
+            attached = false;
+        }
+        Arrays.fill(sockets, 0, size, null);
+        size = 0;
+    }
+
+    /** @return whether this poller's waiter is attached to {@code socket} (tests) */
+    boolean attachedTo(Socket socket) {
+        return socket.base.hasWaiter(waiter);
     }
 }

@@ -497,6 +497,14 @@ public abstract class SocketBase implements Pipe.Events {
         waiters.remove(w);
     }
 
+    /**
+     * @param w a waiter
+     * @return whether it is in this socket's waiter list (tests: a Poller detaches on close)
+     */
+    public final boolean hasWaiter(Waiter w) {
+        return waiters.contains(w);
+    }
+
     // ---- send / receive -----------------------------------------------------------------------
 
     /** @return SNDTIMEO in nanoseconds, -1 for none */

@@ -47,6 +47,16 @@ public final class Waiter {
         }
     }
 
+    /**
+     * Ends a wait: later signals still move the sequence on but no longer unpark the thread, which
+     * may be busy elsewhere (a waiter that stays attached to sockets between waits, the Poller's).
+     * The next {@link #prepare()} names the thread again before reading the sequence, so a signal
+     * racing with it either is seen in the key's successor or unparks the thread.
+     */
+    public void release() {
+        thread = null;
+    }
+
     /** Wakes the waiting thread, if any. */
     public void signal() {
         seq.incrementAndGet();

@@ -13,7 +13,9 @@ import java.util.Objects;
  * <p>The poller's waiter is attached to its sockets at the first poll that has to block and stays
  * attached while the set of sockets is unchanged ({@link #register}/{@link #unregister} attach or
  * detach the one socket; {@link #close()} detaches all), so a wake-up costs one scan of the
- * sockets' readiness, not a registration on every socket.
+ * sockets' readiness, not a registration on every socket. So close a poller once done with it
+ * (try-with-resources): a poller left open keeps an entry in each of its sockets' waiter lists
+ * until that socket closes.
  *
  * <pre>{@code
  * try (Poller poller = new Poller()) {

@@ -37,7 +37,12 @@ final class ShutdownClasses {
             "io.netty.channel.socket.ChannelInputShutdownEvent",
             "io.netty.channel.socket.ChannelInputShutdownReadComplete",
             "io.netty.channel.socket.ChannelOutputShutdownEvent",
-            "io.netty.channel.socket.ChannelOutputShutdownException");
+            "io.netty.channel.socket.ChannelOutputShutdownException",
+            // epoll asks whether a half-closed channel allows half-closure (a config type check)
+            "io.netty.channel.unix.DomainSocketChannelConfig",
+            // Netty formatting a log message with arguments (a failure reported while loops end)
+            "io.netty.util.internal.logging.MessageFormatter",
+            "io.netty.util.internal.logging.FormattingTuple");
 
     private ShutdownClasses() {
     }

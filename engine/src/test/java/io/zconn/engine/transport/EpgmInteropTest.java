@@ -5,12 +5,10 @@ import io.zconn.engine.Errno;
 import io.zconn.engine.Socket;
 import io.zconn.engine.SocketType;
 import io.zconn.engine.ZmqException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,30 +98,6 @@ class EpgmInteropTest {
             "    sizes.add(size)",
             "print('OK first=%d last=%d sizes=%s' % (first, prev, sorted(sizes)))");
 
-    /** Fails under CI, aborts elsewhere, unless this JVM may make network namespaces. */
-    private static void requireNamespaces() {
-        String problem = null;
-        try {
-            Process p = new ProcessBuilder("unshare", "-n", "true").redirectInput(new File("/dev/null"))
-                    .redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                problem = "cannot make a network namespace (unshare -n needs root): " + text;
-            }
-        } catch (IOException e) {
-            problem = "cannot run unshare: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = "interrupted";
-        }
-        if (problem != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(problem + " — CI runs as root with util-linux");
-            }
-            Assumptions.abort(problem);
-        }
-    }
-
     /**
      * Runs the libzmq PUB and {@link EpgmSubMain} in a network namespace of their own.
      *
@@ -133,7 +107,7 @@ class EpgmInteropTest {
      */
     private static String runInNamespace(String pubSleep, String... mainArgs) throws Exception {
         PythonPeer.require();
-        requireNamespaces();
+        Namespaces.require();
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         Path out = Files.createTempFile("zconn-epgm", ".out");
@@ -176,7 +150,7 @@ class EpgmInteropTest {
      */
     private static String runZconnPubInNamespace(int messages, String... pubArgs) throws Exception {
         PythonPeer.require();
-        requireNamespaces();
+        Namespaces.require();
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         Path out = Files.createTempFile("zconn-epgm", ".out");
@@ -244,7 +218,7 @@ class EpgmInteropTest {
 
     @Test
     void zconnPubSendsWhatItQueuedWithinLingerAndPacesToRate() throws Exception {
-        requireNamespaces();
+        Namespaces.require();
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         Path cp = Files.createTempFile("zconn-epgm", ".cp");

@@ -1,11 +1,9 @@
 package io.zconn.engine.transport;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,30 +76,6 @@ class PgmInteropTest {
             "    sizes.add(size)",
             "print('OK first=%d last=%d sizes=%s' % (first, prev, sorted(sizes)))");
 
-    /** Fails under CI, aborts elsewhere, unless this JVM may make network namespaces. */
-    private static void requireNamespaces() {
-        String problem = null;
-        try {
-            Process p = new ProcessBuilder("unshare", "-n", "true").redirectInput(new File("/dev/null"))
-                    .redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                problem = "cannot make a network namespace (unshare -n needs root): " + text;
-            }
-        } catch (IOException e) {
-            problem = "cannot run unshare: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            problem = "interrupted";
-        }
-        if (problem != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(problem + " — CI runs as root with util-linux");
-            }
-            Assumptions.abort(problem);
-        }
-    }
-
     /**
      * Runs {@code script} (libzmq, python) and {@code zconnMain} (a JVM) in a namespace of their own:
      * the libzmq peer in the background while the JVM runs, or the other way round.
@@ -109,7 +83,7 @@ class PgmInteropTest {
     private static String runInNamespace(boolean libzmqInBackground, String script, String zconnMain,
             String... args) throws Exception {
         PythonPeer.require();
-        requireNamespaces();
+        Namespaces.require();
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         Path out = Files.createTempFile("zconn-pgm", ".out");

@@ -24,7 +24,8 @@ import java.util.List;
  * larger one into {@value #CHUNK}-byte chunks, each allocated only when bytes for it arrive, joined
  * into one array when the last byte is in (one extra copy, only for frames over 64 KiB). So a peer
  * that announces 1 GiB and sends 10 bytes costs at most 64 KiB, and a connection holds at most the
- * bytes it received plus one chunk. (libzmq allocates the announced size at once and relies on the
+ * bytes it received plus one chunk (and a {@value #SCRATCH}-byte array for runs of short frames
+ * read from a direct buffer, allocated once). (libzmq allocates the announced size at once and relies on the
  * OS committing pages lazily; a Java array is zeroed, so that would pin the announced size.)
  *
  * <p><b>Commands.</b> libzmq bounds commands by MAXMSGSIZE only; so does this decoder, so every

@@ -48,6 +48,9 @@ public abstract class SocketBase implements Pipe.Events {
     protected final Ctx ctx;
     protected final SocketType type;
     protected final Options options = new Options();
+    /** RCVTIMEO and SNDTIMEO in nanoseconds (-1: none), kept with the options: read on every call. */
+    private long rcvTimeoutNanos = timeoutNanos(ZmqOption.RCVTIMEO.defaultValue()),
+            sndTimeoutNanos = timeoutNanos(ZmqOption.SNDTIMEO.defaultValue());
     private final ReentrantLock lock = new ReentrantLock();
     private final MpscUnboundedArrayQueue<Cmd> mailbox = new MpscUnboundedArrayQueue<>(64);
     private final CopyOnWriteArrayList<Waiter> waiters = new CopyOnWriteArrayList<>();
@@ -153,6 +156,15 @@ public abstract class SocketBase implements Pipe.Events {
     /** @return whether xsend would accept a frame */
     protected boolean xhasOut() {
         return false;
+    }
+
+    /**
+     * An option was stored (under the lock): a socket type that reads one on every message keeps a
+     * copy of it here.
+     *
+     * @param option the option
+     */
+    protected void xoptionStored(ZmqOption<?> option) {
     }
 
     /**
@@ -509,13 +521,15 @@ public abstract class SocketBase implements Pipe.Events {
 
     /** @return SNDTIMEO in nanoseconds, -1 for none */
     public final long sendTimeoutNanos() {
-        int ms = options.get(ZmqOption.SNDTIMEO);
-        return ms < 0 ? -1 : ms * 1_000_000L;
+        return sndTimeoutNanos;
     }
 
     /** @return RCVTIMEO in nanoseconds, -1 for none */
     public final long recvTimeoutNanos() {
-        int ms = options.get(ZmqOption.RCVTIMEO);
+        return rcvTimeoutNanos;
+    }
+
+    private static long timeoutNanos(int ms) {
         return ms < 0 ? -1 : ms * 1_000_000L;
     }
 
@@ -822,6 +836,11 @@ public abstract class SocketBase implements Pipe.Events {
                 throw new ZmqException(Errno.EINVAL, "option " + option + " is not valid for " + type + " sockets");
             }
             options.put(option, value instanceof byte[] b ? option.type().cast(b.clone()) : value);
+            if (option == ZmqOption.RCVTIMEO || option == ZmqOption.SNDTIMEO) {
+                rcvTimeoutNanos = timeoutNanos(options.get(ZmqOption.RCVTIMEO));
+                sndTimeoutNanos = timeoutNanos(options.get(ZmqOption.SNDTIMEO));
+            }
+            xoptionStored(option);
         } finally {
             exit(locked);
         }

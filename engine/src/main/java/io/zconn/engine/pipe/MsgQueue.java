@@ -77,7 +77,12 @@ final class MsgQueue extends MsgQueueReaderFields {
 
     /** Writer: may a new message be started? If not, the writer is woken when it may. */
     boolean canWrite() {
-        if (written - (long) READ_PUBLISHED.getAcquire(this) < hwm) {
+        if (written < writeLimit) {
+            return true; // below a limit the reader already published: no read of the shared line
+        }
+        long seen = (long) READ_PUBLISHED.getAcquire(this);
+        if (written - seen < hwm) {
+            writeLimit = limitAfter(seen);
             return true;
         }
         writtenWhenBlocked = written;
@@ -91,7 +96,16 @@ final class MsgQueue extends MsgQueueReaderFields {
 
     /** Writer: whether the queue is at its HWM (no side effect: the writer is not registered for a wake-up). */
     boolean full() {
-        return written - (long) READ_PUBLISHED.getAcquire(this) >= hwm;
+        return written >= writeLimit && written - (long) READ_PUBLISHED.getAcquire(this) >= hwm;
+    }
+
+    /**
+     * @param seen a read count the reader published
+     * @return the written count below which a new message may start: the reader's count only grows,
+     *         so what it published once bounds the backlog from above until the writer looks again
+     */
+    private long limitAfter(long seen) {
+        return hwm == Long.MAX_VALUE ? Long.MAX_VALUE : seen + hwm;
     }
 
     /** @return writer: whole messages written so far (the delimiter included) */
@@ -283,6 +297,11 @@ abstract class MsgQueuePad0 {
 abstract class MsgQueueWriterFields extends MsgQueuePad0 {
     /** Whole messages written. */
     long written;
+    /**
+     * Writer's cache: a new message may start while {@link #written} is below this (the reader's
+     * last published count seen, plus the HWM); checked again against the reader only when reached.
+     */
+    long writeLimit;
     /** Frames of the message being written, held back until its last frame. */
     ArrayList<Frame> parts;
     /** Bytes of {@link #parts}. */

@@ -27,6 +27,8 @@ public class XSub extends SocketBase {
     private final PrefixTrie subscriptions = new PrefixTrie();
     private boolean moreIn;
     private boolean moreOut;
+    /** INVERT_MATCHING, kept here when set (read for every message). */
+    private boolean invertMatching = ZmqOption.INVERT_MATCHING.defaultValue();
     private Frame prefetched;
     private final Set<Pipe> resendAfterMessage = new HashSet<>(); // hiccuped during a multipart send
 
@@ -168,7 +170,14 @@ public class XSub extends SocketBase {
             byte[] d = f.data();
             m = subscriptions.matches(d, 0, d.length);
         }
-        return m != options.get(ZmqOption.INVERT_MATCHING);
+        return m != invertMatching;
+    }
+
+    @Override
+    protected void xoptionStored(ZmqOption<?> option) {
+        if (option == ZmqOption.INVERT_MATCHING) {
+            invertMatching = options.get(ZmqOption.INVERT_MATCHING);
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.zconn.engine.PeerMetadata;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,7 +24,8 @@ import java.util.List;
  * larger one into {@value #CHUNK}-byte chunks, each allocated only when bytes for it arrive, joined
  * into one array when the last byte is in (one extra copy, only for frames over 64 KiB). So a peer
  * that announces 1 GiB and sends 10 bytes costs at most 64 KiB, and a connection holds at most the
- * bytes it received plus one chunk. (libzmq allocates the announced size at once and relies on the
+ * bytes it received plus one chunk (and a {@value #SCRATCH}-byte array for runs of short frames
+ * read from a direct buffer, allocated once). (libzmq allocates the announced size at once and relies on the
  * OS committing pages lazily; a Java array is zeroed, so that would pin the announced size.)
  *
  * <p><b>Commands.</b> libzmq bounds commands by MAXMSGSIZE only; so does this decoder, so every
@@ -237,6 +239,17 @@ public final class FrameDecoder {
                 return;
             }
             int r = in.readerIndex();
+            if (!handshake && avail >= SMALL_RUN_MIN && isSmallDataFrame(in.getUnsignedByte(r))) {
+                if (!smallFrames(in)) {
+                    return;
+                }
+                // the frame that ended the run goes the general way
+                avail = in.readableBytes();
+                if (avail < 2) {
+                    return;
+                }
+                r = in.readerIndex();
+            }
             int flags = in.getUnsignedByte(r);
             boolean command = (flags & COMMAND) != 0;
             boolean more = (flags & MORE) != 0;
@@ -283,6 +296,82 @@ public final class FrameDecoder {
                 body.pool = pool != null && BodyPool.pooled(size) ? pool : null;
             } else {
                 return;
+            }
+        }
+    }
+
+    // ---- small data frames in a run ------------------------------------------------------------
+    //
+    // Messages of a few bytes come many to a read: reading each header and body through the
+    // ByteBuf's checked accessors costs more than the bytes themselves. A run of short data frames
+    // is decoded from a plain array instead: the buffer's own array when it has one, otherwise up to
+    // SCRATCH bytes copied in one call into a scratch array this decoder keeps (allocated when
+    // first needed; a constant per connection, whatever the peer sends). Only what is decoded is
+    // consumed from the buffer; a frame that is not a complete short data frame ends the run and is
+    // left to the general path, which applies every check (commands, long frames, limits).
+
+    /** Bytes copied at once into the scratch array. */
+    static final int SCRATCH = 2048;
+    /** A run starts only with at least this many bytes readable (a few frames' worth). */
+    private static final int SMALL_RUN_MIN = 16;
+    private byte[] scratch;
+
+    private static boolean isSmallDataFrame(int flags) {
+        return (flags & (COMMAND | LONG)) == 0;
+    }
+
+    /**
+     * Decodes complete short data frames from the start of {@code in} until another kind of frame,
+     * an incomplete one, or the sink's back-pressure; consumes exactly the frames delivered.
+     *
+     * @return false when the sink asked to stop
+     */
+    private boolean smallFrames(ByteBuf in) {
+        while (true) {
+            int avail = in.readableBytes();
+            int start = in.readerIndex();
+            byte[] a;
+            int base;
+            int n;
+            if (in.hasArray()) {
+                a = in.array();
+                base = in.arrayOffset() + start;
+                n = avail;
+            } else {
+                if (scratch == null) {
+                    scratch = new byte[SCRATCH];
+                }
+                a = scratch;
+                base = 0;
+                n = Math.min(avail, SCRATCH);
+                in.getBytes(start, a, 0, n);
+            }
+            int p = 0;
+            boolean crossed = true; // the run reached the end of the bytes looked at
+            while (p + 2 <= n) {
+                int flags = a[base + p] & 0xff;
+                int size = a[base + p + 1] & 0xff;
+                if (!isSmallDataFrame(flags) || size > maxMsgSize) {
+                    crossed = false;
+                    break;
+                }
+                int from = base + p + 2;
+                if (from + size > base + n) {
+                    break;
+                }
+                byte[] data = Arrays.copyOfRange(a, from, from + size);
+                p += 2 + size;
+                in.readerIndex(start + p); // consumed before it is delivered, as on the general path
+                boolean more = (flags & MORE) != 0;
+                lastMore = more;
+                if (!sink.onFrame(Frame.wrap(data, more, metadata))) {
+                    return false;
+                }
+            }
+            if (!crossed || n == avail || p == 0) {
+                // the next frame is another kind, or incomplete in all there is (p == 0 with a
+                // partial window cannot be: a short frame is smaller than the window)
+                return true;
             }
         }
     }

@@ -41,6 +41,48 @@ class PipeTest {
     }
 
     @Test
+    void writerAdmitsExactlyTheHwmAgainEachTimeTheReaderHasEmptiedThePipe() {
+        for (int hwm : new int[] {1, 3, 1000, 5000}) {
+            Pipe[] p = Pipe.pair(hwm, hwm);
+            for (int round = 0; round < 3; round++) {
+                int written = 0;
+                while (p[0].checkWrite()) {
+                    p[0].write(Frame.of("m"));
+                    written++;
+                    assertThat(written).as("HWM %d never refused", hwm).isLessThanOrEqualTo(hwm);
+                }
+                assertThat(written).as("HWM %d, round %d", hwm, round).isEqualTo(hwm);
+                p[0].flush();
+                int read = 0;
+                while (p[1].read() != null) {
+                    read++;
+                }
+                assertThat(read).isEqualTo(hwm);
+            }
+        }
+    }
+
+    @Test
+    void writerSeesRoomOnlyAsTheReaderPublishesIt() {
+        Pipe[] p = Pipe.pair(1000, 1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(p[0].checkWrite()).isTrue();
+            p[0].write(Frame.of("m"));
+        }
+        p[0].flush();
+        assertThat(p[0].checkWrite()).isFalse();
+        for (int i = 0; i < 10; i++) {
+            assertThat(p[1].read()).isNotNull(); // fewer reads than the reader publishes at once
+        }
+        assertThat(p[0].checkWrite()).as("reads not yet published leave the pipe full").isFalse();
+        while (p[1].read() != null) {
+            // empties the pipe, which publishes the reader's count
+        }
+        assertThat(p[0].checkWrite()).isTrue();
+        assertThat(p[0].outboundBacklog()).isZero();
+    }
+
+    @Test
     void readerSeesMultipartMessageOnlyWhenComplete() {
         Pipe[] p = Pipe.pair(0, 0);
         p[0].write(Frame.of("a").withMore(true));

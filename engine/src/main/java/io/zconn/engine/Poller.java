@@ -1,6 +1,7 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.PollEvents;
+import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Waiter;
 
 import java.util.Arrays;
@@ -37,7 +38,11 @@ public final class Poller implements AutoCloseable {
     private Socket[] sockets = new Socket[4];
     private int[] interests = new int[4];
     private int[] ready = new int[4];
+    /** Each socket's {@link SocketBase#readinessStamp()} when last asked, or -1. */
+    private long[] stamps = new long[4];
     private int size;
+    /** Calls into sockets' {@link SocketBase#events()} so far (tests). */
+    private long asked;
     /** Whether {@link #waiter} is in the waiter list of every registered socket. */
     private boolean attached;
     private final Waiter waiter = new Waiter();
@@ -63,10 +68,12 @@ public final class Poller implements AutoCloseable {
             sockets = Arrays.copyOf(sockets, capacity);
             interests = Arrays.copyOf(interests, capacity);
             ready = Arrays.copyOf(ready, capacity);
+            stamps = Arrays.copyOf(stamps, capacity);
         }
         sockets[size] = socket;
         interests[size] = events;
         ready[size] = 0;
+        stamps[size] = -1;
         size++;
         if (attached) {
             socket.base.addWaiter(waiter);
@@ -86,6 +93,7 @@ public final class Poller implements AutoCloseable {
                 System.arraycopy(sockets, i + 1, sockets, i, tail);
                 System.arraycopy(interests, i + 1, interests, i, tail);
                 System.arraycopy(ready, i + 1, ready, i, tail);
+                System.arraycopy(stamps, i + 1, stamps, i, tail);
                 size--;
                 sockets[size] = null;
                 if (attached) {
@@ -153,13 +161,27 @@ public final class Poller implements AutoCloseable {
         attached = true;
     }
 
+    /**
+     * Asks the sockets for their readiness. A socket that was not ready at the last scan and whose
+     * readiness stamp has not moved since (no pipe event, no call into it) is still not ready and
+     * is not asked again: with many sockets and few of them busy, a wake-up costs a read of each
+     * socket's stamp, not a call into each.
+     */
     private int scan() {
         int n = 0;
         Socket[] s = sockets;
         int[] in = interests;
         int[] r = ready;
+        long[] st = stamps;
         for (int i = 0; i < size; i++) {
-            int e = s[i].base.events() & in[i];
+            SocketBase b = s[i].base;
+            long stamp = b.readinessStamp(); // before asking: a change after it moves it again
+            if (r[i] == 0 && stamp == st[i]) {
+                continue;
+            }
+            asked++;
+            int e = b.events() & in[i]; // ETERM for a closed socket, at every poll
+            st[i] = stamp;
             r[i] = e;
             if (e != 0) {
                 n++;
@@ -207,6 +229,11 @@ public final class Poller implements AutoCloseable {
         }
         Arrays.fill(sockets, 0, size, null);
         size = 0;
+    }
+
+    /** @return how many times a socket was asked for its readiness so far (tests) */
+    long asked() {
+        return asked;
     }
 
     /** @return whether this poller's waiter is attached to {@code socket} (tests) */

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -62,14 +61,16 @@ public abstract class SocketBase implements Pipe.Events {
     private volatile Thread owner;
     // ---- readiness stamps (the Poller skips a socket whose stamps did not move) ----
     /** Moves on at every wake-up (a pipe event, from any thread): atomic increments. */
-    private final AtomicLong wakeStamp = new AtomicLong();
+    private volatile long wakeStamp;
     /** Moves on at the end of every call into the socket but {@link #events()} (lock holder or owner). */
     private long callStamp;
     private static final VarHandle CALL_STAMP;
+    private static final VarHandle WAKE_STAMP;
 
     static {
         try {
             CALL_STAMP = MethodHandles.lookup().findVarHandle(SocketBase.class, "callStamp", long.class);
+            WAKE_STAMP = MethodHandles.lookup().findVarHandle(SocketBase.class, "wakeStamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -282,7 +283,7 @@ public abstract class SocketBase implements Pipe.Events {
         // thread registering a waiter reads the mailbox as empty — each missing the other, and the
         // waiter would sleep with a command queued (the Dekker pattern needs StoreLoad ordering).
         VarHandle.fullFence();
-        wakeStamp.incrementAndGet(); // after the command is queued: a poller that sees it sees the command
+        WAKE_STAMP.getAndAdd(this, 1L); // after the command is queued: a poller that sees it sees the command
         for (Waiter w : waiters) {
             w.signal();
         }
@@ -827,7 +828,7 @@ public abstract class SocketBase implements Pipe.Events {
      * @return the readiness stamp
      */
     public final long readinessStamp() {
-        return wakeStamp.get() + (long) CALL_STAMP.getAcquire(this);
+        return wakeStamp + (long) CALL_STAMP.getAcquire(this);
     }
 
     // ---- options ------------------------------------------------------------------------------

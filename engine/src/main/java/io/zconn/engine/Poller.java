@@ -1,6 +1,7 @@
 package io.zconn.engine;
 
 import io.zconn.engine.core.PollEvents;
+import io.zconn.engine.core.SocketBase;
 import io.zconn.engine.core.Waiter;
 
 import java.util.Arrays;
@@ -12,10 +13,12 @@ import java.util.Objects;
  *
  * <p>The poller's waiter is attached to its sockets at the first poll that has to block and stays
  * attached while the set of sockets is unchanged ({@link #register}/{@link #unregister} attach or
- * detach the one socket; {@link #close()} detaches all), so a wake-up costs one scan of the
- * sockets' readiness, not a registration on every socket. So close a poller once done with it
- * (try-with-resources): a poller left open keeps an entry in each of its sockets' waiter lists
- * until that socket closes.
+ * detach the one socket; {@link #close()} detaches all), so a wake-up costs no registration on
+ * every socket. Nor does it ask every socket for its readiness: a socket that was not ready at the
+ * last scan is asked again only when its readiness stamp moved (a pipe event, or a call into it),
+ * so with many sockets and few busy ones a wake-up reads N counters and asks the few. Close a
+ * poller once done with it (try-with-resources): a poller left open keeps an entry in each of its
+ * sockets' waiter lists until that socket closes.
  *
  * <pre>{@code
  * try (Poller poller = new Poller()) {
@@ -35,9 +38,15 @@ public final class Poller implements AutoCloseable {
     public static final int POLLOUT = PollEvents.POLLOUT;
 
     private Socket[] sockets = new Socket[4];
+    /** The sockets' engine objects, read directly by the scan. */
+    private SocketBase[] bases = new SocketBase[4];
     private int[] interests = new int[4];
     private int[] ready = new int[4];
+    /** Each socket's {@link SocketBase#readinessStamp()} when last asked, or -1. */
+    private long[] stamps = new long[4];
     private int size;
+    /** Calls into sockets' {@link SocketBase#events()} so far (tests). */
+    private long asked;
     /** Whether {@link #waiter} is in the waiter list of every registered socket. */
     private boolean attached;
     private final Waiter waiter = new Waiter();
@@ -61,12 +70,16 @@ public final class Poller implements AutoCloseable {
         if (size == sockets.length) {
             int capacity = size * 2;
             sockets = Arrays.copyOf(sockets, capacity);
+            bases = Arrays.copyOf(bases, capacity);
             interests = Arrays.copyOf(interests, capacity);
             ready = Arrays.copyOf(ready, capacity);
+            stamps = Arrays.copyOf(stamps, capacity);
         }
         sockets[size] = socket;
+        bases[size] = socket.base;
         interests[size] = events;
         ready[size] = 0;
+        stamps[size] = -1;
         size++;
         if (attached) {
             socket.base.addWaiter(waiter);
@@ -84,10 +97,13 @@ public final class Poller implements AutoCloseable {
             if (sockets[i] == socket) {
                 int tail = size - i - 1;
                 System.arraycopy(sockets, i + 1, sockets, i, tail);
+                System.arraycopy(bases, i + 1, bases, i, tail);
                 System.arraycopy(interests, i + 1, interests, i, tail);
                 System.arraycopy(ready, i + 1, ready, i, tail);
+                System.arraycopy(stamps, i + 1, stamps, i, tail);
                 size--;
                 sockets[size] = null;
+                bases[size] = null;
                 if (attached) {
                     socket.base.removeWaiter(waiter);
                 }
@@ -153,13 +169,27 @@ public final class Poller implements AutoCloseable {
         attached = true;
     }
 
+    /**
+     * Asks the sockets for their readiness. A socket that was not ready at the last scan and whose
+     * readiness stamp has not moved since (no pipe event, no call into it) is still not ready and
+     * is not asked again: with many sockets and few of them busy, a wake-up costs a read of each
+     * socket's stamp, not a call into each.
+     */
     private int scan() {
         int n = 0;
-        Socket[] s = sockets;
+        SocketBase[] s = bases;
         int[] in = interests;
         int[] r = ready;
+        long[] st = stamps;
         for (int i = 0; i < size; i++) {
-            int e = s[i].base.events() & in[i];
+            SocketBase b = s[i];
+            long stamp = b.readinessStamp(); // before asking: a change after it moves it again
+            if (r[i] == 0 && stamp == st[i]) {
+                continue;
+            }
+            asked++;
+            int e = b.events() & in[i]; // ETERM for a closed socket, at every poll
+            st[i] = stamp;
             r[i] = e;
             if (e != 0) {
                 n++;
@@ -206,7 +236,13 @@ public final class Poller implements AutoCloseable {
             attached = false;
         }
         Arrays.fill(sockets, 0, size, null);
+        Arrays.fill(bases, 0, size, null);
         size = 0;
+    }
+
+    /** @return how many times a socket was asked for its readiness so far (tests) */
+    long asked() {
+        return asked;
     }
 
     /** @return whether this poller's waiter is attached to {@code socket} (tests) */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PollerTest {
@@ -155,6 +156,66 @@ class PollerTest {
                         .isInstanceOfSatisfying(ZmqException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETERM));
             } finally {
                 Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
+    void aWakeUpAsksOnlyTheSocketsThatHadAnEventOrWereReady() {
+        Socket[] pulls = new Socket[50];
+        try (Poller poller = new Poller()) {
+            for (int i = 0; i < pulls.length; i++) {
+                pulls[i] = pull("quiet-" + i);
+                poller.register(pulls[i], Poller.POLLIN);
+            }
+            Socket toSeven = push("quiet-7");
+            assertThat(poller.poll(0)).isZero();
+            long first = poller.asked();
+            assertThat(first).isEqualTo(pulls.length); // the first scan asks every socket
+            toSeven.send("m");
+            assertThat(poller.poll(10_000)).isEqualTo(1);
+            assertThat(poller.isReadable(7)).isTrue();
+            // only the socket with a pipe event was asked (a few times if the poll woke early)
+            long afterEvent = poller.asked() - first;
+            assertThat(afterEvent).isBetween(1L, 3L);
+            assertThat(pulls[7].recvString()).isEqualTo("m");
+            long before = poller.asked();
+            assertThat(poller.poll(0)).isZero();
+            // the one that was readable is asked again (it may still be); the other 49 are not
+            assertThat(poller.asked() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallThatMakesASocketReadyIsSeenThoughNoPipeEventCame() {
+        Socket rep = ctx.socket(SocketType.REP);
+        rep.bind("inproc://call-ready");
+        Socket req = ctx.socket(SocketType.REQ);
+        req.connect("inproc://call-ready");
+        try (Poller poller = new Poller()) {
+            int ir = poller.register(rep, Poller.POLLOUT);
+            assertThat(poller.poll(0)).isZero(); // a REP can send only after a request
+            req.send("q");
+            await().atMost(Duration.ofSeconds(10)).until(() -> (rep.getOption(ZmqOption.EVENTS) & Poller.POLLIN) != 0);
+            assertThat(poller.poll(0)).isZero();
+            assertThat(rep.recvString()).isEqualTo("q"); // makes it writable, no pipe event
+            assertThat(poller.poll(0)).isEqualTo(1);
+            assertThat(poller.isWritable(ir)).isTrue();
+        }
+    }
+
+    @Test
+    void aClosedSocketFailsEveryPollNotOnlyTheFirst() {
+        Socket a = pull("closed-again-a");
+        Socket b = pull("closed-again-b");
+        try (Poller poller = new Poller()) {
+            poller.register(a, Poller.POLLIN);
+            poller.register(b, Poller.POLLIN);
+            assertThat(poller.poll(0)).isZero();
+            a.close();
+            for (int i = 0; i < 2; i++) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> poller.poll(0))
+                        .isInstanceOfSatisfying(ZmqException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ETERM));
             }
         }
     }

@@ -13,6 +13,7 @@ import io.zconn.engine.ZmqOption;
 import io.zconn.engine.pipe.Pipe;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,22 @@ public abstract class SocketBase implements Pipe.Events {
     private boolean tornDown;
     /** THREAD_CONFINED: the one thread allowed in (no lock taken); null when shared (the default). */
     private volatile Thread owner;
+    // ---- readiness stamps (the Poller skips a socket whose stamps did not move) ----
+    /** Moves on at every wake-up (a pipe event, from any thread): atomic increments. */
+    private volatile long wakeStamp;
+    /** Moves on at the end of every call into the socket but {@link #events()} (lock holder or owner). */
+    private long callStamp;
+    private static final VarHandle CALL_STAMP;
+    private static final VarHandle WAKE_STAMP;
+
+    static {
+        try {
+            CALL_STAMP = MethodHandles.lookup().findVarHandle(SocketBase.class, "callStamp", long.class);
+            WAKE_STAMP = MethodHandles.lookup().findVarHandle(SocketBase.class, "wakeStamp", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private boolean connecting;
     private boolean rcvMore;
     private String lastEndpoint = "";
@@ -278,6 +295,7 @@ public abstract class SocketBase implements Pipe.Events {
         // thread registering a waiter reads the mailbox as empty — each missing the other, and the
         // waiter would sleep with a command queued (the Dekker pattern needs StoreLoad ordering).
         VarHandle.fullFence();
+        WAKE_STAMP.getAndAdd(this, 1L); // after the command is queued: a poller that sees it sees the command
         for (Waiter w : waiters) {
             w.signal();
         }
@@ -461,6 +479,9 @@ public abstract class SocketBase implements Pipe.Events {
     }
 
     private void exit(boolean locked) {
+        // callers are serialised by the lock or confinement, so a plain read; the release store
+        // comes after the call's changes, so a poller that reads it then calls events() sees them
+        CALL_STAMP.setRelease(this, callStamp + 1);
         if (locked) {
             lock.unlock();
         }
@@ -806,8 +827,22 @@ public abstract class SocketBase implements Pipe.Events {
             processCommands();
             return (xhasIn() ? PollEvents.POLLIN : 0) | (xhasOut() ? PollEvents.POLLOUT : 0);
         } finally {
-            exit(locked);
+            if (locked) {
+                lock.unlock(); // not exit(): asking for readiness leaves the readiness stamp as it is
+            }
         }
+    }
+
+    /**
+     * A value that moves on whenever this socket's readiness may have changed: at every pipe event
+     * or wake-up (any thread) and at the end of every call into the socket except {@link #events()}.
+     * A poller that read it before calling {@link #events()} and reads the same value later may
+     * take that answer as still true (readiness changes only through such events and calls).
+     *
+     * @return the readiness stamp
+     */
+    public final long readinessStamp() {
+        return wakeStamp + (long) CALL_STAMP.getAcquire(this);
     }
 
     // ---- options ------------------------------------------------------------------------------

@@ -118,6 +118,28 @@ final class MsgQueue extends MsgQueueReaderFields {
         return read;
     }
 
+    /** Writer's owner: counts a message dropped because the queue was at its HWM. */
+    void countDrop() {
+        drops++;
+    }
+
+    /**
+     * Writer's owner: counts a message dropped at the HWM once, however often it is told.
+     *
+     * @param message the owner's number of the message
+     */
+    void countDrop(long message) {
+        if (message != lastDropped) {
+            lastDropped = message;
+            drops++;
+        }
+    }
+
+    /** @return messages counted by {@link #countDrop} (read under the owner's lock) */
+    long drops() {
+        return drops;
+    }
+
     /** Writer: appends a frame; the message becomes visible when its last frame is written. */
     void write(Frame frame) {
         if (frame.hasMore()) {
@@ -310,6 +332,10 @@ abstract class MsgQueueWriterFields extends MsgQueuePad0 {
     long messages;
     /** Metrics: bytes of those messages (opaque stores). */
     long bytes;
+    /** Metrics: messages the writer's owner dropped at the HWM (owner's thread). */
+    long drops;
+    /** The owner's number of the last message counted in {@link #drops}. */
+    long lastDropped = -1;
 }
 
 abstract class MsgQueuePad1 extends MsgQueueWriterFields {

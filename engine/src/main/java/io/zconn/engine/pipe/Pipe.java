@@ -58,10 +58,6 @@ public final class Pipe {
     private volatile String remoteAddress;
     /** The endpoint the pipe came through, when the attachment does not tell it (an inproc binder's end). */
     private volatile String endpoint;
-    /** Messages this end's owner dropped because the pipe was at its HWM (written under the owner's lock). */
-    private long hwmDrops;
-    /** The owner's number of the last message counted in {@link #hwmDrops}. */
-    private long lastDropped = -1;
     /** Sends refused (would block) because this pipe was at its HWM (written under the owner's lock). */
     private long hwmRefusals;
     /** SWAP, writer: a message is being written (its first frame decided where it goes). */
@@ -469,7 +465,7 @@ public final class Pipe {
 
     /** Counts a message the owner dropped because this pipe was at its HWM; owner's thread only. */
     public void countHwmDrop() {
-        hwmDrops++;
+        out.countDrop();
     }
 
     /**
@@ -479,15 +475,15 @@ public final class Pipe {
      * @param message the owner's number of the message
      */
     public void countHwmDrop(long message) {
-        if (message != lastDropped) {
-            lastDropped = message;
-            hwmDrops++;
-        }
+        // kept with the writer's own fields of the outbound queue, not in this object: a PUB
+        // counts a drop on every pipe at its HWM for every message, and a write here would take
+        // the cache line this object shares with the I/O thread, which is reading the pipe
+        out.countDrop(message);
     }
 
     /** @return messages dropped at the HWM (read under the owner's lock) */
     public long hwmDrops() {
-        return hwmDrops;
+        return out.drops();
     }
 
     /** Counts a send refused (would block) because this pipe was at its HWM; owner's thread only. */

@@ -155,7 +155,8 @@ public final class Footprint {
         return used;
     }
 
-    private static long directMemory() {
+    /** @return direct memory held by the JDK's direct buffers and Netty's pooled allocator */
+    static long directMemory() {
         long nio = 0;
         for (BufferPoolMXBean b : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (b.getName().equals("direct")) {

@@ -523,12 +523,19 @@ final class ScaleTools {
         return -1;
     }
 
-    /** Prints {@code rss} (taken before the GC) and the heap used after a full GC. */
+    /**
+     * Prints {@code rss} (taken before the GC), the heap used after a full GC, and what explains
+     * the RSS: the heap committed before that GC and the direct memory held (Netty's pool).
+     */
     private void reportMemory(long rss) {
+        long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+        long direct = Footprint.directMemory();
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         out.printf(Locale.ROOT, "rss: %.1f [MB]%n", rss / 1e6);
         out.printf(Locale.ROOT, "heap: %.1f [MB]%n", heap / 1e6);
+        out.printf(Locale.ROOT, "heap committed: %.1f [MB]%n", committed / 1e6);
+        out.printf(Locale.ROOT, "direct: %.1f [MB]%n", direct / 1e6);
         out.flush();
     }
 }

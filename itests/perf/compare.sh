@@ -28,7 +28,10 @@
 #               the tools exactly as libzmq's, which for the JVMs mostly measures the JIT at work
 #   RUNS        runs per figure; the table shows the median and [min-max] [3]
 #   CROSS       1 = also zconn->libzmq and libzmq->zconn over tcp [1]
-#   RUN_TIMEOUT seconds before one run is killed and counted as failed [180]
+#   RUN_TIMEOUT seconds before one run is killed and counted as failed [180]; a run also ends as
+#               soon as one side of a pair fails (exits non-zero: the other side is stopped then),
+#               and the JVMs run with -XX:+ExitOnOutOfMemoryError, so a JVM out of heap (JeroMQ at
+#               1 MiB: HWM 1000 x 1 MiB) fails its run in seconds, not after RUN_TIMEOUT
 #   ZPERF_RCVTIMEO_MS  a receiver gives up (and fails) after this long without a message [30000]
 #   ZPERF_HWM   SNDHWM/RCVHWM of every socket [1000, libzmq's default]
 #   JAVA, JAVA_OPTS    the JVM and its options for zconn/JeroMQ tools [java, "-Xms1g -Xmx1g
@@ -211,8 +214,10 @@ tool_cmd() { # impl tool args... -> CMD
   if [ "$impl" = libzmq ]; then
     CMD=("$BIN/$tool" "$@")
   else
+    # out of memory (in any thread: an I/O thread's OutOfMemoryError leaves main waiting) ends the
+    # JVM at once, so the run fails in seconds instead of after RUN_TIMEOUT
     # shellcheck disable=SC2206
-    CMD=("$JAVA" $JAVA_OPTS -jar "$JAR" "$impl" "$tool" "$@")
+    CMD=("$JAVA" -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar "$JAR" "$impl" "$tool" "$@")
   fi
 }
 
@@ -231,6 +236,29 @@ wait_bound() { # transport endpoint impl pid: until the binding side listens (or
     esac
     sleep 0.05
   done
+}
+
+# await_pair local-pid remote-pid -> LRC RRC: waits for both sides of a pair; when one side fails
+# (exits non-zero: out of memory, a receive timeout, a crash) the other is stopped at once rather
+# than left to wait for its peer until its own timeout or RUN_TIMEOUT
+await_pair() {
+  local lpid="$1" rpid="$2" id="" rc
+  LRC="" RRC=""
+  wait -n -p id "$lpid" "$rpid"
+  rc=$?
+  if [ "$id" = "$lpid" ]; then LRC=$rc; elif [ "$id" = "$rpid" ]; then RRC=$rc; fi
+  if [ -n "$LRC" ] && [ -z "$RRC" ]; then
+    [ "$LRC" = 0 ] || kill "$rpid" 2>/dev/null
+    wait "$rpid"
+    RRC=$?
+  elif [ -n "$RRC" ] && [ -z "$LRC" ]; then
+    [ "$RRC" = 0 ] || kill "$lpid" 2>/dev/null
+    wait "$lpid"
+    LRC=$?
+  else # neither reported (not expected): wait for both as before
+    wait "$lpid"; LRC=$?
+    wait "$rpid"; RRC=$?
+  fi
 }
 
 fail_run() { # label logfiles...
@@ -269,10 +297,9 @@ run_one() {
     local lpid=$!
     wait_bound "$transport" "$ep" "$rimpl" "$lpid"
     tool_cmd "$simpl" "remote_$kind" "$ep" "$size" "$count"
-    timeout "$RUN_TIMEOUT" "${CMD[@]}" >"$base.remote.out" 2>"$base.remote.err"
-    rc=$?
-    wait "$lpid"
-    lrc=$?
+    timeout "$RUN_TIMEOUT" "${CMD[@]}" >"$base.remote.out" 2>"$base.remote.err" &
+    await_pair "$lpid" $!
+    lrc="$LRC" rc="$RRC"
     if [ "$kind" = thr ]; then out="$base.local.out"; else out="$base.remote.out"; fi
     if [ "$rc" != 0 ] || [ "$lrc" != 0 ]; then
       fail_run "$label: exit status local=$lrc remote=$rc" "$base.local.out" "$base.local.err" "$base.remote.out" "$base.remote.err"
@@ -393,10 +420,9 @@ run_scale() {
   local spid=$! rc src
   wait_bound tcp "$ep" "$impl" "$spid"
   JAVA_OPTS="$SCALE_JAVA_OPTS" tool_cmd "$impl" "${client[@]}"
-  timeout "$SCALE_TIMEOUT" "${CMD[@]}" >"$base.client.out" 2>"$base.client.err"
-  rc=$?
-  wait "$spid"
-  src=$?
+  timeout "$SCALE_TIMEOUT" "${CMD[@]}" >"$base.client.out" 2>"$base.client.err" &
+  await_pair "$spid" $!
+  src="$LRC" rc="$RRC"
   if [ "$rc" != 0 ] || [ "$src" != 0 ]; then
     fail_run "$label: exit status server=$src client=$rc" "$base.server.out" "$base.server.err" "$base.client.out" "$base.client.err"
     return

@@ -51,6 +51,8 @@ public final class FrameDecoder {
     static final int STREAM_THRESHOLD = 8192;
     /** A large body is kept in chunks of this size, each allocated when its first byte arrives. */
     static final int CHUNK = 64 * 1024;
+    /** A large body's missing bytes are read straight into its buffer when at least this many remain. */
+    static final int READ_TARGET_MIN = 8192;
     private static final int DATA = 0, SUBSCRIPTION = 1, KEPT_COMMAND = 2;
 
     /** What becomes of SUBSCRIBE and CANCEL commands (ZMTP 3.1). */
@@ -475,6 +477,30 @@ public final class FrameDecoder {
         }
     }
 
+    /**
+     * Where the connection's next read may go straight (libzmq reads a large body into the
+     * message itself): the missing bytes of a large data body being received into a pooled direct
+     * buffer, as an empty buffer writable up to exactly those bytes, so a read cannot run past the
+     * body. Memory stays bounded: the buffer is already held for this body (taken when its first
+     * bytes arrived), none is taken for it. Handing the buffer back to {@link #decode} as the next
+     * input (the identical object, nothing decoded in between) completes the body by those bytes
+     * without copying them; any other input is decoded as usual.
+     *
+     * @return the buffer to read into, or null when no body is waiting for at least
+     *         {@value #READ_TARGET_MIN} bytes in direct memory
+     */
+    public ByteBuf readTarget() {
+        Body b = body;
+        if (failed || b == null || b.direct == null || b.size - b.received < READ_TARGET_MIN) {
+            return null;
+        }
+        ByteBuffer rest = b.direct.duplicate();
+        rest.limit(b.size).position(b.received);
+        ByteBuf t = Unpooled.wrappedBuffer(rest).clear(); // not freed on release: the pool's memory
+        b.target = t;
+        return t;
+    }
+
     /** @return whether a large frame or command is partly read (its remaining bytes are awaited) */
     public boolean inFrame() {
         return body != null || skip > 0;
@@ -503,6 +529,8 @@ public final class FrameDecoder {
         BodyPool pool;
         /** The pooled buffer the body is received into, when one was available as it started. */
         ByteBuffer direct;
+        /** The last {@link #readTarget()} handed out for this body: its bytes are already in place. */
+        ByteBuf target;
 
         Body(int kind, int size, boolean more, byte first) {
             this.kind = kind;
@@ -513,6 +541,7 @@ public final class FrameDecoder {
         }
 
         /** @return whether the body is complete */
+        @SuppressWarnings("ReferenceEquality") // the very buffer handed out as the target: identity is the point
         boolean fill(ByteBuf in) {
             if (pool != null && received == 0 && direct == null && single == null && chunks == null && in.isReadable()) {
                 // memory already held (an idle buffer), or no more than a heap body would take
@@ -521,6 +550,15 @@ public final class FrameDecoder {
                     direct.limit(size);
                     held = direct.capacity();
                 }
+            }
+            if (direct != null && in == target) {
+                // read straight into this body by the connection: the bytes are where they belong
+                target = null;
+                int n = Math.min(in.readableBytes(), size - received);
+                in.skipBytes(n);
+                received += n;
+                direct.position(received);
+                return received == size;
             }
             if (direct != null) {
                 int n = Math.min(in.readableBytes(), size - received);

@@ -173,4 +173,34 @@ class DirectFramesTest {
             }
         }
     }
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "ipc"})
+    void largeBodiesReadStraightIntoPooledMemoryArriveIntactThroughBackPressure(String transport) {
+        Socket pull = ctx.socket(SocketType.PULL);
+        pull.setOption(ZmqOption.RECV_DIRECT, true);
+        pull.setOption(ZmqOption.RCVHWM, 1); // reads pause and resume while bodies are half read
+        pull.bind(StreamTransportTest.endpoint(transport));
+        Socket push = ctx.socket(SocketType.PUSH);
+        push.connect(pull.getOption(ZmqOption.LAST_ENDPOINT));
+        int n = 24;
+        byte[][] big = new byte[n][];
+        byte[][] mid = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            big[i] = random((1 << 20) + 17 * i, 200 + i);
+            mid[i] = random(70_000 + i, 300 + i);
+            push.send(new Message().add(Frame.wrap(direct(big[i]))).add("small " + i).add(mid[i]));
+        }
+        ByteBuffer dst = ByteBuffer.allocateDirect(2 << 20);
+        for (int i = 0; i < n; i++) {
+            dst.clear();
+            assertThat(pull.recv(dst, WAIT)).isEqualTo(big[i].length);
+            byte[] got = new byte[big[i].length];
+            dst.flip().get(got);
+            assertThat(got).as("message %d", i).isEqualTo(big[i]);
+            assertThat(pull.recvFrame(WAIT).text()).isEqualTo("small " + i);
+            Frame f = pull.recvFrame(WAIT);
+            assertThat(f.data()).isEqualTo(mid[i]);
+            f.release();
+        }
+    }
 }

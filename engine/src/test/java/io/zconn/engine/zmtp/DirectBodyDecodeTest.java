@@ -159,4 +159,93 @@ class DirectBodyDecodeTest {
             return pool.liveBytes() == 65536; // the forgotten buffer collected, the released one idle
         });
     }
+    // ---- reads straight into a body (FrameDecoder.readTarget) ----------------------------------
+
+    /** Decodes {@code wire} as a connection would read it: into the decoder's target when it has one. */
+    private static int decodeReadingIntoTargets(FrameDecoder d, ByteBuf wire, int firstRead) {
+        int targets = 0;
+        d.decode(wire.readSlice(Math.min(firstRead, wire.readableBytes())));
+        while (wire.isReadable()) {
+            ByteBuf t = d.readTarget();
+            if (t == null) {
+                d.decode(wire.readSlice(Math.min(65536, wire.readableBytes())));
+                continue;
+            }
+            targets++;
+            // a socket read of less than asked for, as loopback gives: 200,000 bytes at most
+            t.writeBytes(wire, Math.min(Math.min(t.writableBytes(), 200_000), wire.readableBytes()));
+            d.decode(t);
+            t.release();
+        }
+        return targets;
+    }
+
+    @Test
+    void bodyIsCompletedByReadsIntoItsOwnBufferWithoutAnotherBuffer() {
+        BodyPool pool = new BodyPool(16 << 20);
+        FrameDecoder d = new FrameDecoder(-1, sink).directBodies(pool);
+        byte[] big = random((1 << 20) + 3, 20);
+        d.decode(encoded(random((1 << 20) + 1, 21), false)); // a 2 MiB buffer, as the next body's
+        frames.get(0).release(); // its buffer is idle: the next body of that class starts in it
+        frames.clear();
+        ByteBuf wire = Unpooled.buffer().writeBytes(encoded(big, true)).writeBytes(encoded(random(10, 22), false));
+        int targets = decodeReadingIntoTargets(d, wire, 20_000);
+        assertThat(targets).as("reads went into the body").isGreaterThan(1);
+        assertThat(frames).hasSize(2);
+        assertThat(frames.get(0).isLent()).isTrue();
+        assertThat(frames.get(0).hasMore()).isTrue();
+        assertThat(frames.get(0).data()).isEqualTo(big);
+        assertThat(frames.get(1).size()).isEqualTo(10);
+        assertThat(pool.liveBytes()).as("only the one 2 MiB buffer").isEqualTo(2 << 20);
+    }
+
+    @Test
+    void readTargetEndsExactlyAtTheBodysLastByte() {
+        FrameDecoder d = new FrameDecoder(-1, sink).directBodies(new BodyPool(16 << 20));
+        int size = 60_000;
+        ByteBuf wire = encoded(random(size, 23), false);
+        d.decode(wire.readSlice(9 + 1000)); // at most a chunk: the body takes its buffer as it starts
+        ByteBuf t = d.readTarget();
+        assertThat(t).isNotNull();
+        assertThat(t.readableBytes()).isZero();
+        assertThat(t.writableBytes()).as("the missing bytes, not a byte of the next frame")
+                .isEqualTo(size - 1000);
+        assertThat(t.maxWritableBytes()).isEqualTo(size - 1000);
+    }
+
+    @Test
+    void noReadTargetForAHeaderOrABodyHoldingNoDirectBuffer() {
+        BodyPool pool = new BodyPool(64 << 20);
+        FrameDecoder d = new FrameDecoder(-1, sink).directBodies(pool);
+        ByteBuf header = Unpooled.buffer(9).writeByte(2).writeLong(BodyPool.MAX_BODY);
+        d.decode(header);
+        assertThat(d.readTarget()).as("nothing of the body arrived").isNull();
+        d.decode(Unpooled.wrappedBuffer(new byte[10]));
+        assertThat(d.readTarget()).as("no idle buffer: the body is in chunks, none taken for it").isNull();
+        assertThat(pool.liveBytes()).isZero();
+        assertThat(new FrameDecoder(-1, sink).readTarget()).as("heap bodies").isNull();
+    }
+
+    @Test
+    void bodyNearlyCompleteReadsAsUsual() {
+        FrameDecoder d = new FrameDecoder(-1, sink).directBodies(new BodyPool(16 << 20));
+        int size = 30_000;
+        ByteBuf wire = encoded(random(size, 24), false);
+        d.decode(wire.readSlice(9 + size - FrameDecoder.READ_TARGET_MIN + 1));
+        assertThat(d.readTarget()).as("less than a target's worth missing").isNull();
+    }
+
+    @Test
+    void targetNotReadIntoLeavesTheBodyAsItWas() {
+        FrameDecoder d = new FrameDecoder(-1, sink).directBodies(new BodyPool(16 << 20));
+        byte[] body = random(50_000, 25);
+        ByteBuf wire = encoded(body, false);
+        d.decode(wire.readSlice(9 + 5000));
+        ByteBuf unused = d.readTarget();
+        assertThat(unused).isNotNull();
+        unused.release(); // a read that found nothing
+        d.decode(wire.readSlice(wire.readableBytes())); // the next read came in a buffer of Netty's
+        assertThat(frames).hasSize(1);
+        assertThat(frames.get(0).data()).isEqualTo(body);
+    }
 }

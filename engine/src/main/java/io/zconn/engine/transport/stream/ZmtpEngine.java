@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -133,6 +134,11 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         HandshakeConfig cfg = new HandshakeConfig(type, id, security.provider(), security.asServer(),
                 opts.get(ZmqOption.MAXMSGSIZE), handshakeIvl);
         ch.pipeline().addLast("zmtp-handshake", new ZmtpHandshakeHandler(cfg, this));
+        if (opts.get(ZmqOption.RECV_DIRECT)
+                && ch.config().getRecvByteBufAllocator() instanceof MaxMessagesRecvByteBufAllocator a) {
+            // before the first read: Netty keeps the handle it makes then for the channel's life
+            ch.config().setRecvByteBufAllocator(new DirectReadAllocator(a, this::readTarget));
+        }
         ch.closeFuture().addListener(f -> onClosed());
     }
 
@@ -225,6 +231,20 @@ final class ZmtpEngine extends ChannelInboundHandlerAdapter
         }
         cumulation = Cumulation.append(ctx.alloc(), cumulation, in);
         decodeAvailable();
+    }
+
+    /**
+     * Where Netty's next read goes (on the loop, just before it): the rest of a large body in
+     * pooled direct memory ({@link FrameDecoder#readTarget()}) when the socket's bytes come to this
+     * engine unchanged (no CURVE layer under it) and nothing undecoded waits before them, so they
+     * land where the body continues; else null (a buffer of Netty's).
+     */
+    private ByteBuf readTarget() {
+        if (closed || decoder == null || cumulation != null || stalled != null || readBlocked
+                || channel.pipeline().first() != this) {
+            return null;
+        }
+        return decoder.readTarget();
     }
 
     private void decodeAvailable() {

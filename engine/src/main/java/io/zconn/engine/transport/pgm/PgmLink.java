@@ -27,6 +27,19 @@ interface PgmLink extends AutoCloseable {
     void send(ByteBuffer packet, InetSocketAddress to) throws IOException;
 
     /**
+     * Sends one packet upstream (a receiver's NAK or SPMR) to a source's unicast address. Over UDP it
+     * leaves through a second, unbound socket of the link: the receiving one is bound to the group's
+     * address, and a source on this host sharing the port must get it on its own socket; raw IP has
+     * no ports to share and sends it as {@link #send} does.
+     *
+     * @param packet its bytes from position to limit; the position is not kept
+     * @param to     the source's address and the endpoint's port (raw IP ignores the port)
+     * @throws IOException when the link is closed ({@link java.nio.channels.ClosedChannelException}) or
+     *                     the system refuses the packet
+     */
+    void unicast(ByteBuffer packet, InetSocketAddress to) throws IOException;
+
+    /**
      * Receives one PGM packet (what follows the IP or UDP header) into {@code into} from its position;
      * a packet larger than what remains is cut, as a datagram channel does.
      *

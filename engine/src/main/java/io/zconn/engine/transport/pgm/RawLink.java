@@ -272,6 +272,12 @@ final class RawLink implements PgmLink {
         }
     }
 
+    /** Raw IP has no ports to share: upstream packets leave through the link's socket. */
+    @Override
+    public void unicast(ByteBuffer packet, InetSocketAddress to) throws IOException {
+        send(packet, to);
+    }
+
     @Override
     public InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException {
         enter();

@@ -168,6 +168,28 @@ class PgmReceiverTest {
     }
 
     @Test
+    void naksSentCountsNakPacketsNotSequenceNumbersNorSpmrs() {
+        // Stats.naksSent is read from here: one count per NAK packet handed to the link
+        byte[] p = odata(10, 0, 0, message("a"));
+        rx.datagram(p, 0, p.length, LOCALHOST);
+        p = odata(12, 0, 0, message("c"));
+        rx.datagram(p, 0, p.length, LOCALHOST);
+        now += BO;
+        rx.timers(); // no SPM yet: an SPMR, no NAK
+        assertEquals(List.of(PgmPacket.SPMR), control.stream().map(PgmPacket::type).toList());
+        assertEquals(0, rx.naksSent());
+        assertEquals(1, rx.spmrsSent());
+        control.clear();
+        feed(PgmWriter.spm(Fixtures.GSI, Fixtures.SPORT, 5555, 1, 0, 12, LOCALHOST)); // the NLA: NAKs can go
+        int missing = NakScheduler.NAK_LIST_MAX + 10; // 11 and 13..84: two NAK packets
+        feed(odata(13 + missing - 1, 0, 0, message("z")));
+        now += BO;
+        rx.timers();
+        assertEquals(List.of(PgmPacket.NAK, PgmPacket.NAK), control.stream().map(PgmPacket::type).toList());
+        assertEquals(2, rx.naksSent());
+    }
+
+    @Test
     void aGapBeforeAnySpmAsksForOneWithAnSpmr() {
         byte[] p = odata(10, 0, 0, message("a"));
         rx.datagram(p, 0, p.length, LOCALHOST);

@@ -45,11 +45,14 @@ interface PgmLink extends AutoCloseable {
      *
      * @param into         where the packet goes
      * @param timeoutNanos the longest wait; 0 takes only a packet already there
-     * @return the packet's source, or null when none came in time
+     * @return the packet's source, or null when none came in time or {@link #wakeup} ended the wait
      * @throws IOException when the link is closed ({@link java.nio.channels.ClosedChannelException}) or
      *                     receiving failed
      */
     InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException;
+
+    /** Ends a wait in {@link #receive} at once (it returns null), from any thread; a no-op after close. */
+    void wakeup();
 
     /** @return the bytes of IP (and UDP) header the network adds to each packet: for MAXTPDU and RATE */
     int headerBytes();

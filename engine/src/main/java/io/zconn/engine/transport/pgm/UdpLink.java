@@ -89,6 +89,11 @@ final class UdpLink implements PgmLink {
     }
 
     @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
     public int headerBytes() {
         return HEADER_BYTES;
     }

@@ -37,6 +37,8 @@ final class RawLink implements PgmLink {
     /** IP protocol number of PGM (RFC 3208). */
     static final int IPPROTO_PGM = 113;
     private static final int MAX_PACKET = 65535;
+    /** The longest single wait of a receive. */
+    private static final long MAX_WAIT_NANOS = TimeUnit.DAYS.toNanos(1);
 
     // Linux's values (asm-generic and netinet/in.h); PgmLink.raw lets only Linux here
     private static final int AF_INET = 2;
@@ -313,7 +315,8 @@ final class RawLink implements PgmLink {
         enter();
         try {
             synchronized (receiveLock) {
-                long deadline = System.nanoTime() + timeoutNanos;
+                // at most a day: no overflow, and a caller that asks more simply asks again
+                long deadline = System.nanoTime() + Math.min(timeoutNanos, MAX_WAIT_NANOS);
                 boolean woken = false;
                 while (true) {
                     if (isClosed()) {
@@ -347,7 +350,7 @@ final class RawLink implements PgmLink {
         pollFds.setInt(8, wakeFd);
         pollFds.setShort(12, POLLIN);
         pollFds.setShort(14, (short) 0);
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999L)));
+        int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999L)); // nanos: a day at most
         try {
             libc.poll(pollFds, new NativeLong(2), millis);
         } catch (LastErrorException e) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,159 +26,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * epgm:// against libzmq (OpenPGM through Debian's python3-zmq). Multicast never touches the host's
  * interfaces: each run makes a network namespace of its own ({@code unshare -n}, root), brings up
  * its loopback with multicast and a route for 239.0.0.0/8, and runs the libzmq PUB and a zconn SUB
- * ({@link EpgmSubMain}, a JVM of its own on this test's class path) inside it. Under {@code CI=true}
+ * ({@link EpgmSubMain}, a JVM of its own on this test's class path) inside it ({@link MulticastPeers},
+ * shared with {@link PgmInteropTest}). Under {@code CI=true}
  * a missing peer, unshare or root fails the test; elsewhere it is aborted (reported, never passed).
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class EpgmInteropTest {
     private static final String ENDPOINT = "epgm://127.0.0.1;239.192.1.1:5555";
 
-    /**
-     * libzmq PUB: sends numbered messages without end (until the namespace's processes are killed),
-     * sizes cycling over one byte to several PGM packets, three frames ({@code t}, {@code i:size},
-     * body) or one ({@code ti:size|body}); byte j of message i's body is (i + j) mod 256. No HWM on
-     * the PUB and a high RATE, so libzmq itself drops nothing. It pauses {@code PUB_SLEEP} seconds
-     * (environment, default 0.003) after each message.
-     */
-    private static final String PUB = String.join("\n",
-            "import os, sys, time, zmq",
-            "ctx = zmq.Context()",
-            "p = ctx.socket(zmq.PUB)",
-            "p.setsockopt(zmq.SNDHWM, 0)",
-            "p.setsockopt(zmq.RATE, 100000)",
-            "p.connect(sys.argv[1])",
-            "sizes = [0, 1, 10, 200, 1000, 1400, 1500, 3000, 9000, 20000]",
-            "i = 0",
-            "pause = float(os.environ.get('PUB_SLEEP', '0.003'))",
-            "t0 = time.time()",
-            "while time.time() - t0 < 120:",
-            "    size = sizes[i % len(sizes)]",
-            "    body = bytes((i + j) & 0xff for j in range(size))",
-            "    head = b'%d:%d' % (i, size)",
-            "    if i % 4 == 0:",
-            "        p.send(b't' + head + b'|' + body)",
-            "    else:",
-            "        p.send_multipart([b't', head, body])",
-            "    i += 1",
-            "    if pause: time.sleep(pause)");
-
-    /**
-     * libzmq SUB: takes {@code argv[2]} messages of {@link EpgmPubMain} and checks them as
-     * {@link EpgmSubMain} does (whole, intact, consecutive); prints {@code OK first=N ...}. Its RATE
-     * is the PUB's: libzmq sizes OpenPGM's receive window from it too (RATE / 8 x RECOVERY_IVL), and
-     * with the default 100 kbit/s it holds 80 packets, fewer than arrive while a repair is on its way
-     * (OpenPGM then reports the loss and libzmq drops or, mid-message, mangles messages).
-     */
-    private static final String SUB = String.join("\n",
-            "import sys, zmq",
-            "ctx = zmq.Context()",
-            "s = ctx.socket(zmq.SUB)",
-            "s.setsockopt(zmq.RCVTIMEO, 20000)",
-            "s.setsockopt(zmq.RCVBUF, 4 << 20)",
-            "s.setsockopt(zmq.RATE, 100000)",
-            "s.setsockopt(zmq.SUBSCRIBE, b't')",
-            "s.connect(sys.argv[1])",
-            "first = prev = None",
-            "sizes = set()",
-            "for n in range(int(sys.argv[2])):",
-            "    try:",
-            "        m = s.recv_multipart()",
-            "    except zmq.Again:",
-            "        print('FAIL timed out after %d messages' % n); sys.exit(1)",
-            "    if len(m) == 3:",
-            "        head, body = m[1], m[2]",
-            "    else:",
-            "        head, body = m[0][1:].split(b'|', 1)",
-            "    i, size = (int(x) for x in head.split(b':'))",
-            "    if len(body) != size or body != bytes((i + j) & 0xff for j in range(size)):",
-            "        print('FAIL message %d damaged' % i); sys.exit(1)",
-            "    if prev is not None and i != prev + 1:",
-            "        print('FAIL message %d after %d' % (i, prev)); sys.exit(1)",
-            "    if first is None: first = i",
-            "    prev = i",
-            "    sizes.add(size)",
-            "print('OK first=%d last=%d sizes=%s' % (first, prev, sorted(sizes)))");
-
-    /**
-     * Runs the libzmq PUB and {@link EpgmSubMain} in a network namespace of their own.
-     *
-     * @param pubSleep the PUB's pause after each message, in seconds
-     * @param mainArgs the arguments after the endpoint
-     * @return what the child printed, after it exited 0
-     */
+    /** {@link MulticastPeers#PUB} and {@link EpgmSubMain}; returns what they printed, after it passed. */
     private static String runInNamespace(String pubSleep, String... mainArgs) throws Exception {
-        PythonPeer.require();
-        Namespaces.require();
-        String java = ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + "/bin/java");
-        Path out = Files.createTempFile("zconn-epgm", ".out");
-        Path cp = Files.createTempFile("zconn-epgm", ".cp");
-        // the class path in an @argfile: quoting-safe and of any length
-        Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
-        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
-                + "\"$1\" -u -c \"$2\" \"$3\" & pub=$!\n"
-                + "shift 3; \"$@\"; rc=$?\n"
-                + "kill $pub; wait $pub; exit $rc\n";
-        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-n", "bash", "-c", inside,
-                "epgm-test", PythonPeer.PYTHON, PUB, ENDPOINT, java, "@" + cp, EpgmSubMain.class.getName(), ENDPOINT));
-        cmd.addAll(List.of(mainArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("PUB_SLEEP", pubSleep);
-        Process p = pb
-                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            boolean ended = p.waitFor(140, TimeUnit.SECONDS);
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            System.out.println(text);
-            assertThat(ended).as("still running; printed: %s", text).isTrue();
-            assertThat(text).as("exit %d", p.exitValue()).contains("OK first=");
-            assertEquals(0, p.exitValue(), text);
-            return text;
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(cp);
-        }
+        return MulticastPeers.run(ENDPOINT, true, MulticastPeers.PUB, "", Map.of("PUB_SLEEP", pubSleep),
+                EpgmSubMain.class.getName(), mainArgs).passed();
     }
 
-    /**
-     * Runs {@link EpgmPubMain} (zconn PUB) and the libzmq SUB in a network namespace of their own.
-     *
-     * @param messages how many consecutive messages the SUB must take
-     * @param pubArgs  {@link EpgmPubMain}'s options
-     * @return what both printed
-     */
+    /** {@link EpgmPubMain} with {@code pubArgs} and {@link MulticastPeers#SUB} taking {@code messages}. */
     private static String runZconnPubInNamespace(int messages, String... pubArgs) throws Exception {
-        PythonPeer.require();
-        Namespaces.require();
-        String java = ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + "/bin/java");
-        Path out = Files.createTempFile("zconn-epgm", ".out");
-        Path cp = Files.createTempFile("zconn-epgm", ".cp");
-        Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
-        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
-                + "sub=$1; script=$2; ep=$3; java=$4; cp=$5; n=$6; shift 6\n"
-                + "\"$java\" @\"$cp\" " + EpgmPubMain.class.getName() + " \"$ep\" \"$@\" & pub=$!\n"
-                + "\"$sub\" -u -c \"$script\" \"$ep\" \"$n\"; rc=$?\n"
-                + "kill $pub; wait $pub; exit $rc\n";
-        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "-n", "bash", "-c", inside,
-                "epgm-test", PythonPeer.PYTHON, SUB, ENDPOINT, java, cp.toString(), Integer.toString(messages)));
-        cmd.addAll(List.of(pubArgs));
-        Process p = new ProcessBuilder(cmd)
-                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try {
-            boolean ended = p.waitFor(140, TimeUnit.SECONDS);
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            System.out.println(text);
-            assertThat(ended).as("still running; printed: %s", text).isTrue();
-            return text;
-        } finally {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(cp);
-        }
+        return MulticastPeers.run(ENDPOINT, false, MulticastPeers.SUB, Integer.toString(messages), Map.of(),
+                EpgmPubMain.class.getName(), pubArgs).text();
     }
 
     @Test
@@ -223,7 +89,7 @@ class EpgmInteropTest {
                 .orElse(System.getProperty("java.home") + "/bin/java");
         Path cp = Files.createTempFile("zconn-epgm", ".cp");
         Files.writeString(cp, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"");
-        String inside = "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3\n"
+        String inside = MulticastPeers.LOOPBACK_MULTICAST
                 + "exec \"$1\" @\"$2\" " + EpgmSenderChecksMain.class.getName() + " \"$3\" 0 10000\n";
         Process p = new ProcessBuilder(List.of("unshare", "-n", "bash", "-c", inside, "epgm-test", java, cp.toString(),
                 ENDPOINT)).redirectInput(new File("/dev/null")).redirectErrorStream(true).start();

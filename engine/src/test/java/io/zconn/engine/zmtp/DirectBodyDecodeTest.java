@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -19,19 +18,8 @@ import static org.awaitility.Awaitility.await;
  * buffers reused only once released, never while the application can reach them, and bounded.
  */
 class DirectBodyDecodeTest {
-    private final List<Frame> frames = new ArrayList<>();
-    private final FrameDecoder.Sink sink = new FrameDecoder.Sink() {
-        @Override
-        public boolean onFrame(Frame frame) {
-            frames.add(frame);
-            return true;
-        }
-
-        @Override
-        public boolean onCommand(Command command) {
-            return true;
-        }
-    };
+    private final RecordingSink sink = new RecordingSink();
+    private final List<Frame> frames = sink.frames;
 
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];

@@ -21,27 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FrameDecoderBoundsTest {
     private static final long GIB = 1L << 30;
 
-    private final List<Frame> frames = new ArrayList<>();
-    private final List<Command> commands = new ArrayList<>();
-    private final List<String> discarded = new ArrayList<>();
-    private final FrameDecoder.Sink sink = new FrameDecoder.Sink() {
-        @Override
-        public boolean onFrame(Frame frame) {
-            frames.add(frame);
-            return true;
-        }
-
-        @Override
-        public boolean onCommand(Command command) {
-            commands.add(command);
-            return true;
-        }
-
-        @Override
-        public void onDiscarded(String name, long size) {
-            discarded.add(name);
-        }
-    };
+    private final RecordingSink sink = new RecordingSink();
+    private final List<Frame> frames = sink.frames;
+    private final List<Command> commands = sink.commands;
+    private final List<String> discarded = sink.discarded;
 
     /** Bytes allocated so far by this thread (the decoder runs inline on it). */
     static long allocated() {

@@ -16,21 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ZmtpCodecTest {
-    private final List<Frame> frames = new ArrayList<>();
-    private final List<Command> commands = new ArrayList<>();
-    private final FrameDecoder.Sink sink = new FrameDecoder.Sink() {
-        @Override
-        public boolean onFrame(Frame frame) {
-            frames.add(frame);
-            return true;
-        }
-
-        @Override
-        public boolean onCommand(Command command) {
-            commands.add(command);
-            return true;
-        }
-    };
+    private final RecordingSink sink = new RecordingSink();
+    private final List<Frame> frames = sink.frames;
+    private final List<Command> commands = sink.commands;
 
     private static byte[] bytes(ByteBuf b) {
         byte[] a = new byte[b.readableBytes()];

@@ -467,10 +467,9 @@ public final class EpgmTransport implements Transport {
     /**
      * One receiving endpoint: its link, its pipe to the socket, its thread's loop. The thread
      * waits in the link for a packet or the next NAK timer (never longer than
-     * {@link #SPM_IVL_NANOS}); close wakes it. Over epgm, NAKs and SPMRs leave through a second,
-     * unbound channel (the receive channel is bound to the group's address, so that unicast NAKs to
-     * a source on this host reach the source's socket, not ours, when both share the port); over
-     * pgm (raw IP, no ports to share) they leave through the link.
+     * {@link #SPM_IVL_NANOS}); close wakes it. NAKs and SPMRs leave through {@link PgmLink#unicast}
+     * (over epgm a second, unbound channel of the link, so that a source on this host sharing the
+     * port gets them; over pgm the raw socket itself).
      */
     final class Receiver implements EndpointHandle, PgmReceiver.Listener, PgmReceiver.Control, Pipe.Events {
         private final String endpoint;
@@ -479,7 +478,6 @@ public final class EpgmTransport implements Transport {
         private final Pipe pipe;
         private final PgmReceiver pgm;
         private final SocketBase socket;
-        private DatagramChannel control;
         private volatile boolean closed;
         private long hwmDrops;
         private long lastWarn = System.nanoTime() - WARN_INTERVAL_NANOS;
@@ -543,13 +541,6 @@ public final class EpgmTransport implements Transport {
                 throw e;
             } finally {
                 close();
-                if (control != null) {
-                    try {
-                        control.close();
-                    } catch (IOException e) {
-                        LOG.log(System.Logger.Level.DEBUG, endpoint + ": closing the NAK channel failed", e);
-                    }
-                }
                 pipe.terminate(); // only this thread writes the pipe
             }
         }
@@ -572,15 +563,8 @@ public final class EpgmTransport implements Transport {
         @Override
         public void unicast(byte[] packet, byte[] nla) {
             try {
-                InetSocketAddress to = new InetSocketAddress(java.net.InetAddress.getByAddress(nla), port);
-                if (!(channel instanceof UdpLink)) { // pgm: no UDP port to share
-                    channel.send(ByteBuffer.wrap(packet), to);
-                    return;
-                }
-                if (control == null) {
-                    control = DatagramChannel.open(StandardProtocolFamily.INET);
-                }
-                control.send(ByteBuffer.wrap(packet), to);
+                channel.unicast(ByteBuffer.wrap(packet),
+                        new InetSocketAddress(java.net.InetAddress.getByAddress(nla), port));
             } catch (IOException e) {
                 // the NAK is retried by its timer, and the loss reported when the retries run out
                 warn("cannot send a NAK or SPMR to " + java.util.Arrays.toString(nla) + ": " + e);

@@ -101,7 +101,6 @@ final class NakScheduler {
     private final List<Range> ranges = new ArrayList<>();
     private final LongUnaryOperator backoff;
     private final long[] batch = new long[NAK_LIST_MAX];
-    private long naksSent;
 
     /**
      * @param backoff given NAK_BO_IVL, returns a random back-off in [1 µs, NAK_BO_IVL) (a test's may be fixed)
@@ -328,7 +327,6 @@ final class NakScheduler {
                             batch[n++] = s;
                             if (n == NAK_LIST_MAX) {
                                 actions.nak(batch, n);
-                                naksSent++;
                                 n = 0;
                             }
                         }
@@ -362,16 +360,10 @@ final class NakScheduler {
         }
         if (n > 0) {
             actions.nak(batch, n);
-            naksSent++;
         }
         if (spmr) {
             actions.spmRequest();
         }
-    }
-
-    /** @return NAK packets sent */
-    long naksSent() {
-        return naksSent;
     }
 
     /** @return ranges held (pending and lost) */

@@ -27,16 +27,32 @@ interface PgmLink extends AutoCloseable {
     void send(ByteBuffer packet, InetSocketAddress to) throws IOException;
 
     /**
+     * Sends one packet upstream (a receiver's NAK or SPMR) to a source's unicast address. Over UDP it
+     * leaves through a second, unbound socket of the link: the receiving one is bound to the group's
+     * address, and a source on this host sharing the port must get it on its own socket; raw IP has
+     * no ports to share and sends it as {@link #send} does.
+     *
+     * @param packet its bytes from position to limit; the position is not kept
+     * @param to     the source's address and the endpoint's port (raw IP ignores the port)
+     * @throws IOException when the link is closed ({@link java.nio.channels.ClosedChannelException}) or
+     *                     the system refuses the packet
+     */
+    void unicast(ByteBuffer packet, InetSocketAddress to) throws IOException;
+
+    /**
      * Receives one PGM packet (what follows the IP or UDP header) into {@code into} from its position;
      * a packet larger than what remains is cut, as a datagram channel does.
      *
      * @param into         where the packet goes
      * @param timeoutNanos the longest wait; 0 takes only a packet already there
-     * @return the packet's source, or null when none came in time
+     * @return the packet's source, or null when none came in time or {@link #wakeup} ended the wait
      * @throws IOException when the link is closed ({@link java.nio.channels.ClosedChannelException}) or
      *                     receiving failed
      */
     InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException;
+
+    /** Ends a wait in {@link #receive} at once (it returns null), from any thread; a no-op after close. */
+    void wakeup();
 
     /** @return the bytes of IP (and UDP) header the network adds to each packet: for MAXTPDU and RATE */
     int headerBytes();

@@ -366,7 +366,13 @@ final class PgmReceiver {
         return d;
     }
 
-    /** @return NAK packets sent */
+    /**
+     * The one count of NAKs (the schedulers of the sources ask, this sends): what
+     * {@link EpgmTransport.Stats#naksSent} reports.
+     *
+     * @return NAK packets handed to the control path (one NAK names up to
+     *         {@link NakScheduler#NAK_LIST_MAX} sequence numbers)
+     */
     long naksSent() {
         return naksSent;
     }

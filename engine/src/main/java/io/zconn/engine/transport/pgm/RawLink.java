@@ -24,20 +24,21 @@ import java.util.concurrent.TimeUnit;
  * writes the IP header of what is sent and delivers every protocol-113 packet the host gets to every
  * raw socket of that protocol, IP header included: receiving strips the header (by its IHL) and keeps
  * only the packets of this endpoint's port (the PGM header's destination port, or its source port
- * for upstream packets such as NAKs), which UDP's port would have selected. Waits are poll() slices
- * of at most {@link #SLICE_MILLIS}, so a close is noticed within one slice; the socket and the native
- * buffers are released by the last call to leave after {@link #close}.
+ * for upstream packets such as NAKs), which UDP's port would have selected. A wait is one poll()
+ * on the socket and an eventfd of the link's own: {@link #wakeup} and {@link #close} write the
+ * eventfd, which ends the wait at once (Java cannot interrupt a thread inside poll()). The socket,
+ * the eventfd and the native buffers are released by the last call to leave after {@link #close}.
  *
  * <p>Only {@link PgmLink#raw} calls {@link #open}: it turns a missing JNA into EPROTONOSUPPORT.
  */
 final class RawLink implements PgmLink {
     /** The IPv4 header without options; the PGM header follows it on the wire. */
     static final int HEADER_BYTES = 20;
-    /** The longest single poll(): how soon a receive notices close. */
-    static final int SLICE_MILLIS = 100;
     /** IP protocol number of PGM (RFC 3208). */
     static final int IPPROTO_PGM = 113;
     private static final int MAX_PACKET = 65535;
+    /** The longest single wait of a receive. */
+    private static final long MAX_WAIT_NANOS = TimeUnit.DAYS.toNanos(1);
 
     // Linux's values (asm-generic and netinet/in.h); PgmLink.raw lets only Linux here
     private static final int AF_INET = 2;
@@ -53,6 +54,8 @@ final class RawLink implements PgmLink {
     private static final int IP_ADD_MEMBERSHIP = 35;
     private static final int MSG_DONTWAIT = 0x40;
     private static final short POLLIN = 1;
+    private static final int EFD_NONBLOCK = 0x800;
+    private static final int EFD_CLOEXEC = 0x80000;
     static final int EPERM = 1;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
@@ -76,6 +79,12 @@ final class RawLink implements PgmLink {
 
         int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
+        int eventfd(int initialValue, int flags) throws LastErrorException;
+
+        NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+        NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
         int close(int fd) throws LastErrorException;
     }
 
@@ -84,6 +93,8 @@ final class RawLink implements PgmLink {
 
     private final LibC libc;
     private final int fd;
+    /** The eventfd that ends a wait in poll(): written by {@link #wakeup} and {@link #close}. */
+    private final int wakeFd;
     private final int port;
     private final String endpoint;
     private final Object sendLock = new Object();
@@ -91,15 +102,21 @@ final class RawLink implements PgmLink {
     private final Memory sendBuf = new Memory(MAX_PACKET);
     private final Memory sendAddr = new Memory(16);
     private final Memory receiveBuf = new Memory(MAX_PACKET);
-    private final Memory pollFd = new Memory(8);
+    /** Two struct pollfd: the socket, the eventfd. */
+    private final Memory pollFds = new Memory(16);
+    /** What the waiting thread reads from the eventfd (under receiveLock). */
+    private final Memory drained = new Memory(8);
+    /** What {@link #wakeup} and {@link #close} write to the eventfd (under this). */
+    private final Memory one = new Memory(8);
     /** Calls under way; guarded by this. */
     private int users;
     private boolean closed;
     private boolean released;
 
-    private RawLink(LibC libc, int fd, int port, String endpoint) {
+    private RawLink(LibC libc, int fd, int wakeFd, int port, String endpoint) {
         this.libc = libc;
         this.fd = fd;
+        this.wakeFd = wakeFd;
         this.port = port;
         this.endpoint = endpoint;
     }
@@ -128,7 +145,19 @@ final class RawLink implements PgmLink {
         } catch (LastErrorException e) {
             throw socketError(e.getErrorCode(), endpoint, e);
         }
-        RawLink link = new RawLink(libc, fd, a.port(), endpoint);
+        int wakeFd;
+        try {
+            wakeFd = libc.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            try {
+                libc.close(fd);
+            } catch (LastErrorException ignored) {
+                // closing what failed to open
+            }
+            throw new ZmqException(Errno.EOTHER, "cannot open an eventfd for " + endpoint + " (errno "
+                    + e.getErrorCode() + ")", e);
+        }
+        RawLink link = new RawLink(libc, fd, wakeFd, a.port(), endpoint);
         try (Memory opt = new Memory(16)) {
             if (rcvbuf > 0) {
                 link.option(opt, SOL_SOCKET, SO_RCVBUF, rcvbuf, "SO_RCVBUF");
@@ -272,12 +301,23 @@ final class RawLink implements PgmLink {
         }
     }
 
+    /** Raw IP has no ports to share: upstream packets leave through the link's socket. */
+    @Override
+    public void unicast(ByteBuffer packet, InetSocketAddress to) throws IOException {
+        send(packet, to);
+    }
+
+    /**
+     * {@inheritDoc} A {@link #wakeup} ends the wait early: then it returns null unless a packet came too.
+     */
     @Override
     public InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException {
         enter();
         try {
             synchronized (receiveLock) {
-                long deadline = System.nanoTime() + timeoutNanos;
+                // at most a day: no overflow, and a caller that asks more simply asks again
+                long deadline = System.nanoTime() + Math.min(timeoutNanos, MAX_WAIT_NANOS);
+                boolean woken = false;
                 while (true) {
                     if (isClosed()) {
                         throw new ClosedChannelException();
@@ -287,24 +327,68 @@ final class RawLink implements PgmLink {
                         return from;
                     }
                     long left = deadline - System.nanoTime();
-                    if (left <= 0) {
+                    if (woken || left <= 0) {
                         return null;
                     }
-                    pollFd.setInt(0, fd);
-                    pollFd.setShort(4, POLLIN);
-                    pollFd.setShort(6, (short) 0);
-                    int millis = (int) Math.min(SLICE_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                    try {
-                        libc.poll(pollFd, new NativeLong(1), millis);
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() != EINTR) {
-                            throw new IOException("pgm: poll failed (errno " + e.getErrorCode() + ")", e);
-                        }
-                    }
+                    woken = await(left);
                 }
             }
         } finally {
             leave();
+        }
+    }
+
+    /**
+     * One poll() on the socket and the eventfd; under receiveLock.
+     *
+     * @return whether the eventfd ended it (then drained)
+     */
+    private boolean await(long nanos) throws IOException {
+        pollFds.setInt(0, fd);
+        pollFds.setShort(4, POLLIN);
+        pollFds.setShort(6, (short) 0);
+        pollFds.setInt(8, wakeFd);
+        pollFds.setShort(12, POLLIN);
+        pollFds.setShort(14, (short) 0);
+        int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999L)); // nanos: a day at most
+        try {
+            libc.poll(pollFds, new NativeLong(2), millis);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != EINTR) {
+                throw new IOException("pgm: poll failed (errno " + e.getErrorCode() + ")", e);
+            }
+            return false;
+        }
+        if ((pollFds.getShort(14) & POLLIN) == 0) {
+            return false;
+        }
+        try {
+            libc.read(wakeFd, drained, new NativeLong(8)); // an eventfd's read takes its whole count
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != EAGAIN && e.getErrorCode() != EINTR) {
+                throw new IOException("pgm: reading the eventfd failed (errno " + e.getErrorCode() + ")", e);
+            }
+        }
+        return true;
+    }
+
+    /** Ends a wait in {@link #receive} at once, from any thread; after close it does nothing. */
+    @Override
+    public synchronized void wakeup() {
+        if (!released) {
+            signal();
+        }
+    }
+
+    /** Writes the eventfd; under this, before release. */
+    private void signal() {
+        one.setLong(0, 1L);
+        try {
+            libc.write(wakeFd, one, new NativeLong(8));
+        } catch (LastErrorException e) {
+            // EAGAIN: the count is at its maximum, so a wake-up is pending already
+            System.getLogger(RawLink.class.getName()).log(System.Logger.Level.DEBUG,
+                    endpoint + ": writing the eventfd failed (errno " + e.getErrorCode() + ")");
         }
     }
 
@@ -364,6 +448,8 @@ final class RawLink implements PgmLink {
         closed = true;
         if (users == 0) {
             release();
+        } else {
+            signal(); // a waiting receive ends at once and finds the link closed
         }
     }
 
@@ -379,9 +465,17 @@ final class RawLink implements PgmLink {
             System.getLogger(RawLink.class.getName()).log(System.Logger.Level.DEBUG,
                     endpoint + ": closing the raw socket failed (errno " + e.getErrorCode() + ")");
         }
+        try {
+            libc.close(wakeFd);
+        } catch (LastErrorException e) {
+            System.getLogger(RawLink.class.getName()).log(System.Logger.Level.DEBUG,
+                    endpoint + ": closing the eventfd failed (errno " + e.getErrorCode() + ")");
+        }
         sendBuf.close();
         sendAddr.close();
         receiveBuf.close();
-        pollFd.close();
+        pollFds.close();
+        drained.close();
+        one.close();
     }
 }

@@ -3,20 +3,23 @@ package io.zconn.engine.transport.pgm;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code pgm://}'s source link: a {@link PgmLink} over raw IP (protocol 113). A raw socket gets the
- * NAKs sent to the endpoint's port without binding it, so repair always works. The raw link offers
- * no selector: a wait parks the sender thread for at most {@link #NAK_POLL_NANOS} (wake-ups unpark
- * it at once), so a NAK waits that long at most before the source sees it.
+ * NAKs sent to the endpoint's port without binding it, so repair always works. An idle sender
+ * waits in the link's receive (one poll() on the raw socket and the link's eventfd): a NAK or SPMR
+ * ends the wait (it is kept and is the next {@link #receive}), and so do {@link #wakeup} and
+ * {@link #close}, at once.
  */
 final class RawSourceLink implements SourceLink {
-    /** The longest park between two looks for NAKs. */
-    static final long NAK_POLL_NANOS = 10_000_000L;
+    /** Largest PGM packet a raw link delivers. */
+    private static final int MAX_PACKET = 65535;
 
     private final PgmLink link;
     private final InetSocketAddress group;
+    /** The packet that ended a wait, until {@link #receive} takes it; only the sender thread uses it. */
+    private final ByteBuffer early = ByteBuffer.allocate(MAX_PACKET);
+    private boolean pending;
 
     /**
      * @param link  the raw link (not joined to the group)
@@ -41,19 +44,32 @@ final class RawSourceLink implements SourceLink {
     @Override
     public boolean receive(ByteBuffer buf) throws IOException {
         buf.clear();
+        if (pending) {
+            pending = false;
+            early.flip();
+            buf.put(early);
+            return true;
+        }
         return link.receive(buf, 0) != null;
     }
 
+    /**
+     * Waits in the link until a packet arrives (kept for {@link #receive}), {@link #wakeup} or
+     * {@link #close} is called, or the time is up. Sending never blocks on a full buffer here, so
+     * {@code writable} asks nothing more.
+     */
     @Override
-    public void await(long nanos, boolean writable) {
-        if (nanos > 0) {
-            LockSupport.parkNanos(this, Math.min(nanos, NAK_POLL_NANOS));
+    public void await(long nanos, boolean writable) throws IOException {
+        if (nanos <= 0 || pending) {
+            return;
         }
+        early.clear();
+        pending = link.receive(early, nanos) != null;
     }
 
     @Override
     public void wakeup() {
-        // the sender unparks its thread
+        link.wakeup();
     }
 
     @Override

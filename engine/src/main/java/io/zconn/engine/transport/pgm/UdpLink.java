@@ -2,6 +2,7 @@ package io.zconn.engine.transport.pgm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -14,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * {@code epgm://}'s receiving link: PGM packets as UDP datagrams on a non-blocking
  * {@link DatagramChannel}. A receive with a wait that finds nothing waits in a selector (at least a
  * millisecond, at most the wait asked) and tries once more; {@link #close} closes the channel and
- * the selector, which ends a waiting receive at once.
+ * the selector, which ends a waiting receive at once. Upstream packets ({@link #unicast}: NAKs,
+ * SPMRs) leave through a second, unbound channel, opened on the first and closed with the link.
  */
 final class UdpLink implements PgmLink {
     /** IPv4 (20) and UDP (8) headers. */
@@ -22,6 +24,11 @@ final class UdpLink implements PgmLink {
 
     private final DatagramChannel channel;
     private final Selector selector;
+    /** Guards {@link #upstream} and {@link #closed}. */
+    private final Object upstreamLock = new Object();
+    /** The unbound channel of {@link #unicast}, or null until the first. */
+    private DatagramChannel upstream;
+    private boolean closed;
 
     /**
      * @param channel an open, bound UDP channel; made non-blocking here
@@ -45,6 +52,26 @@ final class UdpLink implements PgmLink {
     }
 
     @Override
+    public void unicast(ByteBuffer packet, InetSocketAddress to) throws IOException {
+        synchronized (upstreamLock) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (upstream == null) {
+                upstream = DatagramChannel.open(StandardProtocolFamily.INET);
+            }
+            upstream.send(packet, to);
+        }
+    }
+
+    /** @return the local address upstream packets leave from, or null before the first; for tests */
+    InetSocketAddress upstreamAddress() throws IOException {
+        synchronized (upstreamLock) {
+            return upstream == null ? null : (InetSocketAddress) upstream.getLocalAddress();
+        }
+    }
+
+    @Override
     public InetSocketAddress receive(ByteBuffer into, long timeoutNanos) throws IOException {
         InetSocketAddress from = (InetSocketAddress) channel.receive(into);
         if (from != null || timeoutNanos <= 0) {
@@ -62,12 +89,30 @@ final class UdpLink implements PgmLink {
     }
 
     @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    @Override
     public int headerBytes() {
         return HEADER_BYTES;
     }
 
     @Override
     public void close() {
+        DatagramChannel up;
+        synchronized (upstreamLock) {
+            closed = true;
+            up = upstream;
+        }
+        if (up != null) {
+            try {
+                up.close();
+            } catch (IOException e) {
+                System.getLogger(UdpLink.class.getName()).log(System.Logger.Level.DEBUG,
+                        "closing the upstream channel failed", e);
+            }
+        }
         try {
             channel.close();
         } catch (IOException e) {

@@ -46,6 +46,11 @@ class PgmReceiverTest {
         rx.datagram(packet, 0, packet.length);
     }
 
+    /** As {@link #feed}, from 127.0.0.1: where an SPMR goes before the source's SPM names its NLA. */
+    private void feedFromLocalhost(byte[] packet) {
+        rx.datagram(packet, 0, packet.length, LOCALHOST);
+    }
+
     private static String text(Frame f) {
         return new String(f.data(), StandardCharsets.US_ASCII);
     }
@@ -168,11 +173,29 @@ class PgmReceiverTest {
     }
 
     @Test
+    void naksSentCountsNakPacketsNotSequenceNumbersNorSpmrs() {
+        // Stats.naksSent is read from here: one count per NAK packet handed to the link
+        feedFromLocalhost(odata(10, 0, 0, message("a")));
+        feedFromLocalhost(odata(12, 0, 0, message("c")));
+        now += BO;
+        rx.timers(); // no SPM yet: an SPMR, no NAK
+        assertEquals(List.of(PgmPacket.SPMR), control.stream().map(PgmPacket::type).toList());
+        assertEquals(0, rx.naksSent());
+        assertEquals(1, rx.spmrsSent());
+        control.clear();
+        feed(PgmWriter.spm(Fixtures.GSI, Fixtures.SPORT, 5555, 1, 0, 12, LOCALHOST)); // the NLA: NAKs can go
+        int missing = NakScheduler.NAK_LIST_MAX + 10; // 11 and 13..84: two NAK packets
+        feed(odata(13 + missing - 1, 0, 0, message("z")));
+        now += BO;
+        rx.timers();
+        assertEquals(List.of(PgmPacket.NAK, PgmPacket.NAK), control.stream().map(PgmPacket::type).toList());
+        assertEquals(2, rx.naksSent());
+    }
+
+    @Test
     void aGapBeforeAnySpmAsksForOneWithAnSpmr() {
-        byte[] p = odata(10, 0, 0, message("a"));
-        rx.datagram(p, 0, p.length, LOCALHOST);
-        p = odata(12, 0, 0, message("c"));
-        rx.datagram(p, 0, p.length, LOCALHOST);
+        feedFromLocalhost(odata(10, 0, 0, message("a")));
+        feedFromLocalhost(odata(12, 0, 0, message("c")));
         now += BO;
         rx.timers();
         assertEquals(1, control.size());

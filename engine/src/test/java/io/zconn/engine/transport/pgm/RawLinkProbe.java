@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Runs {@link RawLink} in a process of its own (a network namespace, or without CAP_NET_RAW), for
  * {@link RawLinkTest}. {@code open}: opens a link and prints {@code OPENED} or {@code REFUSED errno
  * message}. {@code loop}: on {@code lo} (multicast on, a route for 239/8) sends and receives through
- * two links and prints {@code OK ...} or {@code FAIL ...}.
+ * two links and prints {@code OK ...} or {@code FAIL ...}. {@code sender}: there too, an idle
+ * {@link RawSourceLink}'s wait (in poll(), never ended early), and what ends it: wakeup, a NAK, close.
  */
 public final class RawLinkProbe {
     private static final String ENDPOINT = "pgm://lo;239.192.1.1:5555";
@@ -29,6 +30,15 @@ public final class RawLinkProbe {
                 System.out.println("OPENED " + link.headerBytes());
             } catch (ZmqException e) {
                 System.out.println("REFUSED " + e.errno() + " " + e.getMessage());
+            }
+            return;
+        }
+        if (args[0].equals("sender")) {
+            try {
+                sender(a);
+            } catch (AssertionError e) {
+                System.out.println("FAIL " + e.getMessage());
+                System.exit(1);
             }
             return;
         }
@@ -70,7 +80,7 @@ public final class RawLinkProbe {
             Object result = waiting.get(5, TimeUnit.SECONDS);
             long closing = System.nanoTime() - c0;
             check("closed".equals(result), "a receive waiting during close returned " + result);
-            check(closing < TimeUnit.MILLISECONDS.toNanos(RawLink.SLICE_MILLIS + 400),
+            check(closing < TimeUnit.MILLISECONDS.toNanos(500),
                     "close ended the waiting receive after " + closing / 1_000_000 + " ms");
             try {
                 rx.receive(buf, 0);
@@ -85,6 +95,81 @@ public final class RawLinkProbe {
         } finally {
             rx.close();
         }
+    }
+
+    /**
+     * A source link's idle wait: it stays in poll() (not parked and polled again) until woken, and
+     * a wakeup, a NAK (kept for the next receive) and close each end it at once.
+     */
+    private static void sender(EpgmAddress a) throws Exception {
+        InetSocketAddress group = new InetSocketAddress(a.group(), a.port());
+        RawSourceLink source = new RawSourceLink(PgmLink.raw(a, false, 1, false, 0, 0, ENDPOINT), group);
+        try (PgmLink receiver = PgmLink.raw(a, true, 1, false, 0, 0, ENDPOINT)) {
+            long woken = waitEndedBy(source, source::wakeup);
+            ByteBuffer buf = ByteBuffer.allocate(65535);
+            check(!source.receive(buf), "a packet after a wakeup where none was sent");
+            // a receiver's NAK: upstream, from port 5555 to the source's port, unicast to this host
+            long naked = waitEndedBy(source, () -> {
+                try {
+                    receiver.unicast(ByteBuffer.wrap(packet(5555, 7, 9)),
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            check(source.receive(buf) && buf.position() == 100 && buf.get(4) == 9,
+                    "the NAK that ended the wait was not the next packet received: " + buf.position() + " bytes");
+            check(!source.receive(buf), "the NAK was received twice");
+            long closed = waitEndedBy(source, source::close);
+            try {
+                source.receive(buf);
+                check(false, "receive after close did not throw");
+            } catch (ClosedChannelException expected) {
+                // as a closed channel
+            }
+            System.out.println("OK wakeupEndedWaitMs=" + woken + " nakEndedWaitMs=" + naked + " closeEndedWaitMs="
+                    + closed);
+        } finally {
+            source.close();
+        }
+    }
+
+    /**
+     * Starts a 30 s wait of {@code source} on another thread, checks that it stays in poll() (its
+     * stack in native code under RawLink's receive, never LockSupport) for 300 ms, runs {@code end}
+     * and returns how many milliseconds later the wait ended (at most 2 s).
+     */
+    private static long waitEndedBy(RawSourceLink source, Runnable end) throws Exception {
+        CompletableFuture<Long> ended = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                source.await(TimeUnit.SECONDS.toNanos(30), false);
+            } catch (java.io.IOException e) {
+                // close: the wait ends as the sender's does
+            } catch (RuntimeException e) {
+                ended.completeExceptionally(e);
+            }
+            ended.complete(System.nanoTime());
+        }, "idle-sender");
+        waiter.setDaemon(true);
+        waiter.start();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        int inPoll = 0;
+        while (System.nanoTime() - until < 0) {
+            check(!ended.isDone(), "an idle source link's 30 s wait ended by itself");
+            String stack = java.util.Arrays.toString(waiter.getStackTrace());
+            check(!stack.contains("LockSupport"), "the idle wait parks: " + stack);
+            if (stack.contains("RawLink.await") && stack.contains("com.sun.jna.Native.invoke")) {
+                inPoll++;
+            }
+            Thread.sleep(10); // sampling the waiter's stack: what is measured, not a synchronisation
+        }
+        check(inPoll > 0, "the idle wait was never seen in poll()");
+        long t0 = System.nanoTime();
+        end.run();
+        long at = ended.get(2, TimeUnit.SECONDS);
+        waiter.join(2000);
+        return TimeUnit.NANOSECONDS.toMillis(at - t0);
     }
 
     private static byte[] packet(int sport, int dport, int marker) {

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,11 +75,21 @@ class RawLinkTest {
 
     @Test
     void rawLinkSendsReceivesStripsTheIpHeaderAndClosesPromptly() throws Exception {
-        requireNamespaces();
-        String text = run(List.of("unshare", "-n", "bash", "-c",
-                "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3; "
-                        + "exec \"$@\"", "raw-link"), "loop");
+        String text = runOnMulticastLoopback("loop");
         assertThat(text).contains("OK closeEndedWaitMs=");
+    }
+
+    @Test
+    void anIdleRawSourceLinkWaitsInPollUntilAWakeupANakOrCloseEndsItAtOnce() throws Exception {
+        String text = runOnMulticastLoopback("sender");
+        System.out.println(text);
+        Matcher m = Pattern.compile("OK wakeupEndedWaitMs=(\\d+) nakEndedWaitMs=(\\d+) closeEndedWaitMs=(\\d+)")
+                .matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        for (int i = 1; i <= 3; i++) {
+            // at once: no poll slice or park interval to sit out (the bound is for a loaded machine)
+            assertThat(Long.parseLong(m.group(i))).as(text).isLessThan(1000);
+        }
     }
 
     @Test
@@ -91,6 +103,14 @@ class RawLinkTest {
                 () -> EpgmAddress.parse(Endpoint.parse("pgm://239.192.1.1:5555").address())).errno());
         assertEquals(Errno.EINVAL, assertThrows(ZmqException.class,
                 () -> EpgmAddress.parse(Endpoint.parse("pgm://lo;10.0.0.1:5555").address())).errno());
+    }
+
+    /** Runs {@link RawLinkProbe} in a network namespace whose loopback carries multicast (239.0.0.0/8). */
+    private static String runOnMulticastLoopback(String mode) throws Exception {
+        requireNamespaces();
+        return run(List.of("unshare", "-n", "bash", "-c",
+                "ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo || exit 3; "
+                        + "exec \"$@\"", "raw-link"), mode);
     }
 
     /** Runs {@link RawLinkProbe} under the given command prefix; returns what it printed after it exited 0. */

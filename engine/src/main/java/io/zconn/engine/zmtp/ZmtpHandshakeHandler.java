@@ -104,8 +104,8 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         buf = Cumulation.append(ctx.alloc(), buf, in);
-        // what one read makes us send (the greeting's major version and rest, a READY, and after
-        // success the first data the engine has queued) leaves in one write, not one per part
+        // what one read makes us send (the greeting's rest, a READY, and after success the first
+        // data the engine has queued) leaves in one write, not one per part
         reading = true;
         try {
             process(ctx);
@@ -139,9 +139,11 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (peerGreeting == null) {
             Greeting.checkSignature(buf);
             if (greetingMajor != null && buf.readableBytes() >= Greeting.SIGNATURE_SIZE) {
-                ByteBuf major = greetingMajor;
+                // flushed alone, as before: a libzmq peer that got our major version and the rest
+                // together could see a mechanism mismatch and close before sending its own rest,
+                // and we would retry forever without seeing the mismatch
+                ctx.writeAndFlush(greetingMajor);
                 greetingMajor = null;
-                send(ctx, major);
             }
             if (greetingRest != null && buf.readableBytes() > Greeting.SIGNATURE_SIZE) {
                 ByteBuf rest = greetingRest;

@@ -48,6 +48,10 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
     private ByteBuf greetingRest;
     private boolean done;
     private ScheduledFuture<?> timeout;
+    /** Inside {@link #channelRead}: what the read makes us send is flushed once, at its end. */
+    private boolean reading;
+    /** Written but not flushed yet (see {@link #reading}). */
+    private boolean unflushed;
 
     /**
      * @param config   what to announce and accept
@@ -100,12 +104,34 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         buf = Cumulation.append(ctx.alloc(), buf, in);
+        // what one read makes us send (the greeting's rest, a READY, and after success the first
+        // data the engine has queued) leaves in one write, not one per part
+        reading = true;
         try {
             process(ctx);
         } catch (ZmqException e) {
             fail(ctx, e);
         } catch (RuntimeException e) {
             fail(ctx, new ZmtpException("malformed handshake: " + e));
+        } finally {
+            reading = false;
+            flushWritten(ctx);
+        }
+    }
+
+    /** Writes {@code out}; flushed at once unless inside a read, which flushes at its end. */
+    private void send(ChannelHandlerContext ctx, ByteBuf out) {
+        ctx.write(out);
+        unflushed = true;
+        if (!reading) {
+            flushWritten(ctx);
+        }
+    }
+
+    private void flushWritten(ChannelHandlerContext ctx) {
+        if (unflushed) {
+            unflushed = false;
+            ctx.flush();
         }
     }
 
@@ -113,12 +139,16 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (peerGreeting == null) {
             Greeting.checkSignature(buf);
             if (greetingMajor != null && buf.readableBytes() >= Greeting.SIGNATURE_SIZE) {
+                // flushed alone, as before: a libzmq peer that got our major version and the rest
+                // together could see a mechanism mismatch and close before sending its own rest,
+                // and we would retry forever without seeing the mismatch
                 ctx.writeAndFlush(greetingMajor);
                 greetingMajor = null;
             }
             if (greetingRest != null && buf.readableBytes() > Greeting.SIGNATURE_SIZE) {
-                ctx.writeAndFlush(greetingRest);
+                ByteBuf rest = greetingRest;
                 greetingRest = null;
+                send(ctx, rest);
             }
             if (buf.readableBytes() < Greeting.SIZE) {
                 return;
@@ -280,15 +310,10 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void sendPending(ChannelHandlerContext ctx) {
         Command c;
-        boolean wrote = false;
         while ((c = mechanism.nextHandshakeCommand()) != null) {
             ByteBuf out = ctx.alloc().buffer(64);
             FrameEncoder.encodeCommand(c, out);
-            ctx.write(out);
-            wrote = true;
-        }
-        if (wrote) {
-            ctx.flush();
+            send(ctx, out);
         }
     }
 
@@ -317,7 +342,9 @@ public final class ZmtpHandshakeHandler extends ChannelInboundHandlerAdapter {
             // under the engine that joins next: what is left of this read passes through it too
             ctx.pipeline().addAfter(ctx.name(), "zmtp-data-layer", layer);
         }
+        // the engine's first write (what the socket queued meanwhile) joins ours in one flush
         listener.handshakeSucceeded(ctx, peer);
+        flushWritten(ctx);
         if (left != null && left.isReadable() && ctx.channel().isActive()) {
             ctx.fireChannelRead(left);
         } else if (left != null) {

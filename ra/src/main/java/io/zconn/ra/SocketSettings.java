@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How to open one engine socket: type, endpoints, bind or connect, options. Made from the
@@ -88,6 +89,22 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
      * @throws ZmqException when an endpoint cannot be bound or parsed
      */
     public Socket open(Context context, SocketType typeOverride) {
+        return open(context, typeOverride, socket -> { });
+    }
+
+    /**
+     * Opens the socket as {@link #open(Context, SocketType)} does, calling {@code beforeEndpoints} once its
+     * options are set and before any endpoint is bound or connected: a monitor attached there sees the
+     * socket's first connection (attached after {@code connect}, it could miss a CONNECTED event the I/O
+     * thread raised in between).
+     *
+     * @param context the engine context
+     * @param typeOverride the engine socket type to create, or null for {@link #type()}
+     * @param beforeEndpoints called with the socket before its endpoints (e.g. to attach statistics)
+     * @return the open socket
+     * @throws ZmqException when an endpoint cannot be bound or parsed
+     */
+    public Socket open(Context context, SocketType typeOverride, Consumer<Socket> beforeEndpoints) {
         Socket s = context.socket(typeOverride != null ? typeOverride : type);
         try {
             s.setOption(ZmqOption.SNDHWM, sendHwm);
@@ -110,6 +127,7 @@ public record SocketSettings(SocketType type, List<String> endpoints, boolean bi
                     s.subscribe(prefix);
                 }
             }
+            beforeEndpoints.accept(s);
             for (String ep : endpoints) {
                 if (bind) {
                     s.bind(ep);

@@ -193,8 +193,9 @@ public final class ZmqActivation {
         }
         DeliveryExecutor deliveries = startSecurityInflow();
         try {
-            socket = settings.open(context, settings.type() == SocketType.REP ? SocketType.ROUTER : null);
-            stats.watch(socket);
+            // watched before it binds or connects, so its first connection is counted
+            SocketType engineType = settings.type() == SocketType.REP ? SocketType.ROUTER : null;
+            socket = settings.open(context, engineType, stats::watch);
             String dl = spec.getDeadLetterEndpoint();
             if (dl != null && !dl.isBlank()) {
                 deadLetters = DeadLetters.push(context, dl, spec.getLinger());

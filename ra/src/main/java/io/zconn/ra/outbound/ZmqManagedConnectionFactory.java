@@ -251,8 +251,7 @@ public class ZmqManagedConnectionFactory implements ManagedConnectionFactory, Re
                 stats.peers().watch(shared.socket());
                 return new ZmqManagedConnection(this, shared, registry);
             }
-            Socket own = s.open(context(), null);
-            stats.peers().watch(own);
+            Socket own = s.open(context(), null, stats.peers()::watch); // watched before it connects
             return new ZmqManagedConnection(this, own);
         } catch (RuntimeException e) {
             throw new ResourceException("cannot open " + s + ": " + e.getMessage(), e);
